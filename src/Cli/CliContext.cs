@@ -1,0 +1,68 @@
+using NeuronSurrogate.Data;
+using Spectre.Console;
+
+namespace NeuronSurrogate.Cli;
+
+/// <summary>Where a command writes, and the one place exceptions become exit codes and one-line messages.</summary>
+internal sealed class CliContext(TextWriter output, TextWriter error, bool interactive)
+{
+    public TextWriter Out { get; } = output;
+    public TextWriter Error { get; } = error;
+
+    /// <summary>Runs a command body: bad input and bad options → exit 2, anything else → exit 1, one line on stderr each.</summary>
+    public int Guard(Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (InputException e)
+        {
+            Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+        catch (ArgumentException e)
+        {
+            // Option values that parse but are out of range (validated by the option records).
+            Error.WriteLine($"error: {FirstLine(e.Message)}");
+            return ExitCodes.BadInput;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Error.WriteLine($"error: {FirstLine(e.Message)}");
+            return ExitCodes.RuntimeFailure;
+        }
+#pragma warning disable CA1031 // The command line's last line of defence: report, never crash with a stack trace.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Error.WriteLine($"error: unexpected {e.GetType().Name}: {FirstLine(e.Message)}");
+            return ExitCodes.RuntimeFailure;
+        }
+    }
+
+    /// <summary>Shows a progress bar on an interactive terminal; runs <paramref name="work"/> plainly otherwise.</summary>
+    public void WithProgress(string description, int total, Action<Action> work)
+    {
+        if (!interactive)
+        {
+            work(() => { });
+            return;
+        }
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Error) });
+        console.Progress()
+            .AutoClear(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Start(progress =>
+            {
+                var task = progress.AddTask(Markup.Escape(description), maxValue: total);
+                work(() => task.Increment(1));
+            });
+    }
+
+    private static string FirstLine(string message)
+    {
+        int newline = message.IndexOfAny(['\r', '\n']);
+        return newline < 0 ? message : message[..newline];
+    }
+}

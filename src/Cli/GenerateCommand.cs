@@ -1,0 +1,127 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using NeuronSurrogate.Data;
+using NeuronSurrogate.Dataset;
+using NeuronSurrogate.Stimuli;
+
+namespace NeuronSurrogate.Cli;
+
+/// <summary><c>generate</c>: a seeded dataset of simulated traces as a traces CSV.</summary>
+internal static class GenerateCommand
+{
+    private static readonly Dictionary<string, StimulusKind> Stimuli = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["gaussian"] = StimulusKind.Gaussian,
+        ["ou"] = StimulusKind.OrnsteinUhlenbeck,
+        ["step"] = StimulusKind.Step,
+        ["ramp"] = StimulusKind.Ramp,
+        ["pulses"] = StimulusKind.Pulses,
+        ["mixed"] = StimulusKind.Mixed,
+    };
+
+    public static Command Create(CliContext context)
+    {
+        var defaults = new DatasetOptions();
+        var stimulusDefaults = new StimulusOptions();
+        var runs = new Option<int>("--runs") { Description = "Runs in the dataset.", DefaultValueFactory = _ => defaults.Runs };
+        var neurons = new Option<int>("--neurons") { Description = "Independent neurons per run, each with its own stimulus.", DefaultValueFactory = _ => defaults.NeuronsPerRun };
+        var steps = new Option<int>("--steps") { Description = "Recorded steps per trace.", DefaultValueFactory = _ => defaults.Steps };
+        var dt = new Option<double>("--dt") { Description = "Time step in ms.", DefaultValueFactory = _ => defaults.Simulation.TimeStepMs };
+        var stimulus = new Option<string>("--stimulus") { Description = "Input current: gaussian (i.i.d. per step), ou (Ornstein-Uhlenbeck), step, ramp, pulses, or mixed (each trace draws a family and its parameters).", DefaultValueFactory = _ => "gaussian" };
+        stimulus.AcceptOnlyFromAmong([.. Stimuli.Keys]);
+        var mean = new Option<double>("--mean") { Description = "Mean current (gaussian, ou).", DefaultValueFactory = _ => stimulusDefaults.MeanCurrent };
+        var sd = new Option<double>("--sd") { Description = "Standard deviation of the current (gaussian per step, ou stationary).", DefaultValueFactory = _ => stimulusDefaults.StandardDeviation };
+        var tau = new Option<double>("--tau") { Description = "OU correlation time in ms.", DefaultValueFactory = _ => stimulusDefaults.TimeConstantMs };
+        var baseline = new Option<double>("--baseline") { Description = "Current outside the step, at the ramp's start, between pulses.", DefaultValueFactory = _ => stimulusDefaults.BaselineCurrent };
+        var amplitude = new Option<double>("--amplitude") { Description = "Current of the step and pulses; the ramp's end value.", DefaultValueFactory = _ => stimulusDefaults.Amplitude };
+        var onset = new Option<double>("--onset") { Description = "Start of the step, ramp or pulses in ms.", DefaultValueFactory = _ => stimulusDefaults.OnsetMs };
+        var offset = new Option<double?>("--offset") { Description = "End of the step or ramp in ms (default: the end of the trace)." };
+        var width = new Option<double>("--pulse-width") { Description = "Pulse duration in ms.", DefaultValueFactory = _ => stimulusDefaults.PulseWidthMs };
+        var period = new Option<double>("--pulse-period") { Description = "Pulse period in ms.", DefaultValueFactory = _ => stimulusDefaults.PulsePeriodMs };
+        var seed = new Option<long>("--seed") { Description = "Global seed; each trace's stream is derived from (seed, run, neuron).", DefaultValueFactory = _ => defaults.Seed };
+        var output = new Option<string>("--out", "-o") { Description = "Output CSV (written through a temporary file).", DefaultValueFactory = _ => "data/spike_dataset.csv" };
+        var recovery = new Option<bool>("--recovery") { Description = "Also write the recovery variable u as a 'recovery' column." };
+        var shard = new Option<string?>("--shard") { Description = "K/N: write only shard K (0-based) of N contiguous run ranges, header included; the N files concatenated with one header equal the whole dataset." };
+        var neuron = new NeuronOptions();
+
+        var command = new Command("generate", "Simulate a seeded dataset and write it as a traces CSV: run,neuron,time_ms,current,voltage,spike.")
+        {
+            runs, neurons, steps, dt, stimulus, mean, sd, tau, baseline, amplitude, onset, offset, width, period, seed, output, recovery, shard,
+        };
+        neuron.AddTo(command);
+        command.SetAction(result => context.Guard(() =>
+        {
+            var (shardIndex, shardCount) = ParseShard(result.GetValue(shard));
+            var options = new DatasetOptions
+            {
+                Runs = result.GetValue(runs),
+                NeuronsPerRun = result.GetValue(neurons),
+                Steps = result.GetValue(steps),
+                Simulation = neuron.Read(result, result.GetValue(dt)),
+                Stimulus = new StimulusOptions
+                {
+                    Kind = Stimuli[result.GetValue(stimulus)!],
+                    MeanCurrent = result.GetValue(mean),
+                    StandardDeviation = result.GetValue(sd),
+                    TimeConstantMs = result.GetValue(tau),
+                    BaselineCurrent = result.GetValue(baseline),
+                    Amplitude = result.GetValue(amplitude),
+                    OnsetMs = result.GetValue(onset),
+                    OffsetMs = result.GetValue(offset) ?? double.PositiveInfinity,
+                    PulseWidthMs = result.GetValue(width),
+                    PulsePeriodMs = result.GetValue(period),
+                },
+                Seed = result.GetValue(seed),
+                IncludeRecovery = result.GetValue(recovery),
+                ShardIndex = shardIndex,
+                ShardCount = shardCount,
+            }.Validate();
+            return Run(context, options, result.GetValue(output)!);
+        }));
+        return command;
+    }
+
+    private static int Run(CliContext context, DatasetOptions options, string path)
+    {
+        AtomicFile.CheckWritable(path);
+        var clock = Stopwatch.StartNew();
+        TraceBatch? batch = null;
+        context.WithProgress($"simulating {options.RunCount * options.NeuronsPerRun:N0} traces", 1, advance =>
+        {
+            batch = DatasetGenerator.Generate(options);
+            advance();
+        });
+        if (batch!.Divergences.Count > 0)
+        {
+            var first = batch.Divergences[0];
+            int run = batch.FirstRun + first.Trace / batch.NeuronsPerRun;
+            throw new InputException(null, null, null, null, null, string.Create(CultureInfo.InvariantCulture,
+                $"stimulus settings that keep the model finite: {batch.Divergences.Count} trace(s) diverged (NaN or infinity), the first run {run}, neuron {first.Trace % batch.NeuronsPerRun}, at step {first.Step}"));
+        }
+        context.WithProgress($"writing {path}", batch.RunCount, advance =>
+            AtomicFile.Write(path, stream => TraceCsvWriter.WriteDataset(stream, batch, writeHeader: true, runWritten: advance)));
+        long spikes = batch.VoltagesMv.Count(v => v == Simulation.IzhikevichModel.PeakMv);
+        context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"wrote {path}: runs {batch.FirstRun}..{batch.FirstRun + batch.RunCount - 1} × {batch.NeuronsPerRun} neurons × {batch.Steps} steps of {batch.TimeStepMs} ms ({(long)batch.TraceCount * batch.Steps:N0} rows), {options.Simulation.Parameters}, {options.Stimulus.Kind} stimulus, seed {options.Seed}; {spikes:N0} spikes; {clock.Elapsed.TotalSeconds:F2} s"));
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Parses <c>K/N</c>.</summary>
+    internal static (int Index, int Count) ParseShard(string? text)
+    {
+        if (text is null)
+        {
+            return (0, 1);
+        }
+        var parts = text.Split('/');
+        if (parts.Length == 2
+            && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int index)
+            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int count)
+            && count > 0 && index < count)
+        {
+            return (index, count);
+        }
+        throw new ArgumentException($"--shard: '{text}' is not K/N with 0 ≤ K < N (e.g. 0/4)");
+    }
+}

@@ -1,0 +1,34 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using NeuronSurrogate.Data;
+
+namespace NeuronSurrogate.Cli;
+
+/// <summary><c>simulate</c>: the reference simulator on the user's own currents.</summary>
+internal static class SimulateCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var input = new Option<string>("--input", "-i") { Description = "Currents CSV with at least run,neuron,time_ms,current; dt is read from each trace's time column.", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "Traces CSV to write: the input's columns plus voltage and spike (written through a temporary file).", Required = true };
+        var recovery = new Option<bool>("--recovery") { Description = "Also write the recovery variable u as a 'recovery' column." };
+        var neuron = new NeuronOptions();
+        var command = new Command("simulate", "Simulate an Izhikevich neuron on your own currents; other input columns pass through unchanged.")
+        {
+            input, output, recovery,
+        };
+        neuron.AddTo(command);
+        command.SetAction(result => context.Guard(() =>
+        {
+            var simulation = neuron.Read(result, timeStepMs: 0.1).Validate();
+            var clock = Stopwatch.StartNew();
+            string outputPath = result.GetValue(output)!;
+            var summary = TraceFileSimulator.Run(result.GetValue(input)!, outputPath, simulation, result.GetValue(recovery));
+            context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"wrote {outputPath}: {summary.Traces:N0} traces, {summary.Rows:N0} rows, {summary.Spikes:N0} spikes, {simulation.Parameters}, {simulation.Integrator}; {clock.Elapsed.TotalSeconds:F2} s"));
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,87 @@
+using System.Text;
+
+namespace NeuronSurrogate.Data;
+
+/// <summary>
+/// Bad input from the user: a file, a column or a value that is not what the contract expects. Its message is
+/// one line naming the file, the line and data row, the column, the value and what was expected. Command lines
+/// map it to exit code 2.
+/// </summary>
+public sealed class InputException : Exception
+{
+    public InputException()
+    {
+    }
+
+    public InputException(string message) : base(message)
+    {
+    }
+
+    public InputException(string message, Exception innerException) : base(message, innerException)
+    {
+    }
+
+    /// <summary>Creates the exception from its parts; null parts are left out of the message.</summary>
+    public InputException(string? file, long? line, long? row, string? column, string? value, string expected)
+        : base(Compose(file, line, row, column, value, expected))
+    {
+        FilePath = file;
+        Line = line;
+        Row = row;
+        Column = column;
+        Value = value;
+        Expected = expected;
+    }
+
+    /// <summary>The file, when the problem is in a file.</summary>
+    public string? FilePath { get; }
+
+    /// <summary>The 1-based line of the file (the header is line 1).</summary>
+    public long? Line { get; }
+
+    /// <summary>The 1-based data row (the header is not counted).</summary>
+    public long? Row { get; }
+
+    /// <summary>The column name.</summary>
+    public string? Column { get; }
+
+    /// <summary>The offending value as it appeared.</summary>
+    public string? Value { get; }
+
+    /// <summary>What was expected instead.</summary>
+    public string? Expected { get; }
+
+    private static string Compose(string? file, long? line, long? row, string? column, string? value, string expected)
+    {
+        var text = new StringBuilder();
+        if (file is not null)
+        {
+            text.Append(file);
+        }
+        if (line is not null)
+        {
+            text.Append(text.Length > 0 ? ", " : "").Append("line ").Append(line.Value);
+            if (row is not null)
+            {
+                text.Append(" (data row ").Append(row.Value).Append(')');
+            }
+        }
+        if (column is not null)
+        {
+            text.Append(text.Length > 0 ? ", " : "").Append("column '").Append(column).Append('\'');
+        }
+        if (value is not null)
+        {
+            text.Append(text.Length > 0 ? ": " : "").Append("value '").Append(Shorten(value)).Append('\'');
+        }
+        text.Append(text.Length > 0 ? ": " : "").Append("expected ").Append(expected);
+        return text.ToString();
+    }
+
+    /// <summary>Keeps messages on one short line whatever the value holds.</summary>
+    private static string Shorten(string value)
+    {
+        var clean = value.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
+        return clean.Length <= 60 ? clean : string.Concat(clean.AsSpan(0, 57), "...");
+    }
+}

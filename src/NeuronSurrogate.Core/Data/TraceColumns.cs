@@ -1,0 +1,19 @@
+namespace NeuronSurrogate.Data;
+
+/// <summary>The column names of the traces CSV contract (DESIGN section 4).</summary>
+public static class TraceColumns
+{
+    public const string Run = "run";
+    public const string Neuron = "neuron";
+    public const string TimeMs = "time_ms";
+    public const string Current = "current";
+    public const string Voltage = "voltage";
+    public const string Spike = "spike";
+    public const string Recovery = "recovery";
+
+    /// <summary>The columns every input to <c>simulate</c> and <c>predict</c> needs.</summary>
+    public static IReadOnlyList<string> Required { get; } = [Run, Neuron, TimeMs, Current];
+
+    /// <summary>The dataset's header, in order.</summary>
+    public static IReadOnlyList<string> Dataset { get; } = [Run, Neuron, TimeMs, Current, Voltage, Spike];
+}

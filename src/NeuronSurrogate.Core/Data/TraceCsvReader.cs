@@ -1,0 +1,274 @@
+using System.Globalization;
+using System.Text;
+using CsvHelper;
+
+namespace NeuronSurrogate.Data;
+
+/// <summary>
+/// Streams a traces CSV (DESIGN section 4) one trace at a time, checking the contract as it goes: the required
+/// columns, one field per column on every row, integer run and neuron, finite numbers, each trace's rows
+/// contiguous, time strictly increasing with a uniform step. Any breach is an <see cref="InputException"/>
+/// naming the file, line, row, column and value. Memory is bounded by the longest trace, not the file.
+/// </summary>
+/// <remarks>The caller owns the reader and disposes it; it owns the file handle.</remarks>
+public sealed class TraceCsvReader : IDisposable
+{
+    /// <summary>Relative tolerance on a trace's time step: time columns written with 9 decimals stay well inside it.</summary>
+    public const double TimeStepTolerance = 1e-6;
+
+    private readonly CsvReader _csv;
+    private readonly string _file;
+    private readonly int _runIndex, _neuronIndex, _timeIndex;
+    private readonly int[] _numericIndex;
+    private readonly string[] _numericNames;
+    private readonly bool _keepFields;
+    private readonly HashSet<(long Run, long Neuron)> _finished = [];
+    private bool _pending, _done;
+
+    private TraceCsvReader(CsvReader csv, string file, IReadOnlyList<string> numericColumns, bool keepFields)
+    {
+        _csv = csv;
+        _file = file;
+        _keepFields = keepFields;
+        IReadOnlyList<string> headers;
+        try
+        {
+            headers = csv.Headers;
+        }
+        catch (CsvFormatException e)
+        {
+            throw new InputException(file, 1, null, null, null, $"a well-formed header row ({e.Message})");
+        }
+        if (headers.Count == 0 || headers.All(string.IsNullOrWhiteSpace))
+        {
+            throw new InputException(file, null, null, null, null,
+                $"a header row with at least the columns {string.Join(',', TraceColumns.Required)} (the file is empty)");
+        }
+        Headers = headers.Select(h => h.Trim()).ToArray();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in Headers)
+        {
+            if (!seen.Add(name))
+            {
+                throw new InputException(file, 1, null, name, null, "each column name once (it appears twice in the header)");
+            }
+        }
+        _runIndex = Require(TraceColumns.Run);
+        _neuronIndex = Require(TraceColumns.Neuron);
+        _timeIndex = Require(TraceColumns.TimeMs);
+        _numericNames = numericColumns.ToArray();
+        _numericIndex = _numericNames.Select(Require).ToArray();
+        Buffer = new TraceBuffer(_numericNames, keepFields);
+
+        int Require(string name)
+        {
+            int index = Array.IndexOf((string[])Headers, name);
+            if (index < 0)
+            {
+                throw new InputException(file, 1, null, name, null,
+                    $"a column named '{name}' (the header has {string.Join(',', Headers)})");
+            }
+            return index;
+        }
+    }
+
+    /// <summary>Opens <paramref name="path"/> for reading.</summary>
+    /// <param name="path">The CSV file.</param>
+    /// <param name="numericColumns">Columns to parse as finite numbers besides run, neuron and time_ms (e.g. current).</param>
+    /// <param name="keepFields">Whether to keep every field as text, to pass other columns through.</param>
+    /// <exception cref="InputException">The file is missing, empty, or its header lacks a column.</exception>
+    public static TraceCsvReader Open(string path, IReadOnlyList<string> numericColumns, bool keepFields = false)
+    {
+        ArgumentNullException.ThrowIfNull(numericColumns);
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            throw new InputException(null, null, null, null, path ?? "", "a path to an input CSV file");
+        }
+        if (Directory.Exists(path))
+        {
+            throw new InputException(path, null, null, null, null, "a CSV file, not a folder");
+        }
+        if (!File.Exists(path))
+        {
+            throw new InputException(path, null, null, null, null, "an existing CSV file (it was not found)");
+        }
+        var options = new CsvReaderOptions
+        {
+            Separator = ',',
+            HasHeader = true,
+            TrackLineNumbers = true,
+            SkipEmptyLines = true,
+            AllowLineBreaksInQuotes = false,
+            MaxRecordSize = 1 << 20,
+            Encoding = Encoding.UTF8,
+        };
+        CsvReader csv;
+        try
+        {
+            csv = CsvReader.FromFile(path, options);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException(path, null, null, null, null, $"a readable file ({e.Message})");
+        }
+        try
+        {
+            return new TraceCsvReader(csv, path, numericColumns, keepFields);
+        }
+        catch
+        {
+            csv.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The header's column names, trimmed, in file order.</summary>
+    public IReadOnlyList<string> Headers { get; }
+
+    /// <summary>The buffer <see cref="ReadTrace"/> fills; valid until the next call.</summary>
+    public TraceBuffer Buffer { get; }
+
+    /// <summary>The file being read.</summary>
+    public string FilePath => _file;
+
+    /// <summary>The data rows read so far.</summary>
+    public long RowsRead { get; private set; }
+
+    /// <summary>Reads the next trace into <see cref="Buffer"/>.</summary>
+    /// <returns>False at the end of the file.</returns>
+    /// <exception cref="InputException">A row breaks the contract.</exception>
+    public bool ReadTrace()
+    {
+        var trace = Buffer;
+        trace.Clear();
+        if (_done)
+        {
+            return false;
+        }
+        if (!_pending && !Advance())
+        {
+            _done = true;
+            if (RowsRead == 0)
+            {
+                throw new InputException(_file, null, null, null, null, "at least one data row after the header (the file has only a header)");
+            }
+            return false;
+        }
+        _pending = false;
+        var (run, neuron) = ReadKey();
+        if (!_finished.Add((run, neuron)))
+        {
+            throw Error(TraceColumns.Run, Field(_runIndex),
+                $"the rows of each trace together: trace (run {run}, neuron {neuron}) appeared earlier in the file, then other traces");
+        }
+        trace.Run = run;
+        trace.Neuron = neuron;
+        trace.FirstLine = _csv.LineNumber;
+        trace.FirstRow = _csv.RowNumber;
+        AppendRow(trace);
+        while (Advance())
+        {
+            var key = ReadKey();
+            if (key != (run, neuron))
+            {
+                _pending = true;
+                return true;
+            }
+            AppendRow(trace);
+        }
+        _done = true;
+        return true;
+    }
+
+    private bool Advance()
+    {
+        bool more;
+        try
+        {
+            more = _csv.Read();
+        }
+        catch (CsvFormatException e)
+        {
+            throw new InputException(_file, e.LineNumber > 0 ? e.LineNumber : null, e.RecordNumber > 0 ? e.RecordNumber : null,
+                null, null, $"well-formed CSV ({e.Message})");
+        }
+        if (!more)
+        {
+            return false;
+        }
+        RowsRead++;
+        if (_csv.FieldCount != Headers.Count)
+        {
+            throw Error(null, null, string.Create(CultureInfo.InvariantCulture,
+                $"{Headers.Count} fields like the header, found {_csv.FieldCount}"));
+        }
+        return true;
+    }
+
+    private (long Run, long Neuron) ReadKey() => (ParseInteger(_runIndex), ParseInteger(_neuronIndex));
+
+    private void AppendRow(TraceBuffer trace)
+    {
+        double time = ParseFinite(_timeIndex);
+        var times = trace.TimesMs;
+        if (times.Count > 0)
+        {
+            double previous = times[^1];
+            if (!(time > previous))
+            {
+                throw Error(TraceColumns.TimeMs, Field(_timeIndex), string.Create(CultureInfo.InvariantCulture,
+                    $"a time after the previous row's {previous} ms (time must strictly increase within trace run {trace.Run}, neuron {trace.Neuron})"));
+            }
+            if (times.Count >= 2)
+            {
+                double dt = times[1] - times[0];
+                double expected = times[0] + times.Count * dt;
+                if (Math.Abs(time - expected) > TimeStepTolerance * dt * Math.Max(1, times.Count))
+                {
+                    throw Error(TraceColumns.TimeMs, Field(_timeIndex), string.Create(CultureInfo.InvariantCulture,
+                        $"{expected:R} ms: a uniform time step (dt = {dt:R} ms from the first two rows of trace run {trace.Run}, neuron {trace.Neuron})"));
+                }
+            }
+        }
+        times.Add(time);
+        for (int i = 0; i < _numericIndex.Length; i++)
+        {
+            trace.Numeric[i].Add(ParseFinite(_numericIndex[i]));
+        }
+        if (_keepFields)
+        {
+            var fields = new string[Headers.Count];
+            for (int i = 0; i < fields.Length; i++)
+            {
+                fields[i] = _csv.GetString(i);
+            }
+            trace.Fields.Add(fields);
+        }
+    }
+
+    private long ParseInteger(int index)
+    {
+        if (long.TryParse(_csv.GetSpan(index), NumberStyles.Integer, CultureInfo.InvariantCulture, out long value))
+        {
+            return value;
+        }
+        throw Error(Headers[index], Field(index), "an integer");
+    }
+
+    private double ParseFinite(int index)
+    {
+        if (double.TryParse(_csv.GetSpan(index), NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value))
+        {
+            return value;
+        }
+        throw Error(Headers[index], Field(index), "a finite number with a decimal point (invariant culture, e.g. -65.25)");
+    }
+
+    private string Field(int index) => _csv.GetString(index);
+
+    private InputException Error(string? column, string? value, string expected) =>
+        new(_file, _csv.LineNumber, _csv.RowNumber, column, value, expected);
+
+    /// <inheritdoc />
+    public void Dispose() => _csv.Dispose();
+}

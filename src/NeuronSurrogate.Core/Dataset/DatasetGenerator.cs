@@ -1,0 +1,29 @@
+using NeuronSurrogate.Simulation;
+using NeuronSurrogate.Stimuli;
+
+namespace NeuronSurrogate.Dataset;
+
+/// <summary>Generates a dataset: seeded stimuli per trace, then the fast simulator over all traces at once.</summary>
+public static class DatasetGenerator
+{
+    /// <summary>Generates the runs of <paramref name="options"/>' shard.</summary>
+    /// <param name="options">What to generate.</param>
+    /// <param name="maxDegreeOfParallelism">Threads to use; 0 or less for all cores.</param>
+    public static TraceBatch Generate(DatasetOptions options, int maxDegreeOfParallelism = 0)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var batch = new TraceBatch(options.FirstRun, options.RunCount, options.NeuronsPerRun, options.Steps,
+            options.Simulation.TimeStepMs, options.IncludeRecovery);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount };
+        Parallel.For(0, batch.TraceCount, parallel, trace =>
+        {
+            int run = batch.FirstRun + trace / batch.NeuronsPerRun;
+            int neuron = trace % batch.NeuronsPerRun;
+            StimulusGenerator.Fill(options.Stimulus, options.Seed, run, neuron, batch.TimeStepMs, batch.Trace(batch.Currents, trace));
+        });
+        batch.Divergences = IzhikevichBatchSimulator.SimulateTraceMajor(options.Simulation, batch.Currents, batch.VoltagesMv,
+            batch.TraceCount, batch.Recovery, maxDegreeOfParallelism);
+        return batch;
+    }
+}
