@@ -21,11 +21,9 @@ public static class CliApp
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            foreach (var parseError in parsed.Errors)
-            {
-                error.WriteLine($"error: {parseError.Message}");
-            }
-            error.WriteLine("Run with --help for usage.");
+            // One line, whatever System.CommandLine's messages hold, so scripts can grep it.
+            var messages = parsed.Errors.Select(e => string.Join(' ', e.Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries)));
+            error.WriteLine($"error: {string.Join("; ", messages)} (see --help)");
             return ExitCodes.BadInput;
         }
         return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });

@@ -100,6 +100,7 @@ public sealed class TraceCsvReader : IDisposable
             SkipEmptyLines = true,
             AllowLineBreaksInQuotes = false,
             MaxRecordSize = 1 << 20,
+            MalformedData = CsvMalformedDataHandling.Throw,
             Encoding = Encoding.UTF8,
         };
         CsvReader csv;

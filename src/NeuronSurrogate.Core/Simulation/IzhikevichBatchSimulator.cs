@@ -27,7 +27,7 @@ public static class IzhikevichBatchSimulator
     private const int TimeMajorBlockTraces = 256;
 
     /// <summary>Traces × steps of one transposed tile of the trace-major path (64 × 128 doubles = 64 KiB per buffer).</summary>
-    private const int TileTraces = 64, TileSteps = 128;
+    private const int TileTraces = 64, TileSteps = 64;
 
     /// <summary>Simulates traces stored time-major: element <c>step * traceCount + trace</c>.</summary>
     /// <param name="options">The neuron, dt and integrator.</param>
@@ -104,29 +104,17 @@ public static class IzhikevichBatchSimulator
                     int tileSteps = Math.Min(TileSteps, steps - t0);
                     for (int b = 0; b < count; b++)
                     {
-                        var row = input.Slice((first + b) * steps + t0, tileSteps);
-                        for (int s = 0; s < row.Length; s++)
-                        {
-                            tileI[s * width + b] = row[s];
-                        }
+                        Gather(input.Slice((first + b) * steps + t0, tileSteps), tileI[b..], width);
                     }
                     bad |= Run(constants, ref MemoryMarshal.GetReference(tileI), ref MemoryMarshal.GetReference(tileV),
                         ref record ? ref MemoryMarshal.GetReference(tileR) : ref Unsafe.NullRef<double>(),
                         width, v[..width], u[..width], tileSteps);
                     for (int b = 0; b < count; b++)
                     {
-                        var row = output.Slice((first + b) * steps + t0, tileSteps);
-                        for (int s = 0; s < row.Length; s++)
-                        {
-                            row[s] = tileV[s * width + b];
-                        }
+                        Scatter(tileV[b..], width, output.Slice((first + b) * steps + t0, tileSteps));
                         if (record)
                         {
-                            var rowR = outputR.Slice((first + b) * steps + t0, tileSteps);
-                            for (int s = 0; s < rowR.Length; s++)
-                            {
-                                rowR[s] = tileR[s * width + b];
-                            }
+                            Scatter(tileR[b..], width, outputR.Slice((first + b) * steps + t0, tileSteps));
                         }
                     }
                 }
@@ -136,6 +124,36 @@ public static class IzhikevichBatchSimulator
             _ => { });
         return FindDivergences(options, diverged, TileTraces, traceCount, steps,
             (trace, buffer) => currents.Span.Slice(trace * steps, steps).CopyTo(buffer));
+    }
+
+    /// <summary>Writes a contiguous row into a tile column: <c>tile[s × stride] = row[s]</c>.</summary>
+    private static void Gather(ReadOnlySpan<double> row, Span<double> tile, int stride)
+    {
+        if ((row.Length - 1) * (long)stride >= tile.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(tile));
+        }
+        ref double source = ref MemoryMarshal.GetReference(row);
+        ref double destination = ref MemoryMarshal.GetReference(tile);
+        for (int s = 0; s < row.Length; s++)
+        {
+            Unsafe.Add(ref destination, s * stride) = Unsafe.Add(ref source, s);
+        }
+    }
+
+    /// <summary>Reads a tile column into a contiguous row: <c>row[s] = tile[s × stride]</c>.</summary>
+    private static void Scatter(ReadOnlySpan<double> tile, int stride, Span<double> row)
+    {
+        if ((row.Length - 1) * (long)stride >= tile.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(tile));
+        }
+        ref double source = ref MemoryMarshal.GetReference(tile);
+        ref double destination = ref MemoryMarshal.GetReference(row);
+        for (int s = 0; s < row.Length; s++)
+        {
+            Unsafe.Add(ref destination, s) = Unsafe.Add(ref source, s * stride);
+        }
     }
 
     /// <summary>Runs <paramref name="steps"/> steps of <c>v.Length</c> traces whose rows are <paramref name="stride"/> apart.</summary>

@@ -1,0 +1,32 @@
+namespace NeuronSurrogate.Benchmarks;
+
+internal static class Program
+{
+    private static int Main(string[] args)
+    {
+        string root = RepositoryRoot();
+        string what = args.Length > 0 ? args[0] : "simulator";
+        switch (what)
+        {
+            case "simulator":
+                SimulatorBenchmark.Run(root, quick: args.Contains("--quick"));
+                return 0;
+            default:
+                Console.Error.WriteLine($"error: unknown benchmark '{what}': expected simulator");
+                return 2;
+        }
+    }
+
+    /// <summary>The folder holding NeuronSurrogate.sln, so results land in the repository whatever the working folder.</summary>
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "NeuronSurrogate.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        return Directory.GetCurrentDirectory();
+    }
+}
