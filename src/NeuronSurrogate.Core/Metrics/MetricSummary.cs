@@ -1,0 +1,59 @@
+using System.Text.Json.Serialization;
+
+namespace NeuronSurrogate.Metrics;
+
+/// <summary>
+/// Metrics aggregated over the traces of an evaluation: means over traces, medians where useful, and the pooled
+/// rate error. The JSON names are the contract of <c>results/metrics.json</c> (DESIGN section 5).
+/// </summary>
+public sealed record MetricSummary
+{
+    [JsonPropertyName("gamma")] public double Gamma { get; init; }
+    [JsonPropertyName("spike_f1")] public double SpikeF1 { get; init; }
+    [JsonPropertyName("spike_precision")] public double SpikePrecision { get; init; }
+    [JsonPropertyName("spike_recall")] public double SpikeRecall { get; init; }
+    [JsonPropertyName("rmse_mv")] public double RmseMv { get; init; }
+    [JsonPropertyName("rmse_subthreshold_mv")] public double RmseSubthresholdMv { get; init; }
+    [JsonPropertyName("rate_error")] public double RateError { get; init; }
+    [JsonPropertyName("gamma_median")] public double GammaMedian { get; init; }
+    [JsonPropertyName("rmse_mv_median")] public double RmseMvMedian { get; init; }
+    [JsonPropertyName("traces")] public int Traces { get; init; }
+    [JsonPropertyName("true_spikes")] public long TrueSpikes { get; init; }
+    [JsonPropertyName("model_spikes")] public long ModelSpikes { get; init; }
+
+    /// <summary>Aggregates per-trace metrics.</summary>
+    public static MetricSummary From(IReadOnlyCollection<TraceMetrics> traces)
+    {
+        ArgumentNullException.ThrowIfNull(traces);
+        if (traces.Count == 0)
+        {
+            throw new ArgumentException("no traces to aggregate", nameof(traces));
+        }
+        long trueSpikes = traces.Sum(t => (long)t.TrueSpikes);
+        long modelSpikes = traces.Sum(t => (long)t.ModelSpikes);
+        var subthreshold = traces.Select(t => t.RmseSubthresholdMv).Where(double.IsFinite).ToArray();
+        return new MetricSummary
+        {
+            Gamma = traces.Average(t => t.Gamma),
+            SpikeF1 = traces.Average(t => t.F1),
+            SpikePrecision = traces.Average(t => t.Precision),
+            SpikeRecall = traces.Average(t => t.Recall),
+            RmseMv = traces.Average(t => t.RmseMv),
+            RmseSubthresholdMv = subthreshold.Length > 0 ? subthreshold.Average() : double.NaN,
+            // Pooled over traces: |Σ model − Σ true| / Σ true; when the truth never fires, 0 if the model does not either, else 1.
+            RateError = trueSpikes > 0 ? Math.Abs(modelSpikes - trueSpikes) / (double)trueSpikes : modelSpikes == 0 ? 0 : 1,
+            GammaMedian = Median(traces.Select(t => t.Gamma)),
+            RmseMvMedian = Median(traces.Select(t => t.RmseMv)),
+            Traces = traces.Count,
+            TrueSpikes = trueSpikes,
+            ModelSpikes = modelSpikes,
+        };
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        int n = sorted.Length;
+        return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+    }
+}
