@@ -1,0 +1,94 @@
+namespace NeuronSurrogate.Data;
+
+/// <summary>
+/// Traces of equal length held in memory, trace-major (<c>[trace, step]</c>), with each trace's run and neuron:
+/// what the rollouts, the trainers and the metrics work on.
+/// </summary>
+public sealed class TraceSet
+{
+    public TraceSet(long[] runs, long[] neurons, int steps, double timeStepMs, double[] currents, double[] voltagesMv, double[]? recovery = null)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        ArgumentNullException.ThrowIfNull(neurons);
+        ArgumentNullException.ThrowIfNull(currents);
+        ArgumentNullException.ThrowIfNull(voltagesMv);
+        if (runs.Length != neurons.Length || (long)runs.Length * steps != currents.Length || voltagesMv.Length != currents.Length
+            || (recovery is not null && recovery.Length != currents.Length))
+        {
+            throw new ArgumentException($"{runs.Length} traces × {steps} steps do not match buffers of {currents.Length}, {voltagesMv.Length} and {recovery?.Length} values");
+        }
+        Runs = runs;
+        Neurons = neurons;
+        Steps = steps;
+        TimeStepMs = timeStepMs;
+        Currents = currents;
+        VoltagesMv = voltagesMv;
+        Recovery = recovery;
+    }
+
+    /// <summary>The run of each trace.</summary>
+    public long[] Runs { get; }
+
+    /// <summary>The neuron of each trace.</summary>
+    public long[] Neurons { get; }
+
+    /// <summary>Steps per trace.</summary>
+    public int Steps { get; }
+
+    /// <summary>The step in ms.</summary>
+    public double TimeStepMs { get; }
+
+    /// <summary>Currents, <c>[trace, step]</c>.</summary>
+    public double[] Currents { get; }
+
+    /// <summary>Recorded voltages in mV, <c>[trace, step]</c>.</summary>
+    public double[] VoltagesMv { get; }
+
+    /// <summary>The recovery variable u, when the data has it.</summary>
+    public double[]? Recovery { get; }
+
+    /// <summary>The number of traces.</summary>
+    public int TraceCount => Runs.Length;
+
+    /// <summary>One trace's slice of a trace-major array of this set.</summary>
+    public Span<double> Trace(double[] values, int trace) => values.AsSpan(trace * Steps, Steps);
+
+    /// <summary>The traces whose run is in <paramref name="runs"/>, in their original order.</summary>
+    public TraceSet SelectRuns(IReadOnlySet<long> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        var picked = Enumerable.Range(0, TraceCount).Where(i => runs.Contains(Runs[i])).ToArray();
+        return Select(picked);
+    }
+
+    /// <summary>The given traces, in the given order.</summary>
+    public TraceSet Select(IReadOnlyList<int> traces)
+    {
+        ArgumentNullException.ThrowIfNull(traces);
+        double[] Copy(double[] source)
+        {
+            var result = new double[traces.Count * Steps];
+            for (int i = 0; i < traces.Count; i++)
+            {
+                source.AsSpan(traces[i] * Steps, Steps).CopyTo(result.AsSpan(i * Steps, Steps));
+            }
+            return result;
+        }
+        return new TraceSet(traces.Select(i => Runs[i]).ToArray(), traces.Select(i => Neurons[i]).ToArray(), Steps, TimeStepMs,
+            Copy(Currents), Copy(VoltagesMv), Recovery is null ? null : Copy(Recovery));
+    }
+
+    /// <summary>The traces of a generated batch.</summary>
+    public static TraceSet From(Dataset.TraceBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var runs = new long[batch.TraceCount];
+        var neurons = new long[batch.TraceCount];
+        for (int trace = 0; trace < batch.TraceCount; trace++)
+        {
+            runs[trace] = batch.FirstRun + trace / batch.NeuronsPerRun;
+            neurons[trace] = trace % batch.NeuronsPerRun;
+        }
+        return new TraceSet(runs, neurons, batch.Steps, batch.TimeStepMs, batch.Currents, batch.VoltagesMv, batch.Recovery);
+    }
+}

@@ -1,0 +1,44 @@
+using Microsoft.ML.OnnxRuntime;
+using NeuronSurrogate.Data;
+
+namespace NeuronSurrogate.Inference;
+
+/// <summary>Opens ONNX models with ONNX Runtime on the CPU, turning native load failures into one clear error.</summary>
+public static class OnnxModelLoader
+{
+    /// <summary>A session for <paramref name="modelPath"/>; the caller owns and disposes it.</summary>
+    /// <exception cref="InputException">The file is missing or is not a model ONNX Runtime can load.</exception>
+    public static InferenceSession Open(string modelPath)
+    {
+        if (!File.Exists(modelPath))
+        {
+            throw new InputException(modelPath, null, null, null, null, "an existing ONNX model file (it was not found)");
+        }
+        var options = new SessionOptions
+        {
+            // One intra-op thread per core; no spinning between the many small calls of a rollout.
+            IntraOpNumThreads = Environment.ProcessorCount,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+        };
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        try
+        {
+            return new InferenceSession(modelPath, options);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new InputException(modelPath, null, null, null, null, $"a valid ONNX model ({FirstLine(e.Message)})");
+        }
+        finally
+        {
+            options.Dispose();
+        }
+    }
+
+    private static string FirstLine(string message)
+    {
+        int newline = message.IndexOfAny(['\r', '\n']);
+        return newline < 0 ? message : message[..newline];
+    }
+}

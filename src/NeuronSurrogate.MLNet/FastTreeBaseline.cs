@@ -1,0 +1,64 @@
+using System.Globalization;
+using Microsoft.ML;
+using Microsoft.ML.Trainers.FastTree;
+using NeuronSurrogate.Data;
+
+namespace NeuronSurrogate.MLNet;
+
+/// <summary>The few knobs of the FastTree baseline.</summary>
+public sealed record FastTreeSettings
+{
+    /// <summary>Boosted trees. Defaults to 100.</summary>
+    public int Trees { get; init; } = 100;
+
+    /// <summary>Leaves per tree. Defaults to 32.</summary>
+    public int Leaves { get; init; } = 32;
+
+    /// <summary>Shrinkage. Defaults to 0.2.</summary>
+    public double LearningRate { get; init; } = 0.2;
+
+    /// <summary>Fewest examples in a leaf. Defaults to 20.</summary>
+    public int MinimumExamplesPerLeaf { get; init; } = 20;
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"{Trees} trees × {Leaves} leaves, learning rate {LearningRate}, ≥ {MinimumExamplesPerLeaf} examples per leaf");
+}
+
+/// <summary>
+/// ML.NET's FastTree (gradient-boosted regression trees) on the causal lag features, behind a mean–variance
+/// normalizer fitted on the training rows only; exportable with ML.NET's ONNX converter.
+/// </summary>
+public static class FastTreeBaseline
+{
+    /// <summary>Fits normalizer + FastTree on <paramref name="trainFeatures"/> (a <see cref="FeatureDataView"/>).</summary>
+    public static ITransformer Fit(MLContext ml, IDataView trainFeatures, FastTreeSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(ml);
+        ArgumentNullException.ThrowIfNull(settings);
+        var pipeline = ml.Transforms.NormalizeMeanVariance(FeatureDataView.FeaturesColumn, fixZero: false)
+            .Append(ml.Regression.Trainers.FastTree(new FastTreeRegressionTrainer.Options
+            {
+                FeatureColumnName = FeatureDataView.FeaturesColumn,
+                LabelColumnName = FeatureDataView.LabelColumn,
+                NumberOfTrees = settings.Trees,
+                NumberOfLeaves = settings.Leaves,
+                LearningRate = settings.LearningRate,
+                MinimumExampleCountPerLeaf = settings.MinimumExamplesPerLeaf,
+                // One thread: the same data and seed give the same trees on any machine.
+                NumberOfThreads = 1,
+            }));
+        return pipeline.Fit(trainFeatures);
+    }
+
+    /// <summary>
+    /// Writes the fitted pipeline as ONNX with ML.NET's converter (through a temporary file). ML.NET makes every column of
+    /// <paramref name="sample"/> a required input — here <c>Features</c> <c>[N, F]</c> and the unused <c>Label</c> <c>[N, 1]</c> —
+    /// and suffixes its outputs with <c>.output</c>: the score is <c>Score.output</c>.
+    /// </summary>
+    public static void ExportOnnx(MLContext ml, ITransformer model, IDataView sample, string path)
+    {
+        ArgumentNullException.ThrowIfNull(ml);
+        AtomicFile.Write(path, stream => ml.Model.ConvertToOnnx(model, sample, stream));
+    }
+}

@@ -1,0 +1,145 @@
+using System.Globalization;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using NeuronSurrogate.Data;
+
+namespace NeuronSurrogate.MLNet;
+
+/// <summary>
+/// Loads a traces CSV as an ML.NET <see cref="IDataView"/> (ML.NET's own text loader, columns found by header name)
+/// and materializes a view back into a <see cref="TraceSet"/> for the rollouts.
+/// </summary>
+public static class TraceDataLoader
+{
+    /// <summary>Loads <paramref name="path"/>. The contract is checked first, row by row, by <see cref="TraceCsvReader"/>,
+    /// so a bad file is reported with its line and column instead of turning into silent missing values.</summary>
+    /// <param name="ml">The context.</param>
+    /// <param name="path">The traces CSV (run, neuron, time_ms, current, voltage; recovery when asked).</param>
+    /// <param name="withRecovery">Whether to load the recovery column too.</param>
+    /// <exception cref="InputException">The file breaks the traces contract.</exception>
+    public static IDataView Load(MLContext ml, string path, bool withRecovery = false)
+    {
+        ArgumentNullException.ThrowIfNull(ml);
+        IReadOnlyList<string> headers;
+        string[] numeric = withRecovery
+            ? [TraceColumns.Current, TraceColumns.Voltage, TraceColumns.Recovery]
+            : [TraceColumns.Current, TraceColumns.Voltage];
+        using (var reader = TraceCsvReader.Open(path, numeric))
+        {
+            headers = reader.Headers;
+            while (reader.ReadTrace())
+            {
+            }
+        }
+        var columns = new List<TextLoader.Column>
+        {
+            new(TraceColumns.Run, DataKind.Int64, IndexOf(TraceColumns.Run)),
+            new(TraceColumns.Neuron, DataKind.Int64, IndexOf(TraceColumns.Neuron)),
+            new(TraceColumns.TimeMs, DataKind.Double, IndexOf(TraceColumns.TimeMs)),
+            new(TraceColumns.Current, DataKind.Double, IndexOf(TraceColumns.Current)),
+            new(TraceColumns.Voltage, DataKind.Double, IndexOf(TraceColumns.Voltage)),
+        };
+        if (withRecovery)
+        {
+            columns.Add(new(TraceColumns.Recovery, DataKind.Double, IndexOf(TraceColumns.Recovery)));
+        }
+        var loader = ml.Data.CreateTextLoader(new TextLoader.Options
+        {
+            Separators = [','],
+            HasHeader = true,
+            AllowQuoting = true,
+            Columns = [.. columns],
+        });
+        return loader.Load(path);
+
+        int IndexOf(string name) => headers.ToList().IndexOf(name);
+    }
+
+    /// <summary>Reads a view's rows into traces of equal length (each trace's rows contiguous and in time order).</summary>
+    /// <param name="view">A view with the trace columns, e.g. one side of a split.</param>
+    /// <param name="source">Named in error messages.</param>
+    /// <exception cref="InputException">The traces do not all have the same length and step.</exception>
+    public static TraceSet ToTraceSet(IDataView view, string source)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        bool withRecovery = view.Schema.GetColumnOrNull(TraceColumns.Recovery) is not null;
+        var schema = view.Schema;
+        var wanted = new List<DataViewSchema.Column>
+        {
+            schema[TraceColumns.Run], schema[TraceColumns.Neuron], schema[TraceColumns.TimeMs], schema[TraceColumns.Current], schema[TraceColumns.Voltage],
+        };
+        if (withRecovery)
+        {
+            wanted.Add(schema[TraceColumns.Recovery]);
+        }
+        var runs = new List<long>();
+        var neurons = new List<long>();
+        var currents = new List<double>();
+        var voltages = new List<double>();
+        var recovery = new List<double>();
+        var times = new List<double>();
+        int steps = -1;
+        double dt = double.NaN;
+        using (var cursor = view.GetRowCursor(wanted))
+        {
+            var getRun = cursor.GetGetter<long>(schema[TraceColumns.Run]);
+            var getNeuron = cursor.GetGetter<long>(schema[TraceColumns.Neuron]);
+            var getTime = cursor.GetGetter<double>(schema[TraceColumns.TimeMs]);
+            var getCurrent = cursor.GetGetter<double>(schema[TraceColumns.Current]);
+            var getVoltage = cursor.GetGetter<double>(schema[TraceColumns.Voltage]);
+            var getRecovery = withRecovery ? cursor.GetGetter<double>(schema[TraceColumns.Recovery]) : null;
+            long run = 0, neuron = 0, currentRun = long.MinValue, currentNeuron = long.MinValue;
+            double time = 0, value = 0;
+            while (cursor.MoveNext())
+            {
+                getRun(ref run);
+                getNeuron(ref neuron);
+                if (run != currentRun || neuron != currentNeuron)
+                {
+                    CloseTrace();
+                    runs.Add(run);
+                    neurons.Add(neuron);
+                    currentRun = run;
+                    currentNeuron = neuron;
+                }
+                getTime(ref time);
+                times.Add(time);
+                getCurrent(ref value);
+                currents.Add(value);
+                getVoltage(ref value);
+                voltages.Add(value);
+                if (getRecovery is not null)
+                {
+                    getRecovery(ref value);
+                    recovery.Add(value);
+                }
+            }
+            CloseTrace();
+        }
+        if (runs.Count == 0)
+        {
+            throw new InputException(source, null, null, null, null, "at least one trace");
+        }
+        return new TraceSet([.. runs], [.. neurons], steps, dt, [.. currents], [.. voltages], withRecovery ? [.. recovery] : null);
+
+        void CloseTrace()
+        {
+            if (times.Count == 0)
+            {
+                return;
+            }
+            double traceDt = times.Count >= 2 ? times[1] - times[0] : double.NaN;
+            if (steps < 0)
+            {
+                steps = times.Count;
+                dt = traceDt;
+            }
+            else if (times.Count != steps || Math.Abs(traceDt - dt) > TraceCsvReader.TimeStepTolerance * dt)
+            {
+                throw new InputException(source, null, null, TraceColumns.TimeMs, null, string.Create(CultureInfo.InvariantCulture,
+                    $"every trace with {steps} steps of {dt} ms for batched training and evaluation; trace (run {runs[^1]}, neuron {neurons[^1]}) has {times.Count} steps of {traceDt} ms"));
+            }
+            times.Clear();
+        }
+    }
+}

@@ -1,0 +1,29 @@
+namespace NeuronSurrogate.Train;
+
+/// <summary>The knobs of the main job. Defaults reproduce the committed results.</summary>
+public sealed record TrainOptions
+{
+    /// <summary>The dataset; generated with the default configuration when it is missing. Defaults to data/spike_dataset.csv.</summary>
+    public string DatasetPath { get; init; } = "data/spike_dataset.csv";
+
+    /// <summary>Seed of the split and of every trainer. Defaults to 42.</summary>
+    public int Seed { get; init; } = 42;
+
+    /// <summary>Test runs plotted in the report. Defaults to 3.</summary>
+    public int PlotTraces { get; init; } = 3;
+
+    /// <summary>Voltage lags of the voltage-lag models (1..k). Defaults to 8.</summary>
+    public int VoltageLags { get; init; } = 8;
+
+    /// <summary>Current lags of the voltage-lag models (1..m). Defaults to 8.</summary>
+    public int CurrentLags { get; init; } = 8;
+
+    /// <summary>FastTree trains on every n-th step of the training traces. Defaults to 2.</summary>
+    public int FastTreeStride { get; init; } = 2;
+
+    /// <summary>Where metrics, reports and plots go. Defaults to results.</summary>
+    public string ResultsFolder { get; init; } = "results";
+
+    /// <summary>Where exported models and cards go. Defaults to models.</summary>
+    public string ModelsFolder { get; init; } = "models";
+}

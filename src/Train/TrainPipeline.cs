@@ -1,0 +1,267 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.ML;
+using NeuronSurrogate.Data;
+using NeuronSurrogate.Dataset;
+using NeuronSurrogate.Features;
+using NeuronSurrogate.Inference;
+using NeuronSurrogate.Metrics;
+using NeuronSurrogate.MLNet;
+using NeuronSurrogate.Rollout;
+using NeuronSurrogate.Simulation;
+
+namespace NeuronSurrogate.Train;
+
+/// <summary>The result of one model or baseline on the test runs, both modes.</summary>
+public sealed record ModelResult(
+    [property: JsonPropertyName("closed_loop")] MetricSummary ClosedLoop,
+    [property: JsonPropertyName("teacher_forced")] MetricSummary TeacherForced);
+
+/// <summary>
+/// The main job: load and split the dataset by run, fit the baselines and models on the training runs, choose their
+/// settings on the validation runs, export them, and score everything on the held-out test runs.
+/// </summary>
+internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
+{
+    private readonly Dictionary<string, double> _timings = [];
+
+    /// <summary>FastTree settings tried on the validation runs; the best closed-loop Γ (then subthreshold RMSE) wins.</summary>
+    private static readonly FastTreeSettings[] FastTreeCandidates =
+    [
+        new() { Trees = 100, Leaves = 32, LearningRate = 0.2 },
+        new() { Trees = 200, Leaves = 64, LearningRate = 0.1 },
+        new() { Trees = 100, Leaves = 16, LearningRate = 0.3 },
+    ];
+
+    public int Run()
+    {
+        var total = Stopwatch.StartNew();
+        var simulation = new IzhikevichSimulationOptions();
+        string dataset = EnsureDataset(simulation);
+        var ml = new MLContext(options.Seed);
+
+        var view = Timed("load", () => TraceDataLoader.Load(ml, dataset));
+        var (split, trainView, validationView, testView) = Timed("split", () => RunSplit.Create(ml, view, seed: options.Seed));
+        WriteText(Path.Combine(options.ResultsFolder, "split.json"), split.ToJson());
+        var train = TraceDataLoader.ToTraceSet(trainView, dataset);
+        var validation = TraceDataLoader.ToTraceSet(validationView, dataset);
+        var test = TraceDataLoader.ToTraceSet(testView, dataset);
+        log(Invariant($"split by run: {split.Train.Count} train, {split.Validation.Count} validation, {split.Test.Count} test runs ({train.TraceCount}/{validation.TraceCount}/{test.TraceCount} traces)"));
+
+        var results = new Dictionary<string, ModelResult>();
+        Timed("baselines", () => AddBaselines(results, simulation, train, test));
+
+        var spec = new FeatureSpec
+        {
+            VoltageLags = FeatureSpec.Range(options.VoltageLags),
+            CurrentLags = FeatureSpec.Range(options.CurrentLags),
+            TimeStepMs = train.TimeStepMs,
+            Target = FeatureTarget.Increment,
+        }.Validate();
+        var rule = SpikeResetRule.For(simulation.Parameters);
+        var (fastTree, fastTreeCard) = Timed("fasttree", () => FastTree(ml, spec, rule, simulation, train, validation, test, split));
+        results["fasttree"] = fastTree;
+
+        WriteMetrics(dataset, split, results, total.Elapsed.TotalSeconds);
+        WriteReport(dataset, split, results, spec, fastTreeCard, total.Elapsed.TotalSeconds);
+        log(Invariant($"done in {total.Elapsed.TotalSeconds:F1} s"));
+        return 0;
+    }
+
+    private string EnsureDataset(IzhikevichSimulationOptions simulation)
+    {
+        string path = options.DatasetPath;
+        if (File.Exists(path))
+        {
+            return path;
+        }
+        if (path != new TrainOptions().DatasetPath)
+        {
+            throw new InputException(path, null, null, null, null, "an existing dataset (only the default dataset is generated when missing)");
+        }
+        log($"{path} is missing: generating the default dataset");
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var batch = DatasetGenerator.Generate(new DatasetOptions { Simulation = simulation });
+        AtomicFile.Write(path, stream => TraceCsvWriter.WriteDataset(stream, batch));
+        return path;
+    }
+
+    private static void AddBaselines(Dictionary<string, ModelResult> results, IzhikevichSimulationOptions simulation, TraceSet train, TraceSet test)
+    {
+        var predictions = new double[test.VoltagesMv.Length];
+        ModelResult Score()
+        {
+            var summary = Evaluation.Summarize(test, predictions);
+            return new ModelResult(summary, summary);
+        }
+        TrivialBaselines.ConstantRest(predictions);
+        results["constant_rest"] = Score();
+        TrivialBaselines.TrainMean(train.VoltagesMv.Average(), predictions);
+        results["train_mean"] = Score();
+        TrivialBaselines.InputBlind(simulation with { TimeStepMs = train.TimeStepMs }, train.Currents.Average(), predictions, test.TraceCount);
+        results["input_blind"] = Score();
+    }
+
+    private (ModelResult Result, VoltageLagModelCard Card) FastTree(MLContext ml, FeatureSpec spec, SpikeResetRule rule,
+        IzhikevichSimulationOptions simulation, TraceSet train, TraceSet validation, TraceSet test, RunSplit split)
+    {
+        var trainFeatures = FeatureDataView.Create(ml, spec, train, options.FastTreeStride);
+        var candidates = new List<(FastTreeSettings Settings, ITransformer Model, MetricSummary Validation)>();
+        foreach (var settings in FastTreeCandidates)
+        {
+            var clock = Stopwatch.StartNew();
+            var model = FastTreeBaseline.Fit(ml, trainFeatures, settings);
+            var predictor = new MlNetPredictor(ml, model, spec);
+            var predictions = new double[validation.VoltagesMv.Length];
+            VoltageLagRollout.ClosedLoop(spec, predictor, validation.Currents, predictions, validation.TraceCount, rule);
+            var score = Evaluation.Summarize(validation, predictions);
+            candidates.Add((settings, model, score));
+            log(Invariant($"fasttree {settings}: validation closed loop Γ {score.Gamma:F3}, subthreshold RMSE {score.RmseSubthresholdMv:F2} mV ({clock.Elapsed.TotalSeconds:F0} s)"));
+        }
+        var best = candidates.OrderByDescending(c => Math.Round(c.Validation.Gamma, 3)).ThenBy(c => c.Validation.RmseSubthresholdMv).First();
+        log($"fasttree chosen on validation runs: {best.Settings}");
+
+        string onnxPath = Path.Combine(options.ModelsFolder, "fasttree.onnx");
+        Directory.CreateDirectory(options.ModelsFolder);
+        // The export sample: a few rows of the training features, for the converter to read the schema from.
+        FastTreeBaseline.ExportOnnx(ml, best.Model, ml.Data.TakeRows(trainFeatures, 16), onnxPath);
+
+        // Test-set scoring goes through the exported graph with ONNX Runtime: what is measured is what ships.
+        using var onnx = new OnnxOneStepPredictor(onnxPath, FeatureDataView.FeaturesColumn, "Score.output");
+        var closed = new double[test.VoltagesMv.Length];
+        var diverged = VoltageLagRollout.ClosedLoop(spec, onnx, test.Currents, closed, test.TraceCount, rule);
+        if (diverged.Any(d => d >= 0))
+        {
+            log($"fasttree: {diverged.Count(d => d >= 0)} test traces diverged in closed loop");
+        }
+        var forced = new double[test.VoltagesMv.Length];
+        VoltageLagRollout.TeacherForced(spec, onnx, test.Currents, test.VoltagesMv, forced, test.TraceCount, rule);
+        var result = new ModelResult(Evaluation.Summarize(test, closed), Evaluation.Summarize(test, forced));
+
+        var card = new VoltageLagModelCard
+        {
+            Model = "fasttree",
+            OnnxFile = "fasttree.onnx",
+            Description = "ML.NET FastTree (gradient-boosted regression trees) baseline on causal voltage and current lags, mean-variance normalization inside the graph.",
+            Inputs =
+            [
+                new CardTensor(FeatureDataView.FeaturesColumn, [-1, spec.Count], "float32", "raw features (mV and current units) in the order of features.names; the graph normalizes them"),
+                new CardTensor(FeatureDataView.LabelColumn, [-1, 1], "float32", "unused by the computation; ML.NET's ONNX export makes every loaded column an input: feed zeros"),
+            ],
+            Outputs = [new CardTensor("Score.output", [-1, 1], "float32", spec.Target == FeatureTarget.Increment ? "V(t) − V(t−1) in mV" : "V(t) in mV")],
+            Features = CardFeatures.From(spec),
+            Rule = CardRule.From(rule),
+            Neuron = CardNeuron.From(simulation),
+            HowToCall = "Closed loop over a trace of currents I(0..T−1): keep the last max-lag predicted voltages (padded with voltage_padding_mv) and " +
+                        "currents (padded with current_padding); at each step t build the features, run the graph, V(t) = V(t−1) + output, then apply " +
+                        "the structural rule. `neuron-surrogate predict --model models/fasttree.onnx` does this (batched over traces).",
+            Training = new Dictionary<string, object>
+            {
+                ["dataset"] = options.DatasetPath,
+                ["seed"] = options.Seed,
+                ["train_runs"] = split.Train.Count,
+                ["row_stride"] = options.FastTreeStride,
+                ["trees"] = best.Settings.Trees,
+                ["leaves"] = best.Settings.Leaves,
+                ["learning_rate"] = best.Settings.LearningRate,
+                ["min_examples_per_leaf"] = best.Settings.MinimumExamplesPerLeaf,
+                ["chosen_by"] = "closed-loop Γ, then subthreshold RMSE, on the validation runs; candidates: " + string.Join("; ", FastTreeCandidates.Select(c => c.ToString())),
+                ["validation_closed_loop"] = candidates.Select(c => new Dictionary<string, object>
+                {
+                    ["settings"] = c.Settings.ToString(),
+                    ["gamma"] = c.Validation.Gamma,
+                    ["rmse_subthreshold_mv"] = c.Validation.RmseSubthresholdMv,
+                }).ToArray(),
+            },
+            Metrics = new Dictionary<string, MetricSummary> { ["test_closed_loop"] = result.ClosedLoop, ["test_teacher_forced"] = result.TeacherForced },
+        };
+        WriteText(Path.Combine(options.ModelsFolder, "fasttree.json"), card.ToJson());
+        return (result, card);
+    }
+
+    private void WriteMetrics(string dataset, RunSplit split, Dictionary<string, ModelResult> results, double seconds)
+    {
+        var document = new Dictionary<string, object>
+        {
+            ["dataset"] = new Dictionary<string, object> { ["path"] = dataset, ["runs"] = split.Train.Count + split.Validation.Count + split.Test.Count, ["seed"] = new DatasetOptions().Seed },
+            ["split"] = new Dictionary<string, object> { ["seed"] = split.Seed, ["train"] = split.Train, ["validation"] = split.Validation, ["test"] = split.Test },
+            ["models"] = results,
+            ["timings_s"] = _timings.ToDictionary(t => t.Key, t => Math.Round(t.Value, 1)),
+        };
+        _ = seconds;
+        WriteText(Path.Combine(options.ResultsFolder, "metrics.json"), JsonSerializer.Serialize(document, VoltageLagModelCard.JsonOptions));
+    }
+
+    private void WriteReport(string dataset, RunSplit split, Dictionary<string, ModelResult> results, FeatureSpec spec, VoltageLagModelCard fastTree, double seconds)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("# NeuronSurrogate — report");
+        text.AppendLine();
+        text.AppendLine(Invariant($"Produced by `dotnet run --project src/Train -c Release` on {DateTime.UtcNow:yyyy-MM-dd} in {seconds:F0} s. Dataset `{dataset}` (300 runs × 5 RS neurons × 1000 steps of 0.1 ms, i.i.d. Gaussian current mean 10, s.d. 5, seed 42)."));
+        text.AppendLine(Invariant($"Split by run (ML.NET TrainTestSplit on the run column, seed {split.Seed}): {split.Train.Count} train, {split.Validation.Count} validation, {split.Test.Count} test runs (`results/split.json`). Every number below is on the **test runs**, which were used for nothing else."));
+        text.AppendLine();
+        text.AppendLine("**Closed loop** is the headline: the model is given only the currents and feeds its own predictions back, as it would when it replaces the simulator. **Teacher-forced** numbers (fed the true past voltages, one step ahead) are a diagnostic; they are easy and misleading.");
+        text.AppendLine();
+        foreach (var (mode, pick) in new (string, Func<ModelResult, MetricSummary>)[] { ("Closed loop (headline)", r => r.ClosedLoop), ("Teacher-forced (one step ahead, diagnostic)", r => r.TeacherForced) })
+        {
+            text.AppendLine($"## {mode}");
+            text.AppendLine();
+            text.AppendLine("| model | Γ (mean) | Γ (median) | spike F1 | precision | recall | RMSE (mV) | subthreshold RMSE (mV) | rate error |");
+            text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (var (name, result) in results.OrderBy(r => Order(r.Key)))
+            {
+                var m = pick(result);
+                text.AppendLine(Invariant($"| {name} | {m.Gamma:F3} | {m.GammaMedian:F3} | {m.SpikeF1:F3} | {m.SpikePrecision:F3} | {m.SpikeRecall:F3} | {m.RmseMv:F2} | {m.RmseSubthresholdMv:F2} | {m.RateError:F3} |"));
+            }
+            text.AppendLine();
+        }
+        text.AppendLine("Baselines: `constant_rest` is a flat −65 mV; `train_mean` the training runs' mean voltage; `input_blind` one noise-free simulation at the training runs' mean current, copied to every trace (it scores well only because every default trace fires at nearly the same times — a model that does not clearly beat it has not learned the input). Their two modes coincide: they never see their own output.");
+        text.AppendLine();
+        text.AppendLine("## FastTree baseline");
+        text.AppendLine();
+        text.AppendLine(Invariant($"Features ({spec.Count}): {string.Join(", ", spec.Names)}; target: the increment V(t) − V(t−1); steps after a recorded peak are left to the peak → reset rule. Settings chosen on the validation runs by closed-loop Γ:"));
+        text.AppendLine();
+        text.AppendLine("| settings | validation Γ (closed loop) | validation subthreshold RMSE (mV) |");
+        text.AppendLine("|---|---:|---:|");
+        foreach (var candidate in (IEnumerable<Dictionary<string, object>>)fastTree.Training["validation_closed_loop"])
+        {
+            text.AppendLine(Invariant($"| {candidate["settings"]} | {(double)candidate["gamma"]:F3} | {(double)candidate["rmse_subthreshold_mv"]:F2} |"));
+        }
+        text.AppendLine();
+        text.AppendLine("Exported with ML.NET's ONNX converter as `models/fasttree.onnx` (card: `models/fasttree.json`); the test numbers above were computed by running that ONNX file with ONNX Runtime.");
+        text.AppendLine();
+        text.AppendLine("## Timings");
+        text.AppendLine();
+        text.AppendLine("| stage | seconds |");
+        text.AppendLine("|---|---:|");
+        foreach (var (stage, secondsTaken) in _timings)
+        {
+            text.AppendLine(Invariant($"| {stage} | {secondsTaken:F1} |"));
+        }
+        WriteText(Path.Combine(options.ResultsFolder, "report.md"), text.ToString());
+
+        static int Order(string name) => name switch { "mlp" => 0, "fasttree" => 1, "input_blind" => 2, "train_mean" => 3, _ => 4 };
+    }
+
+    private T Timed<T>(string stage, Func<T> work)
+    {
+        var clock = Stopwatch.StartNew();
+        var result = work();
+        _timings[stage] = clock.Elapsed.TotalSeconds;
+        log(Invariant($"{stage}: {clock.Elapsed.TotalSeconds:F1} s"));
+        return result;
+    }
+
+    private void Timed(string stage, Action work) => Timed(stage, () => { work(); return 0; });
+
+    private static void WriteText(string path, string text)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        AtomicFile.Write(path, stream => stream.Write(Encoding.UTF8.GetBytes(text)));
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
