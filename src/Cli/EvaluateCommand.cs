@@ -1,0 +1,111 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using NeuronSurrogate.Data;
+using NeuronSurrogate.Features;
+using NeuronSurrogate.Metrics;
+
+namespace NeuronSurrogate.Cli;
+
+/// <summary><c>evaluate</c>: scores any predicted voltage column against the truth with the project's one set of metrics.</summary>
+internal static class EvaluateCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var truth = new Option<string>("--truth", "-t") { Description = "Traces CSV with the true voltage column 'voltage'.", Required = true };
+        var prediction = new Option<string>("--prediction", "-p") { Description = "CSV with run,neuron,time_ms and the predicted voltage column.", Required = true };
+        var column = new Option<string>("--column", "-c") { Description = "The predicted voltage column.", DefaultValueFactory = _ => "predicted_voltage" };
+        var json = new Option<string?>("--json") { Description = "Also write the metrics as JSON to this file." };
+        var command = new Command("evaluate", "Score a predicted voltage column against the truth: spike timing (Γ, precision, recall, F1 at ±2 ms), RMSE, subthreshold RMSE, rate error.")
+        {
+            truth, prediction, column, json,
+        };
+        command.SetAction(result => context.Guard(() =>
+        {
+            string jsonPath = result.GetValue(json) ?? "";
+            if (jsonPath.Length > 0)
+            {
+                AtomicFile.CheckWritable(jsonPath, "JSON file");
+            }
+            var (summary, traces) = Score(result.GetValue(truth)!, result.GetValue(prediction)!, result.GetValue(column)!);
+            Print(context.Out, summary, traces);
+            if (jsonPath.Length > 0)
+            {
+                AtomicFile.Write(jsonPath, s => s.Write(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(summary, VoltageLagModelCard.JsonOptions))));
+            }
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    /// <summary>Matches the prediction's rows to the truth's by (run, neuron, time_ms) and scores every trace.</summary>
+    /// <exception cref="InputException">A trace or row is missing on either side, or the times differ.</exception>
+    internal static (MetricSummary Summary, int Traces) Score(string truthPath, string predictionPath, string column)
+    {
+        var truth = new Dictionary<(long, long), (double[] Times, double[] Voltages, long Line)>();
+        using (var reader = TraceCsvReader.Open(truthPath, [TraceColumns.Voltage]))
+        {
+            while (reader.ReadTrace())
+            {
+                var b = reader.Buffer;
+                truth[(b.Run, b.Neuron)] = ([.. b.TimesMs], [.. b.Column(TraceColumns.Voltage)], b.FirstLine);
+            }
+        }
+        var metrics = new List<TraceMetrics>();
+        var seen = new HashSet<(long, long)>();
+        using (var reader = TraceCsvReader.Open(predictionPath, [column]))
+        {
+            while (reader.ReadTrace())
+            {
+                var b = reader.Buffer;
+                if (!truth.TryGetValue((b.Run, b.Neuron), out var expected))
+                {
+                    throw new InputException(predictionPath, b.FirstLine, b.FirstRow, TraceColumns.Run, null, Invariant(
+                        $"only traces that are in the truth {truthPath}: trace (run {b.Run}, neuron {b.Neuron}) is not"));
+                }
+                seen.Add((b.Run, b.Neuron));
+                if (b.Count != expected.Times.Length)
+                {
+                    throw new InputException(predictionPath, b.FirstLine, b.FirstRow, TraceColumns.TimeMs, null, Invariant(
+                        $"{expected.Times.Length} rows for trace (run {b.Run}, neuron {b.Neuron}) as in the truth (line {expected.Line}), found {b.Count}"));
+                }
+                for (int t = 0; t < b.Count; t++)
+                {
+                    double tolerance = TraceCsvReader.TimeStepTolerance * Math.Max(1, Math.Abs(expected.Times[t]));
+                    if (Math.Abs(b.TimesMs[t] - expected.Times[t]) > tolerance)
+                    {
+                        throw new InputException(predictionPath, b.FirstLine + t, b.FirstRow + t, TraceColumns.TimeMs, b.TimesMs[t].ToString("R", CultureInfo.InvariantCulture),
+                            Invariant($"time {expected.Times[t]:R} ms of trace (run {b.Run}, neuron {b.Neuron}) as in the truth (line {expected.Line + t})"));
+                    }
+                }
+                double dt = b.Count >= 2 ? expected.Times[1] - expected.Times[0] : 1;
+                metrics.Add(SpikeTrainMetrics.Compute(expected.Voltages, [.. b.Column(column)], dt));
+            }
+        }
+        foreach (var (key, value) in truth)
+        {
+            if (!seen.Contains(key))
+            {
+                throw new InputException(predictionPath, null, null, TraceColumns.Run, null, Invariant(
+                    $"every trace of the truth: trace (run {key.Item1}, neuron {key.Item2}) (truth line {value.Line}) has no predicted rows"));
+            }
+        }
+        return (MetricSummary.From(metrics), metrics.Count);
+    }
+
+    private static void Print(TextWriter output, MetricSummary m, int traces)
+    {
+        output.WriteLine(Invariant($"{traces} traces, {m.TrueSpikes} true spikes, {m.ModelSpikes} predicted spikes"));
+        output.WriteLine("metric                   mean      median");
+        output.WriteLine(Invariant($"gamma                    {m.Gamma,8:F4}  {m.GammaMedian,8:F4}"));
+        output.WriteLine(Invariant($"spike_f1                 {m.SpikeF1,8:F4}"));
+        output.WriteLine(Invariant($"spike_precision          {m.SpikePrecision,8:F4}"));
+        output.WriteLine(Invariant($"spike_recall             {m.SpikeRecall,8:F4}"));
+        output.WriteLine(Invariant($"rmse_mv                  {m.RmseMv,8:F4}  {m.RmseMvMedian,8:F4}"));
+        output.WriteLine(Invariant($"rmse_subthreshold_mv     {m.RmseSubthresholdMv,8:F4}"));
+        output.WriteLine(Invariant($"rate_error (pooled)      {m.RateError,8:F4}"));
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
