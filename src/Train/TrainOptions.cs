@@ -21,6 +21,15 @@ public sealed record TrainOptions
     /// <summary>FastTree trains on every n-th step of the training traces. Defaults to 2.</summary>
     public int FastTreeStride { get; init; } = 2;
 
+    /// <summary>Most epochs of the MLP. Defaults to 12.</summary>
+    public int Epochs { get; init; } = 12;
+
+    /// <summary>Hidden widths of the MLP. Defaults to 2 × 128.</summary>
+    public IReadOnlyList<int> Hidden { get; init; } = [128, 128];
+
+    /// <summary>The MLP trains on every n-th eligible step. Defaults to 1.</summary>
+    public int MlpStride { get; init; } = 1;
+
     /// <summary>Where metrics, reports and plots go. Defaults to results.</summary>
     public string ResultsFolder { get; init; } = "results";
 

@@ -27,6 +27,7 @@ public sealed record ModelResult(
 internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
 {
     private readonly Dictionary<string, double> _timings = [];
+    private IReadOnlyList<Torch.EpochReport> _history = [];
 
     /// <summary>FastTree settings tried on the validation runs; the best closed-loop Γ (then subthreshold RMSE) wins.</summary>
     private static readonly FastTreeSettings[] FastTreeCandidates =
@@ -43,7 +44,12 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
         string dataset = EnsureDataset(simulation);
         var ml = new MLContext(options.Seed);
 
-        var view = Timed("load", () => TraceDataLoader.Load(ml, dataset));
+        bool hasRecovery;
+        using (var header = TraceCsvReader.Open(dataset, []))
+        {
+            hasRecovery = header.Headers.Contains(TraceColumns.Recovery);
+        }
+        var view = Timed("load", () => TraceDataLoader.Load(ml, dataset, hasRecovery));
         var (split, trainView, validationView, testView) = Timed("split", () => RunSplit.Create(ml, view, seed: options.Seed));
         WriteText(Path.Combine(options.ResultsFolder, "split.json"), split.ToJson());
         var train = TraceDataLoader.ToTraceSet(trainView, dataset);
@@ -64,6 +70,16 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
         var rule = SpikeResetRule.For(simulation.Parameters);
         var (fastTree, fastTreeCard) = Timed("fasttree", () => FastTree(ml, spec, rule, simulation, train, validation, test, split));
         results["fasttree"] = fastTree;
+        if (hasRecovery)
+        {
+            var (mlp, history) = Timed("mlp", () => Mlp(ml, rule, simulation, train, validation, test));
+            results["mlp"] = mlp;
+            _history = history;
+        }
+        else
+        {
+            log("no recovery column: the state-space MLP is skipped");
+        }
 
         WriteMetrics(dataset, split, results, total.Elapsed.TotalSeconds);
         WriteReport(dataset, split, results, spec, fastTreeCard, total.Elapsed.TotalSeconds);
@@ -74,17 +90,26 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
     private string EnsureDataset(IzhikevichSimulationOptions simulation)
     {
         string path = options.DatasetPath;
+        bool isDefault = path == new TrainOptions().DatasetPath;
         if (File.Exists(path))
         {
-            return path;
+            using var reader = TraceCsvReader.Open(path, []);
+            if (reader.Headers.Contains(TraceColumns.Recovery) || !isDefault)
+            {
+                return path;
+            }
+            log($"{path} has no recovery column, which the state-space model trains on: regenerating it (same seed, same traces, one more column)");
         }
-        if (path != new TrainOptions().DatasetPath)
+        else if (!isDefault)
         {
             throw new InputException(path, null, null, null, null, "an existing dataset (only the default dataset is generated when missing)");
         }
-        log($"{path} is missing: generating the default dataset");
+        else
+        {
+            log($"{path} is missing: generating the default dataset");
+        }
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var batch = DatasetGenerator.Generate(new DatasetOptions { Simulation = simulation });
+        var batch = DatasetGenerator.Generate(new DatasetOptions { Simulation = simulation, IncludeRecovery = true });
         AtomicFile.Write(path, stream => TraceCsvWriter.WriteDataset(stream, batch));
         return path;
     }
@@ -180,6 +205,34 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
         };
         WriteText(Path.Combine(options.ModelsFolder, "fasttree.json"), card.ToJson());
         return (result, card);
+    }
+
+    private (ModelResult Result, IReadOnlyList<Torch.EpochReport> History) Mlp(MLContext ml, SpikeResetRule rule,
+        IzhikevichSimulationOptions simulation, TraceSet train, TraceSet validation, TraceSet test)
+    {
+        var settings = new Torch.MlpSettings { Seed = options.Seed, Epochs = options.Epochs, Hidden = options.Hidden };
+        var (states, increments) = StateSpaceSamples.Build(train, rule, options.MlpStride);
+        var scaling = StateNormalizer.Fit(ml, states, increments);
+        log(Invariant($"mlp: {states.Length / 3:N0} training rows; {settings}"));
+        double v0 = simulation.InitialVoltageMv, u0 = simulation.InitialRecovery;
+        (double, double) Validate(Torch.StateSpaceMlp model)
+        {
+            var predictions = new double[validation.VoltagesMv.Length];
+            StateSpaceRollout.ClosedLoop(new Torch.TorchStatePredictor(model), validation.Currents, predictions, validation.TraceCount, rule, v0, u0);
+            var score = Evaluation.Summarize(validation, predictions);
+            return (score.Gamma, score.RmseSubthresholdMv);
+        }
+        var (model, history) = Torch.StateSpaceTrainer.Train(settings, scaling, states, increments, Validate, r =>
+            log(Invariant($"mlp epoch {r.Epoch}: loss {r.TrainLoss:E3}, validation closed loop Γ {r.ValidationGamma:F4}, subthreshold RMSE {r.ValidationRmseSubthresholdMv:F3} mV, lr {r.LearningRate:E2}, {r.Seconds:F1} s{(r.Best ? " (best)" : "")}")));
+        using (model)
+        {
+            var predictor = new Torch.TorchStatePredictor(model);
+            var closed = new double[test.VoltagesMv.Length];
+            StateSpaceRollout.ClosedLoop(predictor, test.Currents, closed, test.TraceCount, rule, v0, u0);
+            var forced = new double[test.VoltagesMv.Length];
+            StateSpaceRollout.TeacherForced(predictor, test.Currents, test.VoltagesMv, test.Recovery!, forced, test.TraceCount, rule, v0);
+            return (new ModelResult(Evaluation.Summarize(test, closed), Evaluation.Summarize(test, forced)), history);
+        }
     }
 
     private void WriteMetrics(string dataset, RunSplit split, Dictionary<string, ModelResult> results, double seconds)

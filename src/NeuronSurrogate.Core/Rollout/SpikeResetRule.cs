@@ -9,10 +9,11 @@ namespace NeuronSurrogate.Rollout;
 /// </summary>
 /// <param name="PeakMv">The spike apex, 30 mV.</param>
 /// <param name="ResetMv">The reset value c of the neuron the model was trained on.</param>
-public sealed record SpikeResetRule(double PeakMv, double ResetMv)
+/// <param name="RecoveryIncrement">The jump d of the recovery variable at a reset (used by state-space models).</param>
+public sealed record SpikeResetRule(double PeakMv, double ResetMv, double RecoveryIncrement = 0)
 {
     /// <summary>The rule of a neuron with parameters <paramref name="parameters"/>.</summary>
-    public static SpikeResetRule For(IzhikevichParameters parameters) => new(IzhikevichModel.PeakMv, parameters.C);
+    public static SpikeResetRule For(IzhikevichParameters parameters) => new(IzhikevichModel.PeakMv, parameters.C, parameters.D);
 
     /// <summary>The recorded V(t) given the recorded V(t−1) and the model's V(t).</summary>
     public double Apply(double previousMv, double predictedMv) =>

@@ -1,0 +1,123 @@
+namespace NeuronSurrogate.Rollout;
+
+/// <summary>
+/// Runs a state-space one-step model over whole traces, trace-major <c>[trace, step]</c>, with the simulator's own
+/// recording semantics (DESIGN section 3): at each step, a state at or above the peak is recorded as the peak and reset
+/// (v ← c, u ← u + d, no model call); otherwise v is recorded and the model advances (v, u) with the step's current.
+/// </summary>
+public static class StateSpaceRollout
+{
+    /// <summary>
+    /// Closed loop: the model is given only the currents, starts from the simulator's initial state (v0, u0) and feeds
+    /// its own predicted state back; all traces advance together, one model call per step.
+    /// </summary>
+    /// <returns>Per trace, the first step whose state was NaN or beyond ±1000 mV (the trace is stopped there and its
+    /// remaining steps are NaN), or −1.</returns>
+    public static int[] ClosedLoop(IStatePredictor model, ReadOnlySpan<double> currents, Span<double> predictionsMv, int traceCount,
+        SpikeResetRule rule, double initialVoltageMv, double initialRecovery, Span<double> recovery = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(rule);
+        int steps = Steps(currents.Length, predictionsMv.Length, traceCount);
+        var v = new double[traceCount];
+        var u = new double[traceCount];
+        Array.Fill(v, initialVoltageMv);
+        Array.Fill(u, initialRecovery);
+        var states = new float[traceCount * 3];
+        var increments = new float[traceCount * 2];
+        var diverged = new int[traceCount];
+        Array.Fill(diverged, -1);
+        predictionsMv.Fill(double.NaN);
+        for (int t = 0; t < steps; t++)
+        {
+            for (int trace = 0; trace < traceCount; trace++)
+            {
+                states[3 * trace] = (float)v[trace];
+                states[3 * trace + 1] = (float)u[trace];
+                states[3 * trace + 2] = (float)currents[trace * steps + t];
+            }
+            model.Predict(states, increments, traceCount);
+            for (int trace = 0; trace < traceCount; trace++)
+            {
+                if (diverged[trace] >= 0)
+                {
+                    continue;
+                }
+                if (!(Math.Abs(v[trace]) <= VoltageLagRollout.DivergenceLimitMv) || !double.IsFinite(u[trace]))
+                {
+                    diverged[trace] = t;
+                    continue;
+                }
+                if (!recovery.IsEmpty)
+                {
+                    recovery[trace * steps + t] = u[trace];
+                }
+                if (v[trace] >= rule.PeakMv)
+                {
+                    predictionsMv[trace * steps + t] = rule.PeakMv;
+                    v[trace] = rule.ResetMv;
+                    u[trace] += rule.RecoveryIncrement;
+                }
+                else
+                {
+                    predictionsMv[trace * steps + t] = v[trace];
+                    v[trace] += increments[2 * trace];
+                    u[trace] += increments[2 * trace + 1];
+                }
+            }
+        }
+        return diverged;
+    }
+
+    /// <summary>
+    /// Teacher-forced: V(t) from the true state at t − 1 (the reset rule applied to the true V(t − 1)); a one-step diagnostic.
+    /// </summary>
+    public static void TeacherForced(IStatePredictor model, ReadOnlySpan<double> currents, ReadOnlySpan<double> trueVoltagesMv,
+        ReadOnlySpan<double> trueRecovery, Span<double> predictionsMv, int traceCount, SpikeResetRule rule, double initialVoltageMv, int batchRows = 16384)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(rule);
+        int steps = Steps(currents.Length, predictionsMv.Length, traceCount);
+        if (trueVoltagesMv.Length != currents.Length || trueRecovery.Length != currents.Length)
+        {
+            throw new ArgumentException("teacher forcing a state-space model needs the true voltage and recovery of every step");
+        }
+        var states = new float[batchRows * 3];
+        var increments = new float[batchRows * 2];
+        long total = (long)traceCount * steps;
+        for (long start = 0; start < total; start += batchRows)
+        {
+            int rows = (int)Math.Min(batchRows, total - start);
+            for (int r = 0; r < rows; r++)
+            {
+                long i = start + r;
+                bool first = i % steps == 0;
+                states[3 * r] = first ? 0 : (float)trueVoltagesMv[(int)i - 1];
+                states[3 * r + 1] = first ? 0 : (float)trueRecovery[(int)i - 1];
+                states[3 * r + 2] = first ? 0 : (float)currents[(int)i - 1];
+            }
+            model.Predict(states.AsSpan(0, rows * 3), increments.AsSpan(0, rows * 2), rows);
+            for (int r = 0; r < rows; r++)
+            {
+                int i = (int)(start + r);
+                if (i % steps == 0)
+                {
+                    predictionsMv[i] = initialVoltageMv;
+                    continue;
+                }
+                double previous = trueVoltagesMv[i - 1];
+                predictionsMv[i] = rule.Apply(previous, previous + increments[2 * r]);
+            }
+        }
+    }
+
+    private static int Steps(int currents, int predictions, int traceCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(traceCount);
+        if (currents % traceCount != 0 || predictions != currents)
+        {
+            throw new ArgumentException($"buffers of {currents} and {predictions} values do not hold {traceCount} traces of equal length");
+        }
+        return currents / traceCount;
+    }
+}
