@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using NeuronSurrogate.Data;
+using NeuronSurrogate.Cards;
 using NeuronSurrogate.Features;
 using NeuronSurrogate.Metrics;
 

@@ -8,7 +8,10 @@ public static class OnnxModelLoader
 {
     /// <summary>A session for <paramref name="modelPath"/>; the caller owns and disposes it.</summary>
     /// <exception cref="InputException">The file is missing or is not a model ONNX Runtime can load.</exception>
-    public static InferenceSession Open(string modelPath)
+    /// <param name="modelPath">The ONNX file.</param>
+    /// <param name="provider">Where to run it; CUDA falls back to the CPU with one warning through <paramref name="warn"/>.</param>
+    /// <param name="warn">Receives the fallback warning.</param>
+    public static InferenceSession Open(string modelPath, OnnxProvider provider = OnnxProvider.Cpu, Action<string>? warn = null)
     {
         if (!File.Exists(modelPath))
         {
@@ -22,6 +25,17 @@ public static class OnnxModelLoader
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
         };
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        if (provider == OnnxProvider.Cuda)
+        {
+            try
+            {
+                options.AppendExecutionProvider_CUDA(0);
+            }
+            catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+            {
+                warn?.Invoke($"warning: the CUDA execution provider is not available ({FirstLine(e.Message)}); running on the CPU. The GPU build is `-p:OnnxRuntimeGpu=true` and needs CUDA 13.");
+            }
+        }
         try
         {
             return new InferenceSession(modelPath, options);

@@ -30,6 +30,9 @@ public sealed record TrainOptions
     /// <summary>The MLP trains on every n-th eligible step. Defaults to 1.</summary>
     public int MlpStride { get; init; } = 1;
 
+    /// <summary>File stem of the exported MLP (models/NAME.onnx, NAME_rollout.onnx, NAME.json). Defaults to surrogate.</summary>
+    public string ModelName { get; init; } = "surrogate";
+
     /// <summary>Where metrics, reports and plots go. Defaults to results.</summary>
     public string ResultsFolder { get; init; } = "results";
 

@@ -6,6 +6,7 @@ using System.Text.Json.Serialization;
 using Microsoft.ML;
 using NeuronSurrogate.Data;
 using NeuronSurrogate.Dataset;
+using NeuronSurrogate.Cards;
 using NeuronSurrogate.Features;
 using NeuronSurrogate.Inference;
 using NeuronSurrogate.Metrics;
@@ -28,6 +29,7 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
 {
     private readonly Dictionary<string, double> _timings = [];
     private IReadOnlyList<Torch.EpochReport> _history = [];
+    private (int Same, int Traces) _rolloutAgreement;
 
     /// <summary>FastTree settings tried on the validation runs; the best closed-loop Γ (then subthreshold RMSE) wins.</summary>
     private static readonly FastTreeSettings[] FastTreeCandidates =
@@ -226,13 +228,95 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
             log(Invariant($"mlp epoch {r.Epoch}: loss {r.TrainLoss:E3}, validation closed loop Γ {r.ValidationGamma:F4}, subthreshold RMSE {r.ValidationRmseSubthresholdMv:F3} mV, lr {r.LearningRate:E2}, {r.Seconds:F1} s{(r.Best ? " (best)" : "")}")));
         using (model)
         {
-            var predictor = new Torch.TorchStatePredictor(model);
+            string onnxPath = Path.Combine(options.ModelsFolder, $"{options.ModelName}.onnx");
+            string rolloutPath = Path.Combine(options.ModelsFolder, $"{options.ModelName}_rollout.onnx");
+            Directory.CreateDirectory(options.ModelsFolder);
+            Torch.StateSpaceOnnxExporter.Write(model, rule, v0, u0, onnxPath, rolloutPath);
+
+            // Test-set scoring runs the exported one-step graph with ONNX Runtime: what is measured is what ships.
+            using var onnx = new OnnxStatePredictor(onnxPath);
             var closed = new double[test.VoltagesMv.Length];
-            StateSpaceRollout.ClosedLoop(predictor, test.Currents, closed, test.TraceCount, rule, v0, u0);
+            var diverged = StateSpaceRollout.ClosedLoop(onnx, test.Currents, closed, test.TraceCount, rule, v0, u0);
+            if (diverged.Any(d => d >= 0))
+            {
+                log($"mlp: {diverged.Count(d => d >= 0)} test traces diverged in closed loop");
+            }
             var forced = new double[test.VoltagesMv.Length];
-            StateSpaceRollout.TeacherForced(predictor, test.Currents, test.VoltagesMv, test.Recovery!, forced, test.TraceCount, rule, v0);
-            return (new ModelResult(Evaluation.Summarize(test, closed), Evaluation.Summarize(test, forced)), history);
+            StateSpaceRollout.TeacherForced(onnx, test.Currents, test.VoltagesMv, test.Recovery!, forced, test.TraceCount, rule, v0);
+            var result = new ModelResult(Evaluation.Summarize(test, closed), Evaluation.Summarize(test, forced));
+
+            // The rollout graph must tell the same story as the C#-driven loop.
+            using var rollout = new OnnxRolloutModel(rolloutPath);
+            var graphVoltages = rollout.Run(test.Currents.Select(c => (float)c).ToArray(), test.TraceCount);
+            int sameSpikes = 0;
+            for (int trace = 0; trace < test.TraceCount; trace++)
+            {
+                var a = SpikeDetector.Detect(closed.AsSpan(trace * test.Steps, test.Steps), test.TimeStepMs);
+                var b = SpikeDetector.Detect(graphVoltages.AsSpan(trace * test.Steps, test.Steps).ToArray().Select(x => (double)x).ToArray(), test.TimeStepMs);
+                sameSpikes += a.SequenceEqual(b) ? 1 : 0;
+            }
+            log(Invariant($"mlp: rollout graph and C# loop give the same spike times on {sameSpikes} of {test.TraceCount} test traces"));
+            _rolloutAgreement = (sameSpikes, test.TraceCount);
+
+            var card = StateSpaceCard(model, rule, simulation, test.TimeStepMs, settings, history, result, states.Length / 3);
+            WriteText(Path.Combine(options.ModelsFolder, $"{options.ModelName}.json"), card.ToJson());
+            return (result, history);
         }
+    }
+
+    private StateSpaceModelCard StateSpaceCard(Torch.StateSpaceMlp model, SpikeResetRule rule, IzhikevichSimulationOptions simulation, double dt,
+        Torch.MlpSettings settings, IReadOnlyList<Torch.EpochReport> history, ModelResult result, int rows)
+    {
+        var s = model.Scaling;
+        return new StateSpaceModelCard
+        {
+            Model = options.ModelName,
+            OnnxFile = $"{options.ModelName}.onnx",
+            RolloutOnnxFile = $"{options.ModelName}_rollout.onnx",
+            Description = "State-space surrogate of an Izhikevich neuron: an MLP maps the standardized state (v, u, I, v²) of a step to the increments (Δv, Δu) to the next step; spikes come from the peak → reset rule.",
+            Opset = Torch.StateSpaceOnnxExporter.Opset,
+            Inputs = [new CardTensor(Torch.StateSpaceOnnxExporter.StateInput, [-1, 3], "float32", "per row: v (mV), u, I of a step, raw units")],
+            Outputs = [new CardTensor(Torch.StateSpaceOnnxExporter.IncrementOutput, [-1, 2], "float32", "per row: Δv (mV), Δu to the next step, raw units (valid for v below the peak; the rule handles the rest)")],
+            RolloutInputs = [new CardTensor(Torch.StateSpaceOnnxExporter.CurrentsInput, [-1, -1], "float32", "currents [N traces, T steps] at the card's dt")],
+            RolloutOutputs = [new CardTensor(Torch.StateSpaceOnnxExporter.VoltagesOutput, [-1, -1], "float32", "recorded voltages [N, T] in mV, closed loop from the initial state, spikes as the 30 mV peak")],
+            State = new CardState
+            {
+                Input = "v, u, I",
+                Features = ["v", "u", "I", "v^2"],
+                FeatureOffset = s.InputOffset,
+                FeatureScale = s.InputScale,
+                IncrementMean = s.TargetMean,
+                IncrementScale = s.TargetScale,
+                TimeStepMs = dt,
+                InitialVoltageMv = simulation.InitialVoltageMv,
+                InitialRecovery = simulation.InitialRecovery,
+                Meaning = "features (v, u, I, v²) are standardized as (x − offset) × scale inside the graph; the network's outputs y become increments y × increment_scale + increment_mean. A closed loop starts at (initial_voltage_mv, initial_recovery).",
+            },
+            Rule = CardRule.From(rule),
+            Neuron = CardNeuron.From(simulation),
+            HowToCall = "Closed loop over currents I(0..T−1): (v, u) = (v0, u0); at each step t, if v ≥ peak: record peak, v ← reset, u ← u + recovery_increment; else record v, (Δv, Δu) = graph(v, u, I(t)), v += Δv, u += Δu. The rollout graph does exactly this for [N, T] currents in one call; `neuron-surrogate predict --model models/surrogate.onnx` does it batched over traces.",
+            Training = new Dictionary<string, object>
+            {
+                ["dataset"] = options.DatasetPath,
+                ["seed"] = options.Seed,
+                ["settings"] = settings.ToString(),
+                ["rows"] = rows,
+                ["rows_excluded"] = "spike steps (the rule decides them) and steps whose next value is the recorded peak (censored by the recording)",
+                ["normalization"] = "ML.NET NormalizeMeanVariance(fixZero: false), fitted on the training runs only",
+                ["selection"] = "closed-loop Γ, then subthreshold RMSE, on the validation runs after every epoch",
+                ["epochs"] = history.Select(h => new Dictionary<string, object>
+                {
+                    ["epoch"] = h.Epoch,
+                    ["train_loss"] = h.TrainLoss,
+                    ["validation_gamma"] = h.ValidationGamma,
+                    ["validation_rmse_subthreshold_mv"] = h.ValidationRmseSubthresholdMv,
+                    ["learning_rate"] = h.LearningRate,
+                    ["seconds"] = Math.Round(h.Seconds, 2),
+                    ["best"] = h.Best,
+                }).ToArray(),
+            },
+            Metrics = new Dictionary<string, MetricSummary> { ["test_closed_loop"] = result.ClosedLoop, ["test_teacher_forced"] = result.TeacherForced },
+        };
     }
 
     private void WriteMetrics(string dataset, RunSplit split, Dictionary<string, ModelResult> results, double seconds)

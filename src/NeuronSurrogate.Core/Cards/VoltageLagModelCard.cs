@@ -5,7 +5,9 @@ using NeuronSurrogate.Metrics;
 using NeuronSurrogate.Rollout;
 using NeuronSurrogate.Simulation;
 
-namespace NeuronSurrogate.Features;
+using NeuronSurrogate.Features;
+
+namespace NeuronSurrogate.Cards;
 
 /// <summary>A tensor of a model card: name, shape (−1 for the dynamic batch) and what it means.</summary>
 public sealed record CardTensor(
@@ -60,6 +62,7 @@ public sealed record CardRule
 {
     [JsonPropertyName("peak_mv")] public double PeakMv { get; init; }
     [JsonPropertyName("reset_mv")] public double ResetMv { get; init; }
+    [JsonPropertyName("recovery_increment")] public double RecoveryIncrement { get; init; }
     [JsonPropertyName("text")] public string Text { get; init; } = "";
 
     public static CardRule From(SpikeResetRule rule)
@@ -69,7 +72,8 @@ public sealed record CardRule
         {
             PeakMv = rule.PeakMv,
             ResetMv = rule.ResetMv,
-            Text = FormattableString.Invariant($"after the model: if V(t−1) ≥ {rule.PeakMv} then V(t) = {rule.ResetMv} (reset, the model's output is ignored); else if V(t) ≥ {rule.PeakMv} then V(t) = {rule.PeakMv} (recorded peak)"),
+            RecoveryIncrement = rule.RecoveryIncrement,
+            Text = FormattableString.Invariant($"voltage-lag models: if V(t−1) ≥ {rule.PeakMv} then V(t) = {rule.ResetMv} (reset, the model's output is ignored); else if V(t) ≥ {rule.PeakMv} then V(t) = {rule.PeakMv} (recorded peak). State-space models: at each step, if v ≥ {rule.PeakMv} record {rule.PeakMv}, then v ← {rule.ResetMv} and u ← u + {rule.RecoveryIncrement} without calling the model; else record v and add the model's increment."),
         };
     }
 }

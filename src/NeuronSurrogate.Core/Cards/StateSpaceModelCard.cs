@@ -1,0 +1,100 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using NeuronSurrogate.Data;
+using NeuronSurrogate.Metrics;
+using NeuronSurrogate.Rollout;
+
+namespace NeuronSurrogate.Cards;
+
+/// <summary>The state and its standardization, as the graphs compute them.</summary>
+public sealed record CardState
+{
+    [JsonPropertyName("input")] public string Input { get; init; } = "";
+    [JsonPropertyName("features")] public IReadOnlyList<string> Features { get; init; } = [];
+    [JsonPropertyName("feature_offset")] public IReadOnlyList<float> FeatureOffset { get; init; } = [];
+    [JsonPropertyName("feature_scale")] public IReadOnlyList<float> FeatureScale { get; init; } = [];
+    [JsonPropertyName("increment_mean")] public IReadOnlyList<float> IncrementMean { get; init; } = [];
+    [JsonPropertyName("increment_scale")] public IReadOnlyList<float> IncrementScale { get; init; } = [];
+    [JsonPropertyName("dt_ms")] public double TimeStepMs { get; init; }
+    [JsonPropertyName("initial_voltage_mv")] public double InitialVoltageMv { get; init; }
+    [JsonPropertyName("initial_recovery")] public double InitialRecovery { get; init; }
+    [JsonPropertyName("meaning")] public string Meaning { get; init; } = "";
+}
+
+/// <summary>
+/// The card of a state-space surrogate (DESIGN section 4): the one-step graph and the rollout graph, their tensors, the
+/// state and its standardization, dt, the initial state, the peak → reset rule, the neuron, training and metrics.
+/// </summary>
+public sealed record StateSpaceModelCard
+{
+    public const string FormatName = "neuron-surrogate.state-space-card/1";
+
+    [JsonPropertyName("format")] public string Format { get; init; } = FormatName;
+    [JsonPropertyName("model")] public string Model { get; init; } = "";
+    [JsonPropertyName("onnx")] public string OnnxFile { get; init; } = "";
+    [JsonPropertyName("rollout_onnx")] public string RolloutOnnxFile { get; init; } = "";
+    [JsonPropertyName("description")] public string Description { get; init; } = "";
+    [JsonPropertyName("opset")] public int Opset { get; init; }
+    [JsonPropertyName("inputs")] public IReadOnlyList<CardTensor> Inputs { get; init; } = [];
+    [JsonPropertyName("outputs")] public IReadOnlyList<CardTensor> Outputs { get; init; } = [];
+    [JsonPropertyName("rollout_inputs")] public IReadOnlyList<CardTensor> RolloutInputs { get; init; } = [];
+    [JsonPropertyName("rollout_outputs")] public IReadOnlyList<CardTensor> RolloutOutputs { get; init; } = [];
+    [JsonPropertyName("state")] public CardState State { get; init; } = new();
+    [JsonPropertyName("structural_rule")] public CardRule Rule { get; init; } = new();
+    [JsonPropertyName("neuron")] public CardNeuron? Neuron { get; init; }
+    [JsonPropertyName("how_to_call")] public string HowToCall { get; init; } = "";
+    [JsonPropertyName("training")] public IReadOnlyDictionary<string, object> Training { get; init; } = new Dictionary<string, object>();
+    [JsonPropertyName("metrics")] public IReadOnlyDictionary<string, MetricSummary> Metrics { get; init; } = new Dictionary<string, MetricSummary>();
+
+    public string ToJson() => JsonSerializer.Serialize(this, VoltageLagModelCard.JsonOptions);
+
+    /// <summary>The rule as the rollouts apply it.</summary>
+    public SpikeResetRule ToRule() => new(Rule.PeakMv, Rule.ResetMv, Rule.RecoveryIncrement);
+
+    /// <summary>Reads a card.</summary>
+    /// <exception cref="InputException">The file is missing or is not such a card.</exception>
+    public static StateSpaceModelCard Read(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new InputException(path, null, null, null, null, "an existing model card (JSON beside the ONNX file)");
+        }
+        try
+        {
+            var card = JsonSerializer.Deserialize<StateSpaceModelCard>(File.ReadAllText(path), VoltageLagModelCard.JsonOptions);
+            if (card is null || card.Format != FormatName)
+            {
+                throw new InputException(path, null, null, "format", card?.Format, $"a model card of format '{FormatName}'");
+            }
+            return card;
+        }
+        catch (JsonException e)
+        {
+            throw new InputException(path, e.LineNumber + 1, null, null, null, $"a JSON model card ({e.Message})");
+        }
+    }
+
+    /// <summary>The format named by a card file, to tell the card kinds apart.</summary>
+    /// <exception cref="InputException">The file is missing or is not JSON with a format.</exception>
+    public static string FormatOf(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new InputException(path, null, null, null, null, "an existing model card (JSON beside the ONNX file, same name)");
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(path));
+            if (document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("format", out var format) && format.ValueKind == JsonValueKind.String)
+            {
+                return format.GetString()!;
+            }
+        }
+        catch (JsonException e)
+        {
+            throw new InputException(path, e.LineNumber + 1, null, null, null, $"a JSON model card ({e.Message})");
+        }
+        throw new InputException(path, null, null, "format", null, $"a model card with a \"format\" ({FormatName} or {VoltageLagModelCard.FormatName})");
+    }
+}
