@@ -18,6 +18,7 @@ public static class CliApp
             GenerateCommand.Create(context),
             SimulateCommand.Create(context),
             EvaluateCommand.Create(context),
+            PredictCommand.Create(context),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -1,0 +1,54 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using NeuronSurrogate.Inference;
+
+namespace NeuronSurrogate.Cli;
+
+/// <summary><c>predict</c>: a shipped surrogate (ONNX + card) over the user's currents, with ONNX Runtime.</summary>
+internal static class PredictCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var model = new Option<string>("--model", "-m") { Description = "ONNX model; its card is the .json beside it (models/surrogate.onnx, models/surrogate_mixed.onnx, models/fasttree.onnx).", DefaultValueFactory = _ => "models/surrogate.onnx" };
+        var input = new Option<string>("--input", "-i") { Description = "CSV with run,neuron,time_ms,current (teacher-forced also needs voltage, and recovery for a state-space model); dt must equal the card's.", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "CSV to write: the input rows plus predicted_voltage and predicted_spike (written through a temporary file).", Required = true };
+        var mode = new Option<string>("--mode") { Description = "closed-loop (given only the currents, fed its own predictions) or teacher-forced (fed the true past state, one step ahead).", DefaultValueFactory = _ => "closed-loop" };
+        mode.AcceptOnlyFromAmong("closed-loop", "teacher-forced");
+        var batch = new Option<int>("--batch-size") { Description = "Traces advanced together per model call.", DefaultValueFactory = _ => 4096 };
+        var provider = new Option<string>("--provider") { Description = "cpu, or cuda (GPU build only; falls back to the CPU with a warning).", DefaultValueFactory = _ => "cpu" };
+        provider.AcceptOnlyFromAmong("cpu", "cuda");
+        var command = new Command("predict", "Run a surrogate over your currents and write predicted voltages and spikes.")
+        {
+            model, input, output, mode, batch, provider,
+        };
+        command.SetAction(result => context.Guard(() =>
+        {
+            int batchSize = result.GetValue(batch);
+            if (batchSize <= 0)
+            {
+                throw new ArgumentException($"--batch-size {batchSize}: expected a positive number of traces");
+            }
+            var clock = Stopwatch.StartNew();
+            string outputPath = result.GetValue(output)!;
+            Data.AtomicFile.CheckWritable(outputPath);
+            var predictionMode = result.GetValue(mode) == "teacher-forced" ? PredictionMode.TeacherForced : PredictionMode.ClosedLoop;
+            using var surrogate = SurrogateModel.Open(result.GetValue(model)!,
+                result.GetValue(provider) == "cuda" ? OnnxProvider.Cuda : OnnxProvider.Cpu, context.Error.WriteLine);
+            var summary = TraceFilePredictor.Run(surrogate, result.GetValue(input)!, outputPath, predictionMode, batchSize);
+            foreach (var d in summary.Divergences.Take(10))
+            {
+                context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"warning: trace (run {d.Run}, neuron {d.Neuron}) diverged at step {d.Step} (time_ms {d.TimeMs}); it was stopped there and its later predicted_voltage fields are empty"));
+            }
+            if (summary.Divergences.Count > 10)
+            {
+                context.Error.WriteLine($"warning: {summary.Divergences.Count - 10} more traces diverged");
+            }
+            context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"wrote {outputPath}: {summary.Traces:N0} traces, {summary.Rows:N0} rows, {summary.Spikes:N0} predicted spikes, {(predictionMode == PredictionMode.ClosedLoop ? "closed loop" : "teacher-forced")} with {surrogate.ModelPath}; {clock.Elapsed.TotalSeconds:F2} s"));
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+}
