@@ -8,29 +8,36 @@ internal static class Program
     private static int Main(string[] args)
     {
         var defaults = new TrainOptions();
+        var regime = new Option<string>("--regime") { Description = "default (the prototype's dataset → models/surrogate.*) or mixed (mixed stimuli → the general model, models/surrogate_mixed.*, results/mixed/).", DefaultValueFactory = _ => "default" };
+        regime.AcceptOnlyFromAmong("default", "mixed");
+        var epochs = new Option<int>("--epochs") { Description = "Most MLP epochs (early stopping on closed-loop validation Γ may end sooner).", DefaultValueFactory = _ => defaults.Epochs };
+        var hidden = new Option<int[]>("--hidden") { Description = "MLP hidden widths, e.g. --hidden 128 128.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [.. defaults.Hidden] };
         var plots = new Argument<int>("N") { Description = "Test runs to plot in the report.", DefaultValueFactory = _ => defaults.PlotTraces };
-        var dataset = new Option<string>("--dataset") { Description = "Traces CSV; the default one is generated when missing.", DefaultValueFactory = _ => defaults.DatasetPath };
+        var dataset = new Option<string?>("--dataset") { Description = "Traces CSV (default: data/spike_dataset.csv, or data/mixed_dataset.csv for --regime mixed; generated when missing)." };
         var seed = new Option<int>("--seed") { Description = "Seed of the split and the trainers.", DefaultValueFactory = _ => defaults.Seed };
         var vLags = new Option<int>("--voltage-lags") { Description = "Voltage lags 1..k of the voltage-lag models.", DefaultValueFactory = _ => defaults.VoltageLags };
         var iLags = new Option<int>("--current-lags") { Description = "Current lags 1..m of the voltage-lag models.", DefaultValueFactory = _ => defaults.CurrentLags };
         var stride = new Option<int>("--fasttree-stride") { Description = "FastTree trains on every n-th step.", DefaultValueFactory = _ => defaults.FastTreeStride };
-        var results = new Option<string>("--results") { Description = "Folder for metrics, report and plots.", DefaultValueFactory = _ => defaults.ResultsFolder };
+        var results = new Option<string?>("--results") { Description = "Folder for metrics, report and plots (default: results, or results/mixed)." };
         var models = new Option<string>("--models") { Description = "Folder for the exported models and cards.", DefaultValueFactory = _ => defaults.ModelsFolder };
         var root = new RootCommand("The main job: split the dataset by run, train the models and baselines, export them, and score everything closed-loop on held-out runs.")
         {
-            plots, dataset, seed, vLags, iLags, stride, results, models,
+            plots, regime, dataset, seed, vLags, iLags, stride, epochs, hidden, results, models,
         };
         root.SetAction(result =>
         {
-            var options = new TrainOptions
+            var baseline = TrainOptions.For(result.GetValue(regime) == "mixed" ? TrainRegime.Mixed : TrainRegime.Default);
+            var options = baseline with
             {
                 PlotTraces = result.GetValue(plots),
-                DatasetPath = result.GetValue(dataset)!,
+                DatasetPath = result.GetValue(dataset) ?? baseline.DatasetPath,
+                Epochs = result.GetValue(epochs),
+                Hidden = result.GetValue(hidden)!,
                 Seed = result.GetValue(seed),
                 VoltageLags = result.GetValue(vLags),
                 CurrentLags = result.GetValue(iLags),
                 FastTreeStride = result.GetValue(stride),
-                ResultsFolder = result.GetValue(results)!,
+                ResultsFolder = result.GetValue(results) ?? baseline.ResultsFolder,
                 ModelsFolder = result.GetValue(models)!,
             };
             try

@@ -1,8 +1,26 @@
 namespace NeuronSurrogate.Train;
 
+/// <summary>The training sets of the two shipped models.</summary>
+public enum TrainRegime
+{
+    /// <summary>The prototype's dataset (i.i.d. Gaussian current, mean 10, s.d. 5): models/surrogate.*.</summary>
+    Default,
+
+    /// <summary>Mixed stimuli (OU, steps, ramps, Gaussian, pulses over currents 0–25): the general model, models/surrogate_mixed.*.</summary>
+    Mixed,
+}
+
 /// <summary>The knobs of the main job. Defaults reproduce the committed results.</summary>
 public sealed record TrainOptions
 {
+    /// <summary>Which training set: the prototype's default dataset, or the mixed-stimulus set of the general model.</summary>
+    public TrainRegime Regime { get; init; } = TrainRegime.Default;
+
+    /// <summary>The options of a regime with its default paths and names.</summary>
+    public static TrainOptions For(TrainRegime regime) => regime == TrainRegime.Default
+        ? new TrainOptions()
+        : new TrainOptions { Regime = regime, DatasetPath = "data/mixed_dataset.csv", ModelName = "surrogate_mixed", ResultsFolder = "results/mixed" };
+
     /// <summary>The dataset; generated with the default configuration when it is missing. Defaults to data/spike_dataset.csv.</summary>
     public string DatasetPath { get; init; } = "data/spike_dataset.csv";
 

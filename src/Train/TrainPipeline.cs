@@ -30,6 +30,8 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
     private readonly Dictionary<string, double> _timings = [];
     private IReadOnlyList<Torch.EpochReport> _history = [];
     private (int Same, int Traces) _rolloutAgreement;
+    private readonly List<string> _plots = [];
+    private readonly Dictionary<string, double[]> _closedLoop = [];
 
     /// <summary>FastTree settings tried on the validation runs; the best closed-loop Γ (then subthreshold RMSE) wins.</summary>
     private static readonly FastTreeSettings[] FastTreeCandidates =
@@ -70,8 +72,11 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
             Target = FeatureTarget.Increment,
         }.Validate();
         var rule = SpikeResetRule.For(simulation.Parameters);
-        var (fastTree, fastTreeCard) = Timed("fasttree", () => FastTree(ml, spec, rule, simulation, train, validation, test, split));
-        results["fasttree"] = fastTree;
+        VoltageLagModelCard? fastTreeCard = null;
+        if (options.Regime == TrainRegime.Default)
+        {
+            (results["fasttree"], fastTreeCard) = Timed("fasttree", () => FastTree(ml, spec, rule, simulation, train, validation, test, split));
+        }
         if (hasRecovery)
         {
             var (mlp, history) = Timed("mlp", () => Mlp(ml, rule, simulation, train, validation, test));
@@ -83,16 +88,53 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
             log("no recovery column: the state-space MLP is skipped");
         }
 
+        Timed("generalization", () => Generalize(ml, simulation, test));
+        Timed("plots", () => Plot(test, _closedLoop));
         WriteMetrics(dataset, split, results, total.Elapsed.TotalSeconds);
         WriteReport(dataset, split, results, spec, fastTreeCard, total.Elapsed.TotalSeconds);
         log(Invariant($"done in {total.Elapsed.TotalSeconds:F1} s"));
         return 0;
     }
 
+    private readonly Dictionary<string, GeneralizationResult> _generalization = [];
+
+    /// <summary>Scores every shipped state-space model on the default test runs, the held-out mixed set and the f–I curve.</summary>
+    private void Generalize(MLContext ml, IzhikevichSimulationOptions simulation, TraceSet test)
+    {
+        var defaultTest = options.Regime == TrainRegime.Default ? test : DefaultTestRuns(ml, simulation);
+        var mixed = GeneralizationSuites.MixedHeldOut(simulation);
+        foreach (string name in new[] { "surrogate", "surrogate_mixed" })
+        {
+            string path = Path.Combine(options.ModelsFolder, $"{name}.onnx");
+            if (!File.Exists(path))
+            {
+                log($"generalization: {path} not found, skipped");
+                continue;
+            }
+            var result = GeneralizationSuites.Evaluate(path, defaultTest, mixed, simulation);
+            _generalization[name] = result;
+            log(Invariant($"generalization of {name}: default test Γ {result.DefaultTest.Gamma:F3}, held-out mixed Γ {result.MixedHeldOut.Gamma:F3}, f–I levels within tolerance {result.FiCurve.Count(p => p.WithinTolerance)}/{result.FiCurve.Count} (max error {result.FiCurve.Max(p => p.Error)} spikes)"));
+        }
+    }
+
+    /// <summary>The default dataset's test runs, split exactly as the default regime splits them.</summary>
+    private TraceSet DefaultTestRuns(MLContext ml, IzhikevichSimulationOptions simulation)
+    {
+        string path = TrainOptions.For(TrainRegime.Default).DatasetPath;
+        if (!File.Exists(path))
+        {
+            var batch = DatasetGenerator.Generate(new DatasetOptions { Simulation = simulation, IncludeRecovery = true });
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            AtomicFile.Write(path, stream => TraceCsvWriter.WriteDataset(stream, batch));
+        }
+        var (_, _, _, testView) = RunSplit.Create(ml, TraceDataLoader.Load(ml, path), seed: options.Seed);
+        return TraceDataLoader.ToTraceSet(testView, path);
+    }
+
     private string EnsureDataset(IzhikevichSimulationOptions simulation)
     {
         string path = options.DatasetPath;
-        bool isDefault = path == new TrainOptions().DatasetPath;
+        bool isDefault = path == TrainOptions.For(options.Regime).DatasetPath;
         if (File.Exists(path))
         {
             using var reader = TraceCsvReader.Open(path, []);
@@ -108,10 +150,15 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
         }
         else
         {
-            log($"{path} is missing: generating the default dataset");
+            log($"{path} is missing: generating it ({options.Regime} regime, seed 42)");
         }
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var batch = DatasetGenerator.Generate(new DatasetOptions { Simulation = simulation, IncludeRecovery = true });
+        var batch = DatasetGenerator.Generate(new DatasetOptions
+        {
+            Simulation = simulation,
+            IncludeRecovery = true,
+            Stimulus = new Stimuli.StimulusOptions { Kind = options.Regime == TrainRegime.Mixed ? Stimuli.StimulusKind.Mixed : Stimuli.StimulusKind.Gaussian },
+        });
         AtomicFile.Write(path, stream => TraceCsvWriter.WriteDataset(stream, batch));
         return path;
     }
@@ -167,6 +214,7 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
         var forced = new double[test.VoltagesMv.Length];
         VoltageLagRollout.TeacherForced(spec, onnx, test.Currents, test.VoltagesMv, forced, test.TraceCount, rule);
         var result = new ModelResult(Evaluation.Summarize(test, closed), Evaluation.Summarize(test, forced));
+        _closedLoop["fasttree"] = closed;
 
         var card = new VoltageLagModelCard
         {
@@ -244,6 +292,7 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
             var forced = new double[test.VoltagesMv.Length];
             StateSpaceRollout.TeacherForced(onnx, test.Currents, test.VoltagesMv, test.Recovery!, forced, test.TraceCount, rule, v0);
             var result = new ModelResult(Evaluation.Summarize(test, closed), Evaluation.Summarize(test, forced));
+            _closedLoop["mlp"] = closed;
 
             // The rollout graph must tell the same story as the C#-driven loop.
             using var rollout = new OnnxRolloutModel(rolloutPath);
@@ -326,22 +375,32 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
             ["dataset"] = new Dictionary<string, object> { ["path"] = dataset, ["runs"] = split.Train.Count + split.Validation.Count + split.Test.Count, ["seed"] = new DatasetOptions().Seed },
             ["split"] = new Dictionary<string, object> { ["seed"] = split.Seed, ["train"] = split.Train, ["validation"] = split.Validation, ["test"] = split.Test },
             ["models"] = results,
+            ["generalization"] = _generalization,
             ["timings_s"] = _timings.ToDictionary(t => t.Key, t => Math.Round(t.Value, 1)),
         };
         _ = seconds;
         WriteText(Path.Combine(options.ResultsFolder, "metrics.json"), JsonSerializer.Serialize(document, VoltageLagModelCard.JsonOptions));
     }
 
-    private void WriteReport(string dataset, RunSplit split, Dictionary<string, ModelResult> results, FeatureSpec spec, VoltageLagModelCard fastTree, double seconds)
+    private void WriteReport(string dataset, RunSplit split, Dictionary<string, ModelResult> results, FeatureSpec spec, VoltageLagModelCard? fastTree, double seconds)
     {
         var text = new StringBuilder();
-        text.AppendLine("# NeuronSurrogate — report");
+        string regime = options.Regime == TrainRegime.Default
+            ? "300 runs × 5 RS neurons × 1000 steps of 0.1 ms, i.i.d. Gaussian current mean 10, s.d. 5, seed 42: the prototype's dataset"
+            : "300 runs × 5 RS neurons × 1000 steps of 0.1 ms, mixed stimuli (Ornstein–Uhlenbeck, steps, ramps, Gaussian, pulses; currents 0–25), seed 42";
+        string command = options.Regime == TrainRegime.Default ? "dotnet run --project src/Train -c Release" : "dotnet run --project src/Train -c Release -- --regime mixed";
+        text.AppendLine(options.Regime == TrainRegime.Default ? "# NeuronSurrogate — report" : "# NeuronSurrogate — report, general model (mixed stimuli)");
         text.AppendLine();
-        text.AppendLine(Invariant($"Produced by `dotnet run --project src/Train -c Release` on {DateTime.UtcNow:yyyy-MM-dd} in {seconds:F0} s. Dataset `{dataset}` (300 runs × 5 RS neurons × 1000 steps of 0.1 ms, i.i.d. Gaussian current mean 10, s.d. 5, seed 42)."));
-        text.AppendLine(Invariant($"Split by run (ML.NET TrainTestSplit on the run column, seed {split.Seed}): {split.Train.Count} train, {split.Validation.Count} validation, {split.Test.Count} test runs (`results/split.json`). Every number below is on the **test runs**, which were used for nothing else."));
+        text.AppendLine(Invariant($"Produced by `{command}` on {DateTime.UtcNow:yyyy-MM-dd} in {seconds:F0} s on {Environment.ProcessorCount} cores. Dataset `{dataset}` ({regime})."));
+        text.AppendLine(Invariant($"Split by run (ML.NET `TrainTestSplit` on the run column, seed {split.Seed}): {split.Train.Count} train, {split.Validation.Count} validation, {split.Test.Count} test runs (`split.json`). Every number in the tables below is on the **test runs**, which were used for nothing else; settings and epochs were chosen on the validation runs."));
         text.AppendLine();
-        text.AppendLine("**Closed loop** is the headline: the model is given only the currents and feeds its own predictions back, as it would when it replaces the simulator. **Teacher-forced** numbers (fed the true past voltages, one step ahead) are a diagnostic; they are easy and misleading.");
+        text.AppendLine("**Closed loop** is the headline: a model is given only the currents and feeds its own predictions back, as it would when it replaces the simulator. **Teacher-forced** numbers (fed the true past state, one step ahead) are a diagnostic; they are easy and misleading.");
         text.AppendLine();
+        if (_plots.Count > 0)
+        {
+            text.AppendLine($"![A held-out test trace: simulator and closed-loop surrogates]({_plots[0]})");
+            text.AppendLine();
+        }
         foreach (var (mode, pick) in new (string, Func<ModelResult, MetricSummary>)[] { ("Closed loop (headline)", r => r.ClosedLoop), ("Teacher-forced (one step ahead, diagnostic)", r => r.TeacherForced) })
         {
             text.AppendLine($"## {mode}");
@@ -355,21 +414,78 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
             }
             text.AppendLine();
         }
+        text.AppendLine("Γ is the coincidence factor (Kistler et al. 1997, Δ = 2 ms; 1 is perfect timing, 0 is chance); precision, recall and F1 match spikes one to one within ±2 ms; spikes are upward 0 mV crossings of each trace; subthreshold RMSE leaves out samples within 2 ms of a true spike; the rate error is pooled over traces.");
         text.AppendLine("Baselines: `constant_rest` is a flat −65 mV; `train_mean` the training runs' mean voltage; `input_blind` one noise-free simulation at the training runs' mean current, copied to every trace (it scores well only because every default trace fires at nearly the same times — a model that does not clearly beat it has not learned the input). Their two modes coincide: they never see their own output.");
         text.AppendLine();
-        text.AppendLine("## FastTree baseline");
-        text.AppendLine();
-        text.AppendLine(Invariant($"Features ({spec.Count}): {string.Join(", ", spec.Names)}; target: the increment V(t) − V(t−1); steps after a recorded peak are left to the peak → reset rule. Settings chosen on the validation runs by closed-loop Γ:"));
-        text.AppendLine();
-        text.AppendLine("| settings | validation Γ (closed loop) | validation subthreshold RMSE (mV) |");
-        text.AppendLine("|---|---:|---:|");
-        foreach (var candidate in (IEnumerable<Dictionary<string, object>>)fastTree.Training["validation_closed_loop"])
+        if (results.TryGetValue("mlp", out var mlp))
         {
-            text.AppendLine(Invariant($"| {candidate["settings"]} | {(double)candidate["gamma"]:F3} | {(double)candidate["rmse_subthreshold_mv"]:F2} |"));
+            text.AppendLine("## The MLP surrogate (state space)");
+            text.AppendLine();
+            text.AppendLine(Invariant($"An MLP ({string.Join(" × ", options.Hidden)}, SiLU) maps the standardized state (v, u, I, v²) of a step to the increments (Δv, Δu) to the next; spikes come from the peak → reset rule (record 30 mV, v ← c, u ← u + d), which is part of the model, its card and its rollout graph. It trains on the recorded recovery variable u (the dataset's `recovery` column) with Adam, a cosine learning-rate schedule and early stopping; the epoch kept is the one with the best closed-loop Γ (then subthreshold RMSE) on the validation runs."));
+            text.AppendLine();
+            text.AppendLine("| epoch | training loss (one step, standardized) | validation Γ (closed loop) | validation subthreshold RMSE (mV) | learning rate | seconds | kept |");
+            text.AppendLine("|---:|---:|---:|---:|---:|---:|:---:|");
+            var bestEpoch = _history.Where(h => h.Best).Select(h => h.Epoch).DefaultIfEmpty(0).Max();
+            foreach (var h in _history)
+            {
+                text.AppendLine(Invariant($"| {h.Epoch} | {h.TrainLoss:E2} | {h.ValidationGamma:F4} | {h.ValidationRmseSubthresholdMv:F3} | {h.LearningRate:E2} | {h.Seconds:F1} | {(h.Epoch == bestEpoch ? "✓" : "")} |"));
+            }
+            text.AppendLine();
+            text.AppendLine(Invariant($"Exported from the trained weights as `models/{options.ModelName}.onnx` (one step: state [N, 3] → increment [N, 2]) and `models/{options.ModelName}_rollout.onnx` (the whole closed loop as one `Scan`: currents [N, T] → voltages [N, T]), card `models/{options.ModelName}.json`. The test numbers were computed by running the exported one-step graph with ONNX Runtime; the rollout graph gives the same spike times as that C#-driven loop on {_rolloutAgreement.Same} of {_rolloutAgreement.Traces} test traces."));
+            text.AppendLine();
+            text.AppendLine(Invariant($"Why it works so well here: with v² given as a feature, one forward-Euler step of the Izhikevich model is *linear* in (v, u, I, v²), so a small MLP can represent the simulator's own update almost exactly; the hidden variable u, which voltage-lag models must infer from the voltage history, is part of the state. Closed loop on the test runs: Γ = {mlp.ClosedLoop.Gamma:F3}, F1 = {mlp.ClosedLoop.SpikeF1:F3} (precision {mlp.ClosedLoop.SpikePrecision:F3}, recall {mlp.ClosedLoop.SpikeRecall:F3}), subthreshold RMSE {mlp.ClosedLoop.RmseSubthresholdMv:F2} mV. The full-trace RMSE ({mlp.ClosedLoop.RmseMv:F2} mV) is dominated by spikes drawn a step early or late, which the 2 ms timing window forgives."));
+            text.AppendLine();
         }
-        text.AppendLine();
-        text.AppendLine("Exported with ML.NET's ONNX converter as `models/fasttree.onnx` (card: `models/fasttree.json`); the test numbers above were computed by running that ONNX file with ONNX Runtime.");
-        text.AppendLine();
+        if (fastTree is not null && results.TryGetValue("fasttree", out var ft))
+        {
+            text.AppendLine("## FastTree baseline (voltage lags)");
+            text.AppendLine();
+            text.AppendLine(Invariant($"Features ({spec.Count}): {string.Join(", ", spec.Names)}; target: the increment V(t) − V(t−1); steps after a recorded peak are left to the peak → reset rule. Settings chosen on the validation runs by closed-loop Γ:"));
+            text.AppendLine();
+            text.AppendLine("| settings | validation Γ (closed loop) | validation subthreshold RMSE (mV) |");
+            text.AppendLine("|---|---:|---:|");
+            foreach (var candidate in (IEnumerable<Dictionary<string, object>>)fastTree.Training["validation_closed_loop"])
+            {
+                text.AppendLine(Invariant($"| {candidate["settings"]} | {(double)candidate["gamma"]:F3} | {(double)candidate["rmse_subthreshold_mv"]:F2} |"));
+            }
+            text.AppendLine();
+            text.AppendLine(Invariant($"Exported with ML.NET's ONNX converter as `models/fasttree.onnx` (card: `models/fasttree.json`); the test numbers were computed by running that ONNX file with ONNX Runtime. One step ahead it is nearly perfect (teacher-forced Γ {ft.TeacherForced.Gamma:F3}); run free it drifts: closed-loop Γ {ft.ClosedLoop.Gamma:F3}, F1 {ft.ClosedLoop.SpikeF1:F3}, RMSE {ft.ClosedLoop.RmseMv:F2} mV. It fires (the leak-free prototype's F1 was 0.00) but its timing is worse than the input-blind baseline and its RMSE worse than the prototype's 9.6 mV: trees predict piecewise-constant increments and cannot extrapolate, so small one-step errors compound, and the recovery variable u is visible to a voltage-lag model only through the voltage history."));
+            text.AppendLine();
+        }
+        if (_generalization.Count > 0)
+        {
+            text.AppendLine("## Generalization (closed loop, shipped ONNX models)");
+            text.AppendLine();
+            text.AppendLine(Invariant($"Each shipped state-space model on three suites: the default dataset's test runs; a held-out mixed-stimulus set (40 runs × 5 traces × 100 ms, seed {GeneralizationSuites.MixedHeldOutSeed}, used for nothing else); and the RS f–I curve (constant current 0, 1, …, 25 for 1 s each; a level passes when the spike count is within one spike or 5 %)."));
+            text.AppendLine();
+            text.AppendLine("| model | default test Γ | default test F1 | default test subthr. RMSE (mV) | mixed held-out Γ | mixed held-out F1 | mixed held-out subthr. RMSE (mV) | f–I levels passing | f–I max error (spikes) |");
+            text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (var (name, g) in _generalization)
+            {
+                text.AppendLine(Invariant($"| {name} | {g.DefaultTest.Gamma:F3} | {g.DefaultTest.SpikeF1:F3} | {g.DefaultTest.RmseSubthresholdMv:F2} | {g.MixedHeldOut.Gamma:F3} | {g.MixedHeldOut.SpikeF1:F3} | {g.MixedHeldOut.RmseSubthresholdMv:F2} | {g.FiCurve.Count(p => p.WithinTolerance)}/{g.FiCurve.Count} | {g.FiCurve.Max(p => p.Error)} |"));
+            }
+            text.AppendLine();
+            text.AppendLine("f–I curve, spikes in 1 s:");
+            text.AppendLine();
+            text.AppendLine("| current | simulator | " + string.Join(" | ", _generalization.Keys) + " |");
+            text.AppendLine("|---:|---:|" + string.Concat(_generalization.Keys.Select(_ => "---:|")));
+            var first = _generalization.Values.First().FiCurve;
+            for (int level = 0; level < first.Count; level++)
+            {
+                text.AppendLine(Invariant($"| {first[level].Current} | {first[level].TrueSpikes} | ") + string.Join(" | ", _generalization.Values.Select(g => g.FiCurve[level].ModelSpikes.ToString(CultureInfo.InvariantCulture))) + " |");
+            }
+            text.AppendLine();
+        }
+        if (_plots.Count > 0)
+        {
+            text.AppendLine("## Plots");
+            text.AppendLine();
+            foreach (var plot in _plots)
+            {
+                text.AppendLine($"- [{plot}]({plot})");
+            }
+            text.AppendLine();
+        }
         text.AppendLine("## Timings");
         text.AppendLine();
         text.AppendLine("| stage | seconds |");
@@ -381,6 +497,44 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
         WriteText(Path.Combine(options.ResultsFolder, "report.md"), text.ToString());
 
         static int Order(string name) => name switch { "mlp" => 0, "fasttree" => 1, "input_blind" => 2, "train_mean" => 3, _ => 4 };
+    }
+
+    /// <summary>The report's PNGs; a plotting failure (e.g. no fonts) is logged, never fatal.</summary>
+    private void Plot(TraceSet test, Dictionary<string, double[]> closedLoop)
+    {
+        try
+        {
+            string folder = Path.Combine(options.ResultsFolder, "plots");
+            var random = new Stimuli.TraceRandom(options.Seed, 7, 7);
+            var picks = Enumerable.Range(0, test.TraceCount).OrderBy(_ => random.NextUInt64()).Take(Math.Min(options.PlotTraces, test.TraceCount)).ToArray();
+            for (int k = 0; k < picks.Length; k++)
+            {
+                string name = Invariant($"plots/test_trace_{k + 1}.png");
+                ReportPlots.Trace(Path.Combine(options.ResultsFolder, name), test, picks[k], closedLoop);
+                _plots.Add(name);
+            }
+            if (_history.Count > 0)
+            {
+                ReportPlots.Training(Path.Combine(folder, "training.png"), _history);
+                _plots.Add("plots/training.png");
+            }
+            if (closedLoop.TryGetValue("mlp", out var mlp))
+            {
+                ReportPlots.Raster(Path.Combine(folder, "raster.png"), test, mlp, "mlp");
+                _plots.Add("plots/raster.png");
+            }
+            if (_generalization.Count > 0)
+            {
+                ReportPlots.FiCurve(Path.Combine(folder, "fi_curve.png"), _generalization.ToDictionary(g => g.Key, g => g.Value.FiCurve));
+                _plots.Add("plots/fi_curve.png");
+            }
+        }
+#pragma warning disable CA1031 // Plots are a convenience of the report; their failure must not lose the metrics.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            log($"warning: plots not written ({e.GetType().Name}: {e.Message}); on Debian, `apt-get install fonts-dejavu-core` gives ScottPlot its fonts");
+        }
     }
 
     private T Timed<T>(string stage, Func<T> work)

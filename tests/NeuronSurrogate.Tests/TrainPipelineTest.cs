@@ -16,7 +16,7 @@ public sealed class TrainPipelineTest
     {
         using var folder = new TempFolder();
         string dataset = folder.File("d.csv");
-        var batch = DatasetGenerator.Generate(new DatasetOptions { Runs = 30, NeuronsPerRun = 2, Steps = 300 });
+        var batch = DatasetGenerator.Generate(new DatasetOptions { Runs = 30, NeuronsPerRun = 2, Steps = 300, IncludeRecovery = true });
         AtomicFile.Write(dataset, s => TraceCsvWriter.WriteDataset(s, batch));
         var options = new TrainOptions
         {
@@ -25,6 +25,9 @@ public sealed class TrainPipelineTest
             ModelsFolder = folder.File("models"),
             VoltageLags = 4,
             CurrentLags = 4,
+            Epochs = 2,
+            Hidden = [16, 16],
+            PlotTraces = 1,
         };
         var log = new List<string>();
         Assert.AreEqual(0, new TrainPipeline(options, log.Add).Run());
@@ -36,7 +39,7 @@ public sealed class TrainPipelineTest
         var test = split.GetProperty("test").EnumerateArray().Select(e => e.GetInt64()).ToHashSet();
         var validation = split.GetProperty("validation").EnumerateArray().Select(e => e.GetInt64()).ToHashSet();
         Assert.IsFalse(train.Overlaps(test) || train.Overlaps(validation) || test.Overlaps(validation));
-        foreach (string model in new[] { "fasttree", "constant_rest", "train_mean", "input_blind" })
+        foreach (string model in new[] { "mlp", "fasttree", "constant_rest", "train_mean", "input_blind" })
         {
             foreach (string mode in new[] { "closed_loop", "teacher_forced" })
             {
@@ -55,5 +58,14 @@ public sealed class TrainPipelineTest
         Assert.AreEqual(-65, card.Rule.ResetMv);
         Assert.AreEqual("Score.output", card.Outputs[0].Name);
         Assert.IsTrue(File.Exists(Path.Combine(options.ModelsFolder, "fasttree.onnx")));
+        var surrogate = StateSpaceModelCard.Read(Path.Combine(options.ModelsFolder, "surrogate.json"));
+        Assert.AreEqual(8, surrogate.Rule.RecoveryIncrement);
+        Assert.AreEqual(-13, surrogate.State.InitialRecovery, 1e-12);
+        Assert.HasCount(4, surrogate.State.FeatureScale);
+        Assert.IsTrue(File.Exists(Path.Combine(options.ModelsFolder, "surrogate_rollout.onnx")));
+        var generalization = root.GetProperty("generalization").GetProperty("surrogate");
+        Assert.AreEqual(26, generalization.GetProperty("fi_curve").GetArrayLength());
+        Assert.IsTrue(File.Exists(Path.Combine(options.ResultsFolder, "plots", "test_trace_1.png")));
+        StringAssert.Contains(File.ReadAllText(Path.Combine(options.ResultsFolder, "report.md")), "## Generalization");
     }
 }

@@ -1,0 +1,82 @@
+using System.Text.Json.Serialization;
+using NeuronSurrogate.Data;
+using NeuronSurrogate.Dataset;
+using NeuronSurrogate.Inference;
+using NeuronSurrogate.Metrics;
+using NeuronSurrogate.Rollout;
+using NeuronSurrogate.Simulation;
+using NeuronSurrogate.Stimuli;
+
+namespace NeuronSurrogate.Train;
+
+/// <summary>One level of the f–I curve: spikes in 1 s of constant current, simulator vs model.</summary>
+public sealed record FiPoint(
+    [property: JsonPropertyName("current")] double Current,
+    [property: JsonPropertyName("true_spikes")] int TrueSpikes,
+    [property: JsonPropertyName("model_spikes")] int ModelSpikes)
+{
+    [JsonPropertyName("error")] public int Error => Math.Abs(ModelSpikes - TrueSpikes);
+
+    /// <summary>Within one spike or 5 % of the true count, the tolerance.</summary>
+    [JsonPropertyName("within_tolerance")] public bool WithinTolerance => Error <= Math.Max(1, 0.05 * TrueSpikes);
+}
+
+/// <summary>How a shipped model does away from its own test split.</summary>
+public sealed record GeneralizationResult(
+    [property: JsonPropertyName("default_test")] MetricSummary DefaultTest,
+    [property: JsonPropertyName("mixed_heldout")] MetricSummary MixedHeldOut,
+    [property: JsonPropertyName("fi_curve")] IReadOnlyList<FiPoint> FiCurve);
+
+/// <summary>
+/// The evaluation suites every state-space model is scored on, in closed loop through its exported ONNX graph:
+/// the default dataset's test runs, a held-out mixed-stimulus set (generated with its own seed, never used to train or
+/// choose anything), and the RS f–I curve (constant currents 0 to 25, 1 s each).
+/// </summary>
+internal static class GeneralizationSuites
+{
+    /// <summary>The seed of the held-out mixed set, distinct from every training set's.</summary>
+    public const long MixedHeldOutSeed = 4242;
+
+    public static TraceSet MixedHeldOut(IzhikevichSimulationOptions simulation) => TraceSet.From(DatasetGenerator.Generate(new DatasetOptions
+    {
+        Runs = 40,
+        NeuronsPerRun = 5,
+        Steps = 1000,
+        Seed = MixedHeldOutSeed,
+        Simulation = simulation,
+        Stimulus = new StimulusOptions { Kind = StimulusKind.Mixed },
+        IncludeRecovery = true,
+    }));
+
+    public static GeneralizationResult Evaluate(string modelPath, TraceSet defaultTest, TraceSet mixedHeldOut, IzhikevichSimulationOptions simulation)
+    {
+        using var model = SurrogateModel.Open(modelPath);
+        return new GeneralizationResult(ClosedLoop(model, defaultTest), ClosedLoop(model, mixedHeldOut), FiCurve(model, simulation));
+    }
+
+    private static MetricSummary ClosedLoop(SurrogateModel model, TraceSet traces)
+    {
+        var predictions = new double[traces.VoltagesMv.Length];
+        model.Predict(PredictionMode.ClosedLoop, traces.Currents, null, null, predictions, traces.TraceCount);
+        return Evaluation.Summarize(traces, predictions);
+    }
+
+    /// <summary>Spikes in 1 s at each constant current 0, 1, …, 25: the simulator's and the model's.</summary>
+    public static IReadOnlyList<FiPoint> FiCurve(SurrogateModel model, IzhikevichSimulationOptions simulation)
+    {
+        const int levels = 26;
+        int steps = (int)Math.Round(1000 / simulation.TimeStepMs);
+        var currents = new double[levels * steps];
+        for (int level = 0; level < levels; level++)
+        {
+            currents.AsSpan(level * steps, steps).Fill(level);
+        }
+        var truth = new double[currents.Length];
+        IzhikevichBatchSimulator.SimulateTraceMajor(simulation, currents, truth, levels);
+        var predictions = new double[currents.Length];
+        model.Predict(PredictionMode.ClosedLoop, currents, null, null, predictions, levels);
+        return Enumerable.Range(0, levels).Select(level => new FiPoint(level,
+            SpikeDetector.Detect(truth.AsSpan(level * steps, steps), simulation.TimeStepMs).Count,
+            SpikeDetector.Detect(predictions.AsSpan(level * steps, steps), simulation.TimeStepMs).Count)).ToArray();
+    }
+}

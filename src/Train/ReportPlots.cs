@@ -1,0 +1,128 @@
+using NeuronSurrogate.Data;
+using NeuronSurrogate.Metrics;
+using ScottPlot;
+
+namespace NeuronSurrogate.Train;
+
+/// <summary>The PNG plots of the report (ScottPlot). Text needs fonts on the machine (Debian: fonts-dejavu-core).</summary>
+internal static class ReportPlots
+{
+    private const int Width = 1000, Height = 420;
+
+    /// <summary>One test trace: truth and each model's closed-loop prediction, with the current below.</summary>
+    public static void Trace(string path, TraceSet test, int trace, IReadOnlyDictionary<string, double[]> predictions)
+    {
+        var plot = new Plot();
+        double dt = test.TimeStepMs;
+        var truth = test.Trace(test.VoltagesMv, trace).ToArray();
+        var line = plot.Add.Signal(truth, dt);
+        line.LegendText = "simulator (truth)";
+        line.LineWidth = 3;
+        line.Color = Colors.Black;
+        var palette = new[] { Colors.OrangeRed, Colors.RoyalBlue, Colors.SeaGreen };
+        int k = 0;
+        foreach (var (name, values) in predictions)
+        {
+            var series = plot.Add.Signal(values.AsSpan(trace * test.Steps, test.Steps).ToArray(), dt);
+            series.LegendText = $"{name} (closed loop)";
+            series.Color = palette[k++ % palette.Length];
+            series.LineWidth = 1.5f;
+        }
+        plot.Title($"Held-out test trace: run {test.Runs[trace]}, neuron {test.Neurons[trace]} — the surrogates see only the current");
+        plot.XLabel("time (ms)");
+        plot.YLabel("membrane potential (mV)");
+        plot.ShowLegend(Alignment.LowerRight);
+        Save(plot, path);
+    }
+
+    /// <summary>Training curves: one-step loss and the closed-loop validation score that chose the model.</summary>
+    public static void Training(string path, IReadOnlyList<Torch.EpochReport> history)
+    {
+        var plot = new Plot();
+        double[] epochs = history.Select(h => (double)h.Epoch).ToArray();
+        var gamma = plot.Add.Scatter(epochs, history.Select(h => h.ValidationGamma).ToArray());
+        gamma.LegendText = "validation Γ (closed loop)";
+        var rmse = plot.Add.Scatter(epochs, history.Select(h => h.ValidationRmseSubthresholdMv).ToArray());
+        rmse.LegendText = "validation subthreshold RMSE (mV, closed loop)";
+        var loss = plot.Add.Scatter(epochs, history.Select(h => Math.Log10(h.TrainLoss)).ToArray());
+        loss.LegendText = "log10 training loss (one step, standardized)";
+        loss.Axes.YAxis = plot.Axes.Right;
+        plot.Axes.Right.Label.Text = "log10 one-step loss";
+        plot.Title("MLP training: the model kept is the best closed-loop validation epoch");
+        plot.XLabel("epoch");
+        plot.YLabel("Γ / RMSE (mV)");
+        plot.ShowLegend(Alignment.UpperRight);
+        Save(plot, path);
+    }
+
+    /// <summary>Spike raster of the first traces: truth and one model, side by side on each row.</summary>
+    public static void Raster(string path, TraceSet test, double[] predictions, string model, int traces = 25)
+    {
+        var plot = new Plot();
+        var xs = new List<double>();
+        var ys = new List<double>();
+        var mx = new List<double>();
+        var my = new List<double>();
+        for (int trace = 0; trace < Math.Min(traces, test.TraceCount); trace++)
+        {
+            foreach (double t in SpikeDetector.Detect(test.Trace(test.VoltagesMv, trace), test.TimeStepMs))
+            {
+                xs.Add(t);
+                ys.Add(trace);
+            }
+            foreach (double t in SpikeDetector.Detect(predictions.AsSpan(trace * test.Steps, test.Steps), test.TimeStepMs))
+            {
+                mx.Add(t);
+                my.Add(trace + 0.35);
+            }
+        }
+        var truth = plot.Add.ScatterPoints(xs.ToArray(), ys.ToArray());
+        truth.LegendText = "simulator";
+        truth.Color = Colors.Black;
+        truth.MarkerShape = MarkerShape.VerticalBar;
+        truth.MarkerSize = 12;
+        var predicted = plot.Add.ScatterPoints(mx.ToArray(), my.ToArray());
+        predicted.LegendText = $"{model} (closed loop)";
+        predicted.Color = Colors.OrangeRed;
+        predicted.MarkerShape = MarkerShape.VerticalBar;
+        predicted.MarkerSize = 12;
+        plot.Title($"Spike raster, first {Math.Min(traces, test.TraceCount)} held-out test traces");
+        plot.XLabel("time (ms)");
+        plot.YLabel("test trace");
+        plot.ShowLegend(Alignment.UpperRight);
+        Save(plot, path);
+    }
+
+    /// <summary>The RS f–I curve: spikes in 1 s of constant current, simulator and models.</summary>
+    public static void FiCurve(string path, IReadOnlyDictionary<string, IReadOnlyList<FiPoint>> curves)
+    {
+        var plot = new Plot();
+        bool truthDrawn = false;
+        foreach (var (name, points) in curves)
+        {
+            double[] currents = points.Select(p => p.Current).ToArray();
+            if (!truthDrawn)
+            {
+                var truth = plot.Add.Scatter(currents, points.Select(p => (double)p.TrueSpikes).ToArray());
+                truth.LegendText = "simulator";
+                truth.Color = Colors.Black;
+                truth.LineWidth = 3;
+                truthDrawn = true;
+            }
+            var model = plot.Add.Scatter(currents, points.Select(p => (double)p.ModelSpikes).ToArray());
+            model.LegendText = $"{name} (closed loop)";
+        }
+        plot.Title("RS f–I curve: spikes in 1 s of constant current");
+        plot.XLabel("current I");
+        plot.YLabel("spikes per second");
+        plot.ShowLegend(Alignment.UpperLeft);
+        Save(plot, path);
+    }
+
+    private static void Save(Plot plot, string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var bytes = plot.GetImageBytes(Width, Height, ImageFormat.Png);
+        AtomicFile.Write(path, s => s.Write(bytes));
+    }
+}
