@@ -1,5 +1,6 @@
 // NeuronSurrogate build: `dotnet tool restore && dotnet cake --target=<Target>`.
 // Layout: arguments → variables → setup → small private tasks chained with IsDependentOn → a few public targets.
+// Public targets: Clean, Restore, Build, Test, Data, Train, Predict, Evaluate, Bench, Pack, Default (build + test).
 
 //////////////////////////////////////////////////////////////////////
 // ARGUMENTS
@@ -12,14 +13,28 @@ var configuration = Argument("configuration", "Release");
 //////////////////////////////////////////////////////////////////////
 var solution = File("./NeuronSurrogate.sln");
 var cli = File("./src/Cli/Cli.csproj");
+var train = File("./src/Train/Train.csproj");
 var benchmarks = File("./src/Benchmarks/Benchmarks.csproj");
+var sampleFolder = Directory("./data/sample");
+var artifacts = Directory("./artifacts");
 // Warnings are errors in the Cake build (a plain `dotnet build` only reports them).
 var msbuild = new DotNetMSBuildSettings().TreatAllWarningsAs(MSBuildTreatAllWarningsAs.Error);
+var run = new DotNetRunSettings { Configuration = configuration, NoBuild = true, NoRestore = true };
+
+void Cli(params string[] arguments)
+{
+    var builder = new ProcessArgumentBuilder();
+    foreach (var argument in arguments)
+    {
+        builder.Append(argument);
+    }
+    DotNetRun(cli, builder, run);
+}
 
 //////////////////////////////////////////////////////////////////////
 // SETUP
 //////////////////////////////////////////////////////////////////////
-Setup(context => Information($"Building NeuronSurrogate ({configuration}), target {target}"));
+Setup(context => Information($"NeuronSurrogate ({configuration}), target {target}"));
 
 //////////////////////////////////////////////////////////////////////
 // TASKS
@@ -27,10 +42,11 @@ Setup(context => Information($"Building NeuronSurrogate ({configuration}), targe
 Task("Clean")
     .Does(() =>
 {
-    CleanDirectories("./src/**/bin/" + configuration);
+    CleanDirectories("./src/**/bin");
     CleanDirectories("./src/**/obj");
-    CleanDirectories("./tests/**/bin/" + configuration);
+    CleanDirectories("./tests/**/bin");
     CleanDirectories("./tests/**/obj");
+    CleanDirectory(artifacts);
 });
 
 Task("Restore")
@@ -55,21 +71,49 @@ Task("Test")
     }));
 
 Task("Data")
+    .Description("The default dataset, data/spike_dataset.csv (with the recovery column the MLP trains on).")
     .IsDependentOn("Build")
-    .Does(() => DotNetRun(cli, new ProcessArgumentBuilder().Append("generate"), new DotNetRunSettings
-    {
-        Configuration = configuration,
-        NoBuild = true,
-        NoRestore = true,
-    }));
+    .Does(() => Cli("generate", "--recovery"));
+
+Task("Train")
+    .Description("The main job: train, export and score everything on held-out runs (results/, models/).")
+    .IsDependentOn("Build")
+    .Does(() => DotNetRun(train, new ProcessArgumentBuilder(), run));
+
+Task("Sample")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    EnsureDirectoryExists(sampleFolder);
+    // Unseen traces (their own seed): the truth, and the currents alone for predict.
+    Cli("generate", "--runs", "4", "--neurons", "5", "--seed", "2026", "--recovery", "--out", "data/sample/truth.csv");
+});
+
+Task("Predict")
+    .Description("The shipped surrogate on a sample of unseen currents: data/sample/predictions.csv.")
+    .IsDependentOn("Sample")
+    .Does(() => Cli("predict", "--model", "models/surrogate.onnx", "--input", "data/sample/truth.csv", "--output", "data/sample/predictions.csv"));
+
+Task("Evaluate")
+    .Description("Scores the sample predictions against the simulator.")
+    .IsDependentOn("Predict")
+    .Does(() => Cli("evaluate", "--truth", "data/sample/truth.csv", "--prediction", "data/sample/predictions.csv", "--json", "data/sample/metrics.json"));
 
 Task("Bench")
+    .Description("Benchmarks side by side; writes results/benchmarks.md.")
     .IsDependentOn("Build")
-    .Does(() => DotNetRun(benchmarks, new ProcessArgumentBuilder().Append("simulator"), new DotNetRunSettings
+    .Does(() => DotNetRun(benchmarks, new ProcessArgumentBuilder().Append("all"), run));
+
+Task("Pack")
+    .Description("The CLI as a .NET tool package in artifacts/ (dotnet tool install --add-source artifacts -g NeuronSurrogate.Cli).")
+    .IsDependentOn("Build")
+    .Does(() => DotNetPack(cli, new DotNetPackSettings
     {
         Configuration = configuration,
         NoBuild = true,
         NoRestore = true,
+        OutputDirectory = artifacts,
+        MSBuildSettings = msbuild,
     }));
 
 Task("Default")

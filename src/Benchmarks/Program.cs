@@ -5,14 +5,21 @@ internal static class Program
     private static int Main(string[] args)
     {
         string root = RepositoryRoot();
-        string what = args.Length > 0 ? args[0] : "simulator";
+        string what = args.Length > 0 ? args[0] : "all";
         switch (what)
         {
             case "simulator":
                 SimulatorBenchmark.Run(root, quick: args.Contains("--quick"));
                 return 0;
+            case "inference":
+                InferenceBenchmark.Run(root, quick: args.Contains("--quick"));
+                return 0;
+            case "all":
+                SimulatorBenchmark.Run(root, quick: args.Contains("--quick"));
+                InferenceBenchmark.Run(root, quick: args.Contains("--quick"));
+                return 0;
             default:
-                Console.Error.WriteLine($"error: unknown benchmark '{what}': expected simulator");
+                Console.Error.WriteLine($"error: unknown benchmark '{what}': expected simulator, inference or all");
                 return 2;
         }
     }

@@ -126,7 +126,7 @@ internal static class SimulatorBenchmark
         return result;
     }
 
-    private static string CpuModel()
+    internal static string CpuModel()
     {
         try
         {

@@ -19,6 +19,7 @@ public static class CliApp
             SimulateCommand.Create(context),
             EvaluateCommand.Create(context),
             PredictCommand.Create(context),
+            ExportTritonCommand.Create(context),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

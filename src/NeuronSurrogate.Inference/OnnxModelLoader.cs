@@ -29,6 +29,8 @@ public static class OnnxModelLoader
         {
             try
             {
+                // ONNX Runtime logs a failed provider load natively as well; keep the user's stderr to our one line.
+                OrtEnv.Instance().EnvLogLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
                 options.AppendExecutionProvider_CUDA(0);
             }
             catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)

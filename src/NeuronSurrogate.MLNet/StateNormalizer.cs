@@ -6,37 +6,59 @@ using NeuronSurrogate.Rollout;
 
 namespace NeuronSurrogate.MLNet;
 
-/// <summary>Fits a state-space model's standardization with ML.NET's mean–variance normalizer, on training rows only.</summary>
+/// <summary>
+/// Fits standardizations with ML.NET's mean–variance normalizer (<c>fixZero: false</c>, so it centres), on training
+/// rows only, and hands back the affine maps so that a TorchSharp model and its ONNX graph can apply them.
+/// </summary>
 public static class StateNormalizer
 {
     private sealed class Row
     {
-        [VectorType(StateSpaceScaling.FeatureCount)] public float[] Features { get; set; } = [];
-        [VectorType(2)] public float[] Targets { get; set; } = [];
+        public float[] Features { get; set; } = [];
+        public float[] Targets { get; set; } = [];
     }
 
-    /// <summary>
-    /// Fits <c>NormalizeMeanVariance(fixZero: false)</c> (so it centres) on the features (v, u, I, v²) and on the targets
-    /// (Δv, Δu) of the training rows, and returns the fitted affine maps.
-    /// </summary>
+    /// <summary>The state-space model's maps: features (v, u, I, v²) and targets (Δv, Δu) of the training rows.</summary>
     public static StateSpaceScaling Fit(MLContext ml, float[] states, float[] increments)
     {
-        ArgumentNullException.ThrowIfNull(ml);
         ArgumentNullException.ThrowIfNull(states);
         ArgumentNullException.ThrowIfNull(increments);
         int rows = states.Length / 3;
+        var features = new float[rows * StateSpaceScaling.FeatureCount];
+        for (int r = 0; r < rows; r++)
+        {
+            features[4 * r] = states[3 * r];
+            features[4 * r + 1] = states[3 * r + 1];
+            features[4 * r + 2] = states[3 * r + 2];
+            features[4 * r + 3] = states[3 * r] * states[3 * r];
+        }
+        var (offset, scale, mean, targetScale) = Fit(ml, features, StateSpaceScaling.FeatureCount, increments, 2);
+        return new StateSpaceScaling(offset, scale, mean, targetScale);
+    }
+
+    /// <summary>
+    /// Any model's maps: features are standardized as (x − offset) × scale, and outputs y become targets as
+    /// y × targetScale + targetMean.
+    /// </summary>
+    public static (float[] Offset, float[] Scale, float[] TargetMean, float[] TargetScale) Fit(MLContext ml, float[] features, int width, float[] targets, int targetWidth)
+    {
+        ArgumentNullException.ThrowIfNull(ml);
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(targets);
+        int rows = features.Length / width;
+        var schema = SchemaDefinition.Create(typeof(Row));
+        schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, width);
+        schema[nameof(Row.Targets)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, targetWidth);
         var data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, rows).Select(r => new Row
         {
-            Features = [states[3 * r], states[3 * r + 1], states[3 * r + 2], states[3 * r] * states[3 * r]],
-            Targets = [increments[2 * r], increments[2 * r + 1]],
-        }));
+            Features = features.AsSpan(r * width, width).ToArray(),
+            Targets = targets.AsSpan(r * targetWidth, targetWidth).ToArray(),
+        }), schema);
         var normalizer = ml.Transforms.NormalizeMeanVariance(
-            [new InputOutputColumnPair("Features"), new InputOutputColumnPair("Targets")], fixZero: false).Fit(data);
-        var features = (NormalizingTransformer.AffineNormalizerModelParameters<ImmutableArray<float>>)normalizer.GetNormalizerModelParameters(0);
-        var targets = (NormalizingTransformer.AffineNormalizerModelParameters<ImmutableArray<float>>)normalizer.GetNormalizerModelParameters(1);
+            [new InputOutputColumnPair(nameof(Row.Features)), new InputOutputColumnPair(nameof(Row.Targets))], fixZero: false).Fit(data);
+        var x = (NormalizingTransformer.AffineNormalizerModelParameters<ImmutableArray<float>>)normalizer.GetNormalizerModelParameters(0);
+        var y = (NormalizingTransformer.AffineNormalizerModelParameters<ImmutableArray<float>>)normalizer.GetNormalizerModelParameters(1);
         // ML.NET maps x to (x − offset) × scale; the targets are mapped back with y / scale + offset.
-        return new StateSpaceScaling(
-            [.. features.Offset], [.. features.Scale],
-            [.. targets.Offset], targets.Scale.Select(s => 1 / s).ToArray());
+        return ([.. x.Offset], [.. x.Scale], [.. y.Offset], y.Scale.Select(s => 1 / s).ToArray());
     }
 }

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using NeuronSurrogate.Rollout;
-using NeuronSurrogate.Stimuli;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -41,7 +39,6 @@ public static class StateSpaceTrainer
             throw new ArgumentException($"{states.Length} state values and {increments.Length} increments do not make training rows");
         }
         var model = new StateSpaceMlp(settings, scaling);
-        var history = new List<EpochReport>();
         Tensor x, y;
         using (no_grad())
         {
@@ -50,74 +47,9 @@ public static class StateSpaceTrainer
             x = model.Standardize(rawStates).detach();
             y = model.StandardizeTargets(rawIncrements).detach();
         }
-        using var optimizer = optim.Adam(model.parameters(), settings.LearningRate);
-        var order = Enumerable.Range(0, rows).ToArray();
-        var shuffle = new TraceRandom(settings.Seed, -1, -1);
-        Tensor[]? best = null;
-        (double Gamma, double Rmse) bestScore = (double.NegativeInfinity, double.PositiveInfinity);
-        int sinceBest = 0;
         try
         {
-            for (int epoch = 1; epoch <= settings.Epochs; epoch++)
-            {
-                var clock = Stopwatch.StartNew();
-                double lr = LearningRateAt(settings, epoch);
-                foreach (var group in optimizer.ParamGroups)
-                {
-                    group.LearningRate = lr;
-                }
-                for (int i = rows - 1; i > 0; i--)
-                {
-                    int j = shuffle.NextInt(i + 1);
-                    (order[i], order[j]) = (order[j], order[i]);
-                }
-                double lossSum = 0;
-                int batches = 0;
-                model.train();
-                for (int start = 0; start < rows; start += settings.BatchSize)
-                {
-                    using var scope = NewDisposeScope();
-                    int count = Math.Min(settings.BatchSize, rows - start);
-                    var index = tensor(order.AsSpan(start, count).ToArray().Select(i => (long)i).ToArray());
-                    var loss = nn.functional.mse_loss(model.Core(x.index_select(0, index)), y.index_select(0, index));
-                    optimizer.zero_grad();
-                    loss.backward();
-                    optimizer.step();
-                    lossSum += loss.item<float>();
-                    batches++;
-                }
-                model.eval();
-                var (gamma, rmse) = validate(model);
-                bool better = Math.Round(gamma, 4) > Math.Round(bestScore.Gamma, 4)
-                    || (Math.Round(gamma, 4) == Math.Round(bestScore.Gamma, 4) && rmse < bestScore.Rmse);
-                if (better)
-                {
-                    DisposeAll(best);
-                    best = model.parameters().Select(p => p.detach().clone()).ToArray();
-                    bestScore = (gamma, rmse);
-                    sinceBest = 0;
-                }
-                else
-                {
-                    sinceBest++;
-                }
-                var report = new EpochReport(epoch, lossSum / batches, gamma, rmse, lr, clock.Elapsed.TotalSeconds, better);
-                history.Add(report);
-                progress?.Invoke(report);
-                if (sinceBest >= settings.Patience)
-                {
-                    break;
-                }
-            }
-            if (best is not null)
-            {
-                using var noGrad = no_grad();
-                foreach (var (parameter, saved) in model.parameters().Zip(best))
-                {
-                    parameter.copy_(saved);
-                }
-            }
-            return (model, history);
+            return (model, MlpTrainer.Train(model, model, x, y, settings, () => validate(model), progress));
         }
         catch
         {
@@ -126,25 +58,8 @@ public static class StateSpaceTrainer
         }
         finally
         {
-            DisposeAll(best);
             x.Dispose();
             y.Dispose();
-        }
-    }
-
-    /// <summary>Cosine annealing from the initial rate at epoch 1 to 5 % of it at the last epoch.</summary>
-    public static double LearningRateAt(MlpSettings settings, int epoch)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        double progress = settings.Epochs == 1 ? 0 : (epoch - 1) / (double)(settings.Epochs - 1);
-        return settings.LearningRate * (0.05 + 0.95 * 0.5 * (1 + Math.Cos(Math.PI * progress)));
-    }
-
-    private static void DisposeAll(Tensor[]? tensors)
-    {
-        foreach (var t in tensors ?? [])
-        {
-            t.Dispose();
         }
     }
 }

@@ -11,6 +11,7 @@ internal static class Program
         var regime = new Option<string>("--regime") { Description = "default (the prototype's dataset → models/surrogate.*) or mixed (mixed stimuli → the general model, models/surrogate_mixed.*, results/mixed/).", DefaultValueFactory = _ => "default" };
         regime.AcceptOnlyFromAmong("default", "mixed");
         var epochs = new Option<int>("--epochs") { Description = "Most MLP epochs (early stopping on closed-loop validation Γ may end sooner).", DefaultValueFactory = _ => defaults.Epochs };
+        var experiments = new Option<bool>("--experiments") { Description = "Instead of the main job: train the MLP variants on the default dataset and write their closed-loop validation numbers to results/experiments.md." };
         var hidden = new Option<int[]>("--hidden") { Description = "MLP hidden widths, e.g. --hidden 128 128.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [.. defaults.Hidden] };
         var plots = new Argument<int>("N") { Description = "Test runs to plot in the report.", DefaultValueFactory = _ => defaults.PlotTraces };
         var dataset = new Option<string?>("--dataset") { Description = "Traces CSV (default: data/spike_dataset.csv, or data/mixed_dataset.csv for --regime mixed; generated when missing)." };
@@ -22,7 +23,7 @@ internal static class Program
         var models = new Option<string>("--models") { Description = "Folder for the exported models and cards.", DefaultValueFactory = _ => defaults.ModelsFolder };
         var root = new RootCommand("The main job: split the dataset by run, train the models and baselines, export them, and score everything closed-loop on held-out runs.")
         {
-            plots, regime, dataset, seed, vLags, iLags, stride, epochs, hidden, results, models,
+            plots, regime, experiments, dataset, seed, vLags, iLags, stride, epochs, hidden, results, models,
         };
         root.SetAction(result =>
         {
@@ -42,7 +43,9 @@ internal static class Program
             };
             try
             {
-                return new TrainPipeline(options, message => Console.Error.WriteLine(message)).Run();
+                return result.GetValue(experiments)
+                    ? new ExperimentsRunner(options, message => Console.Error.WriteLine(message)).Run()
+                    : new TrainPipeline(options, message => Console.Error.WriteLine(message)).Run();
             }
             catch (InputException e)
             {

@@ -324,6 +324,8 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
             RolloutOnnxFile = $"{options.ModelName}_rollout.onnx",
             Description = "State-space surrogate of an Izhikevich neuron: an MLP maps the standardized state (v, u, I, v²) of a step to the increments (Δv, Δu) to the next step; spikes come from the peak → reset rule.",
             Opset = Torch.StateSpaceOnnxExporter.Opset,
+            Hidden = settings.Hidden,
+            Activation = settings.Activation.ToString(),
             Inputs = [new CardTensor(Torch.StateSpaceOnnxExporter.StateInput, [-1, 3], "float32", "per row: v (mV), u, I of a step, raw units")],
             Outputs = [new CardTensor(Torch.StateSpaceOnnxExporter.IncrementOutput, [-1, 2], "float32", "per row: Δv (mV), Δu to the next step, raw units (valid for v below the peak; the rule handles the rest)")],
             RolloutInputs = [new CardTensor(Torch.StateSpaceOnnxExporter.CurrentsInput, [-1, -1], "float32", "currents [N traces, T steps] at the card's dt")],

@@ -35,6 +35,8 @@ public sealed record StateSpaceModelCard
     [JsonPropertyName("rollout_onnx")] public string RolloutOnnxFile { get; init; } = "";
     [JsonPropertyName("description")] public string Description { get; init; } = "";
     [JsonPropertyName("opset")] public int Opset { get; init; }
+    [JsonPropertyName("hidden")] public IReadOnlyList<int> Hidden { get; init; } = [];
+    [JsonPropertyName("activation")] public string Activation { get; init; } = "";
     [JsonPropertyName("inputs")] public IReadOnlyList<CardTensor> Inputs { get; init; } = [];
     [JsonPropertyName("outputs")] public IReadOnlyList<CardTensor> Outputs { get; init; } = [];
     [JsonPropertyName("rollout_inputs")] public IReadOnlyList<CardTensor> RolloutInputs { get; init; } = [];

@@ -27,42 +27,84 @@ public static class StateSpaceRollout
         var increments = new float[traceCount * 2];
         var diverged = new int[traceCount];
         Array.Fill(diverged, -1);
-        predictionsMv.Fill(double.NaN);
-        for (int t = 0; t < steps; t++)
+        var spiked = new bool[traceCount];
+        // Time-major copies, so each step reads the currents and writes the voltages of all traces contiguously
+        // (the trace-major layout would touch a different cache line per trace per step).
+        var currentsByStep = new float[steps * traceCount];
+        for (int trace = 0; trace < traceCount; trace++)
         {
-            for (int trace = 0; trace < traceCount; trace++)
+            var row = currents.Slice(trace * steps, steps);
+            for (int t = 0; t < steps; t++)
             {
-                states[3 * trace] = (float)v[trace];
-                states[3 * trace + 1] = (float)u[trace];
-                states[3 * trace + 2] = (float)currents[trace * steps + t];
+                currentsByStep[t * traceCount + trace] = (float)row[t];
             }
-            model.Predict(states, increments, traceCount);
-            for (int trace = 0; trace < traceCount; trace++)
+        }
+        var recordedByStep = new double[steps * traceCount];
+        var recoveryByStep = recovery.IsEmpty ? [] : new double[steps * traceCount];
+        // One pass per step: apply the previous step's increments, record, apply the rule, and write the state row the
+        // model advances next (with this step's current). The model is called once per step for all traces.
+        for (int step = 0; step < steps; step++)
+        {
+            if (step > 0)
             {
-                if (diverged[trace] >= 0)
+                model.Predict(states, increments, traceCount);
+            }
+            {
+                int offset = step * traceCount;
+                for (int trace = 0; trace < traceCount; trace++)
                 {
-                    continue;
+                    double vt = v[trace], ut = u[trace];
+                    if (step > 0 && diverged[trace] < 0 && !spiked[trace])
+                    {
+                        vt += increments[2 * trace];
+                        ut += increments[2 * trace + 1];
+                    }
+                    spiked[trace] = false;
+                    if (diverged[trace] >= 0 || !(Math.Abs(vt) <= VoltageLagRollout.DivergenceLimitMv) || !double.IsFinite(ut))
+                    {
+                        if (diverged[trace] < 0)
+                        {
+                            diverged[trace] = step;
+                        }
+                        recordedByStep[offset + trace] = double.NaN;
+                        continue;
+                    }
+                    if (recoveryByStep.Length > 0)
+                    {
+                        recoveryByStep[offset + trace] = ut;
+                    }
+                    if (vt >= rule.PeakMv)
+                    {
+                        recordedByStep[offset + trace] = rule.PeakMv;
+                        vt = rule.ResetMv;
+                        ut += rule.RecoveryIncrement;
+                        spiked[trace] = true;
+                    }
+                    else
+                    {
+                        recordedByStep[offset + trace] = vt;
+                    }
+                    v[trace] = vt;
+                    u[trace] = ut;
+                    states[3 * trace] = (float)vt;
+                    states[3 * trace + 1] = (float)ut;
+                    states[3 * trace + 2] = currentsByStep[offset + trace];
                 }
-                if (!(Math.Abs(v[trace]) <= VoltageLagRollout.DivergenceLimitMv) || !double.IsFinite(u[trace]))
+            }
+        }
+        for (int trace = 0; trace < traceCount; trace++)
+        {
+            var row = predictionsMv.Slice(trace * steps, steps);
+            for (int t = 0; t < steps; t++)
+            {
+                row[t] = recordedByStep[t * traceCount + trace];
+            }
+            if (recoveryByStep.Length > 0)
+            {
+                var recoveryRow = recovery.Slice(trace * steps, steps);
+                for (int t = 0; t < steps; t++)
                 {
-                    diverged[trace] = t;
-                    continue;
-                }
-                if (!recovery.IsEmpty)
-                {
-                    recovery[trace * steps + t] = u[trace];
-                }
-                if (v[trace] >= rule.PeakMv)
-                {
-                    predictionsMv[trace * steps + t] = rule.PeakMv;
-                    v[trace] = rule.ResetMv;
-                    u[trace] += rule.RecoveryIncrement;
-                }
-                else
-                {
-                    predictionsMv[trace * steps + t] = v[trace];
-                    v[trace] += increments[2 * trace];
-                    u[trace] += increments[2 * trace + 1];
+                    recoveryRow[t] = recoveryByStep[t * traceCount + trace];
                 }
             }
         }

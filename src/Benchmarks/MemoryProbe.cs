@@ -1,0 +1,53 @@
+using System.Diagnostics;
+
+namespace NeuronSurrogate.Benchmarks;
+
+/// <summary>
+/// Samples the process's resident set every millisecond or so while a piece of work runs, and reports how far it rose
+/// above where it started: the peak extra memory of that work (managed and native alike).
+/// </summary>
+internal sealed class MemoryProbe : IDisposable
+{
+    private readonly long _baseline;
+    private readonly Thread _thread;
+    private volatile bool _stop;
+    private long _peak;
+
+    private MemoryProbe()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        _baseline = Current();
+        _peak = _baseline;
+        _thread = new Thread(() =>
+        {
+            while (!_stop)
+            {
+                long now = Current();
+                if (now > Interlocked.Read(ref _peak))
+                {
+                    Interlocked.Exchange(ref _peak, now);
+                }
+                Thread.Sleep(1);
+            }
+        }) { IsBackground = true, Priority = ThreadPriority.Highest };
+        _thread.Start();
+    }
+
+    public static MemoryProbe Start() => new();
+
+    /// <summary>Peak resident memory above the baseline so far, in MB.</summary>
+    public double PeakExtraMb => Math.Max(0, Math.Max(Interlocked.Read(ref _peak), Current()) - _baseline) / 1e6;
+
+    public void Dispose()
+    {
+        _stop = true;
+        _thread.Join();
+    }
+
+    private static long Current()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.WorkingSet64;
+    }
+}

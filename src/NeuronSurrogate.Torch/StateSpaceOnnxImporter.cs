@@ -1,0 +1,53 @@
+using Google.Protobuf;
+using NeuronSurrogate.Cards;
+using NeuronSurrogate.Data;
+using NeuronSurrogate.Rollout;
+using Onnx;
+using static TorchSharp.torch;
+
+namespace NeuronSurrogate.Torch;
+
+/// <summary>
+/// Rebuilds a TorchSharp <see cref="StateSpaceMlp"/> from a shipped one-step ONNX graph and its card (the weights are
+/// the graph's <c>Gemm</c> initializers, in graph order), so the same trained model can run in TorchSharp too.
+/// </summary>
+public static class StateSpaceOnnxImporter
+{
+    /// <summary>Loads the model; the caller owns (disposes) it.</summary>
+    /// <exception cref="InputException">The graph does not hold the layers the card describes.</exception>
+    public static StateSpaceMlp Load(string onnxPath, StateSpaceModelCard card)
+    {
+        ArgumentNullException.ThrowIfNull(card);
+        ModelProto model;
+        try
+        {
+            model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(onnxPath));
+        }
+        catch (Exception e) when (e is InvalidProtocolBufferException or IOException)
+        {
+            throw new InputException(onnxPath, null, null, null, null, $"an ONNX model ({e.Message})");
+        }
+        var initializers = model.Graph.Initializer.ToDictionary(t => t.Name);
+        var gemms = model.Graph.Node.Where(n => n.OpType == "Gemm").ToArray();
+        if (gemms.Length != card.Hidden.Count + 1 || !Enum.TryParse<MlpActivation>(card.Activation, out var activation))
+        {
+            throw new InputException(onnxPath, null, null, null, null,
+                $"{card.Hidden.Count + 1} dense layers and a known activation as its card says (found {gemms.Length} Gemm nodes, activation '{card.Activation}')");
+        }
+        TorchRuntime.Initialize();
+        var s = card.State;
+        var scaling = new StateSpaceScaling([.. s.FeatureOffset], [.. s.FeatureScale], [.. s.IncrementMean], [.. s.IncrementScale]);
+        var mlp = new StateSpaceMlp(new MlpSettings { Hidden = card.Hidden, Activation = activation }, scaling);
+        using (no_grad())
+        {
+            for (int i = 0; i < gemms.Length; i++)
+            {
+                var layer = mlp.Layers[i];
+                layer.weight!.copy_(tensor(initializers[gemms[i].Input[1]].FloatData.ToArray(), layer.weight.shape));
+                layer.bias!.copy_(tensor(initializers[gemms[i].Input[2]].FloatData.ToArray(), layer.bias.shape));
+            }
+        }
+        mlp.eval();
+        return mlp;
+    }
+}

@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Microsoft.ML;
+using NeuronSurrogate.Data;
+using NeuronSurrogate.Features;
+using NeuronSurrogate.Metrics;
+using NeuronSurrogate.MLNet;
+using NeuronSurrogate.Rollout;
+using NeuronSurrogate.Simulation;
+using NeuronSurrogate.Torch;
+using static TorchSharp.torch;
+
+namespace NeuronSurrogate.Train;
+
+/// <summary>
+/// Model variants compared on the validation runs of the default dataset, closed loop: the state-space MLP at other
+/// widths and activations, and the voltage-lag (NARX) MLP of the data issue. Writes <c>results/experiments.md</c>.
+/// Test runs are not touched here.
+/// </summary>
+internal sealed class ExperimentsRunner(TrainOptions options, Action<string> log)
+{
+    private sealed record Variant(string Name, string Description, MlpSettings Settings, FeatureSpec? Lags);
+
+    public int Run()
+    {
+        var simulation = new IzhikevichSimulationOptions();
+        var ml = new MLContext(options.Seed);
+        string dataset = options.DatasetPath;
+        if (!File.Exists(dataset))
+        {
+            throw new InputException(dataset, null, null, null, null, "the default dataset: run `dotnet run --project src/Train -c Release` first, which generates it");
+        }
+        var (split, trainView, validationView, _) = RunSplit.Create(ml, TraceDataLoader.Load(ml, dataset, withRecovery: true), seed: options.Seed);
+        var train = TraceDataLoader.ToTraceSet(trainView, dataset);
+        var validation = TraceDataLoader.ToTraceSet(validationView, dataset);
+        var rule = SpikeResetRule.For(simulation.Parameters);
+        var baseSettings = new MlpSettings { Seed = options.Seed, Epochs = options.Epochs };
+        Variant[] variants =
+        [
+            new("state-space 2×128 SiLU", "the shipped configuration: (v, u, I, v²) → (Δv, Δu)", baseSettings, null),
+            new("state-space 2×32 SiLU", "a quarter of the width", baseSettings with { Hidden = [32, 32] }, null),
+            new("state-space 2×128 tanh", "another smooth activation", baseSettings with { Activation = MlpActivation.Tanh }, null),
+            new("state-space 2×128 ReLU", "a piecewise-linear activation", baseSettings with { Activation = MlpActivation.ReLU }, null),
+            new("voltage-lag 8+8 lags 2×128 SiLU", "NARX: V(t−1..t−8), I(t−1..t−8) → V(t) − V(t−1), peak → reset rule", baseSettings,
+                new FeatureSpec { VoltageLags = FeatureSpec.Range(8), CurrentLags = FeatureSpec.Range(8) }),
+            new("voltage-lag 16+16 lags 2×128 SiLU", "NARX with twice the history", baseSettings,
+                new FeatureSpec { VoltageLags = FeatureSpec.Range(16), CurrentLags = FeatureSpec.Range(16) }),
+        ];
+        var rows = new List<string>();
+        var notes = new List<string>();
+        foreach (var variant in variants)
+        {
+            var clock = Stopwatch.StartNew();
+            var (history, score, trainingRows, diverged) = variant.Lags is null
+                ? StateSpace(ml, variant.Settings, rule, simulation, train, validation, Progress)
+                : VoltageLag(ml, variant.Settings, variant.Lags.Validate(), rule, train, validation, Progress);
+            void Progress(EpochReport r) => log(Invariant($"  {variant.Name} epoch {r.Epoch}: loss {r.TrainLoss:E2}, validation Γ {r.ValidationGamma:F4}, subthreshold RMSE {r.ValidationRmseSubthresholdMv:F3} mV{(r.Best ? " (best)" : "")}"));
+            var best = history.Last(h => h.Best);
+            log(Invariant($"{variant.Name}: validation closed loop Γ {score.Gamma:F4}, F1 {score.SpikeF1:F4}, subthreshold RMSE {score.RmseSubthresholdMv:F3} mV ({clock.Elapsed.TotalSeconds:F0} s)"));
+            if (diverged > 0)
+            {
+                notes.Add(Invariant($"{variant.Name}: {diverged} of {validation.TraceCount} validation traces diverged when run free (precision {score.SpikePrecision:F2}, recall {score.SpikeRecall:F2}: the spikes it did draw were right, the rest never came)."));
+            }
+            rows.Add(Invariant($"| {variant.Name} | {variant.Description} | {trainingRows:N0} | {history.Count} | {best.Epoch} | {score.Gamma:F4} | {score.SpikeF1:F4} | {score.SpikePrecision:F3} / {score.SpikeRecall:F3} | {Finite(score.RmseSubthresholdMv, "F3")} | {Finite(score.RmseMv, "F2")} | {diverged} of {validation.TraceCount} | {history.Sum(h => h.Seconds):F0} |"));
+        }
+        var text = new StringBuilder();
+        text.AppendLine("# Experiments: MLP variants, closed loop on the validation runs");
+        text.AppendLine();
+        text.AppendLine(Invariant($"Produced by `dotnet run --project src/Train -c Release -- --experiments` on {DateTime.UtcNow:yyyy-MM-dd} ({Environment.ProcessorCount} cores). Default dataset, split by run with seed {split.Seed}: trained on the {split.Train.Count} training runs, scored on the {split.Validation.Count} validation runs ({validation.TraceCount} traces), closed loop (given only the currents). The test runs are not used here; these numbers chose the shipped configuration. Every variant: Adam, cosine learning rate from 2e-3, batch 512, at most {options.Epochs} epochs, early stopping after 4 epochs without a better validation Γ, seed {options.Seed}; the epoch kept is the best by closed-loop Γ, then subthreshold RMSE."));
+        text.AppendLine();
+        text.AppendLine("| variant | what | training rows | epochs run | epoch kept | Γ | F1 | precision / recall | subthreshold RMSE (mV) | RMSE (mV) | diverged traces | training s |");
+        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        rows.ForEach(r => text.AppendLine(r));
+        text.AppendLine();
+        text.AppendLine("A trace diverges when its closed-loop prediction leaves ±1000 mV (or turns NaN); it is stopped there, and its RMSE is left out of the mean (\"–\" when every trace diverged). Γ and F1 count the spikes before the divergence.");
+        text.AppendLine();
+        text.AppendLine("Reading: the state-space formulation sees the recovery variable u as part of its state and, with v² given, one Euler step is linear in its features, so every width and activation tried recovers the dynamics. The voltage-lag (NARX) models must infer u from the voltage history; run free, their errors compound.");
+        foreach (var note in notes)
+        {
+            text.AppendLine();
+            text.AppendLine(note);
+        }
+        text.AppendLine();
+        text.AppendLine("The issue's prototypes reached Γ 0.86 with a voltage-lag model only with post-spike rows up-weighted and training to convergence; that was not pursued here, because the state-space model already meets every target.");
+        string path = Path.Combine(options.ResultsFolder, "experiments.md");
+        Directory.CreateDirectory(options.ResultsFolder);
+        AtomicFile.Write(path, s => s.Write(Encoding.UTF8.GetBytes(text.ToString())));
+        log($"wrote {path}");
+        return 0;
+    }
+
+    private static string Finite(double value, string format) => double.IsFinite(value) ? value.ToString(format, CultureInfo.InvariantCulture) : "–";
+
+    private static (IReadOnlyList<EpochReport>, MetricSummary, int, int) StateSpace(MLContext ml, MlpSettings settings, SpikeResetRule rule,
+        IzhikevichSimulationOptions simulation, TraceSet train, TraceSet validation, Action<EpochReport> progress)
+    {
+        var (states, increments) = StateSpaceSamples.Build(train, rule);
+        var scaling = StateNormalizer.Fit(ml, states, increments);
+        int diverged = 0;
+        MetricSummary Score(StateSpaceMlp model)
+        {
+            var predictions = new double[validation.VoltagesMv.Length];
+            var stops = StateSpaceRollout.ClosedLoop(new TorchStatePredictor(model), validation.Currents, predictions, validation.TraceCount, rule,
+                simulation.InitialVoltageMv, simulation.InitialRecovery);
+            diverged = stops.Count(s => s >= 0);
+            return Evaluation.Summarize(validation, predictions);
+        }
+        var (model, history) = StateSpaceTrainer.Train(settings, scaling, states, increments, m => { var s = Score(m); return (s.Gamma, s.RmseSubthresholdMv); }, progress);
+        using (model)
+        {
+            var score = Score(model);
+            return (history, score, states.Length / 3, diverged);
+        }
+    }
+
+    private static (IReadOnlyList<EpochReport>, MetricSummary, int, int) VoltageLag(MLContext ml, MlpSettings settings, FeatureSpec spec, SpikeResetRule rule,
+        TraceSet train, TraceSet validation, Action<EpochReport> progress)
+    {
+        var features = new List<float>();
+        var targets = new List<float>();
+        var row = new float[spec.Count];
+        for (int trace = 0; trace < train.TraceCount; trace++)
+        {
+            var v = train.Trace(train.VoltagesMv, trace);
+            var i = train.Trace(train.Currents, trace);
+            for (int t = 0; t < train.Steps; t++)
+            {
+                if (t >= 1 && v[t - 1] >= rule.PeakMv)
+                {
+                    continue; // the reset rule decides this step
+                }
+                spec.Fill(v, i, t, row);
+                features.AddRange(row);
+                targets.Add((float)spec.TargetOf(v, t));
+            }
+        }
+        var (offset, scale, mean, targetScale) = StateNormalizer.Fit(ml, [.. features], spec.Count, [.. targets], 1);
+        TorchRuntime.Initialize(settings.Threads);
+        random.manual_seed(settings.Seed);
+        using var model = new VoltageLagMlp(settings, spec, offset, scale, mean[0], targetScale[0]);
+        int rows = targets.Count;
+        Tensor x, y;
+        using (no_grad())
+        {
+            using var rawX = tensor(features.ToArray(), [rows, spec.Count]);
+            using var rawY = tensor(targets.ToArray(), [rows, 1]);
+            x = model.Standardize(rawX).detach();
+            y = model.StandardizeTargets(rawY).detach();
+        }
+        int diverged = 0;
+        MetricSummary Score()
+        {
+            var predictions = new double[validation.VoltagesMv.Length];
+            var stops = VoltageLagRollout.ClosedLoop(spec, new TorchLagPredictor(model), validation.Currents, predictions, validation.TraceCount, rule);
+            diverged = stops.Count(s => s >= 0);
+            return Evaluation.Summarize(validation, predictions);
+        }
+        using (x)
+        using (y)
+        {
+            var history = MlpTrainer.Train(model, model, x, y, settings, () => { var s = Score(); return (s.Gamma, s.RmseSubthresholdMv); }, progress);
+            var score = Score();
+            return (history, score, rows, diverged);
+        }
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
