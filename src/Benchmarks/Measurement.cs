@@ -7,9 +7,17 @@ internal static class Measurement
 {
     public static (double MedianSeconds, double BestSeconds) Time(Action work, int repeats)
     {
+        var (median, best, _) = TimeCounted(work, repeats);
+        return (median, best);
+    }
+
+    /// <summary>As <see cref="Time"/>, with the number of times the work ran, warm-ups included.</summary>
+    public static (double MedianSeconds, double BestSeconds, int Runs) TimeCounted(Action work, int repeats)
+    {
+        int runs = 0;
         // Warm up for at least half a second (and twice), so tiered compilation has promoted the hot loops.
         var warmup = Stopwatch.StartNew();
-        for (int i = 0; i < 2 || warmup.Elapsed.TotalSeconds < 0.5; i++)
+        for (; runs < 2 || warmup.Elapsed.TotalSeconds < 0.5; runs++)
         {
             work();
         }
@@ -19,8 +27,9 @@ internal static class Measurement
             var clock = Stopwatch.StartNew();
             work();
             seconds[i] = clock.Elapsed.TotalSeconds;
+            runs++;
         }
         Array.Sort(seconds);
-        return (seconds[repeats / 2], seconds[0]);
+        return (seconds[repeats / 2], seconds[0], runs);
     }
 }

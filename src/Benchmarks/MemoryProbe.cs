@@ -4,11 +4,13 @@ namespace NeuronSurrogate.Benchmarks;
 
 /// <summary>
 /// Samples the process's resident set every millisecond or so while a piece of work runs, and reports how far it rose
-/// above where it started: the peak extra memory of that work (managed and native alike).
+/// above where it started (managed and native alike), and the managed bytes allocated meanwhile. The GC keeps freed
+/// memory mapped, so work that reuses memory an earlier measurement freed can show little resident growth: read the
+/// two together.
 /// </summary>
 internal sealed class MemoryProbe : IDisposable
 {
-    private readonly long _baseline;
+    private readonly long _baseline, _allocated;
     private readonly Thread _thread;
     private volatile bool _stop;
     private long _peak;
@@ -18,6 +20,7 @@ internal sealed class MemoryProbe : IDisposable
         GC.Collect();
         GC.WaitForPendingFinalizers();
         _baseline = Current();
+        _allocated = GC.GetTotalAllocatedBytes(precise: true);
         _peak = _baseline;
         _thread = new Thread(() =>
         {
@@ -38,6 +41,9 @@ internal sealed class MemoryProbe : IDisposable
 
     /// <summary>Peak resident memory above the baseline so far, in MB.</summary>
     public double PeakExtraMb => Math.Max(0, Math.Max(Interlocked.Read(ref _peak), Current()) - _baseline) / 1e6;
+
+    /// <summary>Managed bytes allocated since the start, in MB (all runs of the measurement together).</summary>
+    public double AllocatedMb => (GC.GetTotalAllocatedBytes(precise: true) - _allocated) / 1e6;
 
     public void Dispose()
     {

@@ -14,18 +14,21 @@ internal static class Program
             case "inference":
                 InferenceBenchmark.Run(root, quick: args.Contains("--quick"));
                 return 0;
+            case "bdn":
+                BenchmarkDotNet.Running.BenchmarkRunner.Run<OneStepMicroBenchmarks>();
+                return 0;
             case "all":
                 SimulatorBenchmark.Run(root, quick: args.Contains("--quick"));
                 InferenceBenchmark.Run(root, quick: args.Contains("--quick"));
                 return 0;
             default:
-                Console.Error.WriteLine($"error: unknown benchmark '{what}': expected simulator, inference or all");
+                Console.Error.WriteLine($"error: unknown benchmark '{what}': expected simulator, inference, all or bdn");
                 return 2;
         }
     }
 
     /// <summary>The folder holding NeuronSurrogate.sln, so results land in the repository whatever the working folder.</summary>
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
