@@ -15,7 +15,7 @@ internal static class PredictCommand
         var output = new Option<string>("--output", "-o") { Description = "CSV to write: the input rows plus predicted_voltage and predicted_spike (written through a temporary file).", Required = true };
         var mode = new Option<string>("--mode") { Description = "closed-loop (given only the currents, fed its own predictions) or teacher-forced (fed the true past state, one step ahead).", DefaultValueFactory = _ => "closed-loop" };
         mode.AcceptOnlyFromAmong("closed-loop", "teacher-forced");
-        var batch = new Option<int>("--batch-size") { Description = "Traces advanced together per model call.", DefaultValueFactory = _ => 4096 };
+        var batch = new Option<int>("--batch-size") { Description = "Traces advanced together per model call; memory is bounded by the batch, not the file (about 0.3 MB per 1000-step trace).", DefaultValueFactory = _ => 256 };
         var provider = new Option<string>("--provider") { Description = "cpu, or cuda (GPU build only; falls back to the CPU with a warning).", DefaultValueFactory = _ => "cpu" };
         provider.AcceptOnlyFromAmong("cpu", "cuda");
         var command = new Command("predict", "Run a surrogate over your currents and write predicted voltages and spikes.")

@@ -362,7 +362,6 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
                     ["validation_gamma"] = h.ValidationGamma,
                     ["validation_rmse_subthreshold_mv"] = h.ValidationRmseSubthresholdMv,
                     ["learning_rate"] = h.LearningRate,
-                    ["seconds"] = Math.Round(h.Seconds, 2),
                     ["best"] = h.Best,
                 }).ToArray(),
             },
@@ -378,7 +377,6 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
             ["split"] = new Dictionary<string, object> { ["seed"] = split.Seed, ["train"] = split.Train, ["validation"] = split.Validation, ["test"] = split.Test },
             ["models"] = results,
             ["generalization"] = _generalization,
-            ["timings_s"] = _timings.ToDictionary(t => t.Key, t => Math.Round(t.Value, 1)),
         };
         _ = seconds;
         WriteText(Path.Combine(options.ResultsFolder, "metrics.json"), JsonSerializer.Serialize(document, VoltageLagModelCard.JsonOptions));

@@ -68,4 +68,51 @@ public sealed class TrainPipelineTest
         Assert.IsTrue(File.Exists(Path.Combine(options.ResultsFolder, "plots", "test_trace_1.png")));
         StringAssert.Contains(File.ReadAllText(Path.Combine(options.ResultsFolder, "report.md")), "## Generalization");
     }
+
+    [TestMethod]
+    [TestCategory("Slow")]
+    public void TrainPipelineTest_SameSeedGivesTheSameBytes()
+    {
+        using var folder = new TempFolder();
+        string dataset = folder.File("d.csv");
+        var batch = DatasetGenerator.Generate(new DatasetOptions { Runs = 20, NeuronsPerRun = 2, Steps = 200, IncludeRecovery = true });
+        AtomicFile.Write(dataset, s => TraceCsvWriter.WriteDataset(s, batch));
+        TrainOptions Options(string name) => new()
+        {
+            DatasetPath = dataset,
+            ResultsFolder = folder.File($"results_{name}"),
+            ModelsFolder = folder.File($"models_{name}"),
+            VoltageLags = 2,
+            CurrentLags = 2,
+            Epochs = 1,
+            Hidden = [8],
+            PlotTraces = 0,
+        };
+        Assert.AreEqual(0, new TrainPipeline(Options("a"), _ => { }).Run());
+        Assert.AreEqual(0, new TrainPipeline(Options("b"), _ => { }).Run());
+        foreach (string file in new[] { "surrogate.onnx", "surrogate_rollout.onnx", "surrogate.json", "fasttree.onnx", "fasttree.json" })
+        {
+            CollectionAssert.AreEqual(File.ReadAllBytes(Path.Combine(folder.File("models_a"), file)), File.ReadAllBytes(Path.Combine(folder.File("models_b"), file)), file);
+        }
+        CollectionAssert.AreEqual(File.ReadAllBytes(Path.Combine(folder.File("results_a"), "metrics.json")), File.ReadAllBytes(Path.Combine(folder.File("results_b"), "metrics.json")));
+    }
+
+    [TestMethod]
+    public void TrainPipelineTest_BadDatasetsAreInputErrorsAndWriteNothing()
+    {
+        using var folder = new TempFolder();
+        TrainOptions Options(string dataset) => new()
+        {
+            DatasetPath = dataset,
+            ResultsFolder = folder.File("results"),
+            ModelsFolder = folder.File("models"),
+        };
+        var missing = Assert.ThrowsExactly<InputException>(() => new TrainPipeline(Options(folder.File("none.csv")), _ => { }).Run());
+        StringAssert.Contains(missing.Message, "expected an existing dataset");
+        string bad = folder.Write("bad.csv", "run,neuron,time_ms,current,voltage,spike\n0,0,0,1,-65,0\n0,0,0.1,x,-64,0\n");
+        var malformed = Assert.ThrowsExactly<InputException>(() => new TrainPipeline(Options(bad), _ => { }).Run());
+        StringAssert.Contains(malformed.Message, "line 3 (data row 2), column 'current': value 'x'");
+        Assert.IsFalse(Directory.Exists(folder.File("results")) && Directory.EnumerateFiles(folder.File("results")).Any());
+        Assert.IsFalse(Directory.Exists(folder.File("models")));
+    }
 }
