@@ -41,8 +41,8 @@ public static class TraceFilePredictor
         using (reader)
         {
             var headers = reader.Headers.ToList();
-            int voltageColumn = IndexOrAppend(headers, PredictedVoltage);
-            int spikeColumn = IndexOrAppend(headers, PredictedSpike);
+            int voltageColumn = TraceColumns.IndexOrAppend(headers, PredictedVoltage);
+            int spikeColumn = TraceColumns.IndexOrAppend(headers, PredictedSpike);
             var divergences = new List<PredictionDivergence>();
             long rows = 0, spikes = 0;
             int traces = 0;
@@ -118,17 +118,6 @@ public static class TraceFilePredictor
                 trace.Times[1].ToString("R", CultureInfo.InvariantCulture),
                 string.Create(CultureInfo.InvariantCulture, $"the model's time step dt = {modelDt} ms (trace run {trace.Run}, neuron {trace.Neuron} has dt = {dt:R} ms)"));
         }
-    }
-
-    private static int IndexOrAppend(List<string> headers, string name)
-    {
-        int index = headers.IndexOf(name);
-        if (index >= 0)
-        {
-            return index;
-        }
-        headers.Add(name);
-        return headers.Count - 1;
     }
 
     private sealed record Buffered(long Run, long Neuron, long FirstLine, long FirstRow, double[] Times, double[] Currents, double[]? Voltages, double[]? Recovery, string[][] Fields)

@@ -55,7 +55,7 @@ public sealed class FuzzTest
             {
                 0 => ["simulate", "--input", input, "--output", output],
                 1 => ["evaluate", "--truth", seed, "--prediction", input, "--column", "voltage"],
-                _ => ["predict", "--model", PredictCommandTestModels.Surrogate, "--input", input, "--output", output],
+                _ => ["predict", "--model", TestPaths.Model("surrogate.onnx"), "--input", input, "--output", output],
             };
             var (code, _, error) = CliRunner.Run(command);
             Assert.IsLessThan(10.0, clock.Elapsed.TotalSeconds, $"case {i} took too long");
@@ -86,8 +86,8 @@ public sealed class FuzzTest
         using var folder = new TempFolder();
         string currents = folder.File("c.csv");
         Assert.AreEqual(0, CliRunner.Run("generate", "--runs", "1", "--neurons", "2", "--steps", "20", "--out", currents).ExitCode);
-        var model = File.ReadAllBytes(PredictCommandTestModels.Surrogate);
-        string card = File.ReadAllText(Path.ChangeExtension(PredictCommandTestModels.Surrogate, ".json"));
+        var model = File.ReadAllBytes(TestPaths.Model("surrogate.onnx"));
+        string card = File.ReadAllText(Path.ChangeExtension(TestPaths.Model("surrogate.onnx"), ".json"));
         var random = new TraceRandom(7, 7, 7);
         int rejected = 0;
         for (int i = 0; i < 200; i++)
@@ -120,23 +120,5 @@ public sealed class FuzzTest
             }
         }
         Assert.IsGreaterThan(100, rejected);
-    }
-}
-
-/// <summary>Paths of the shipped models, for tests that use them.</summary>
-internal static class PredictCommandTestModels
-{
-    public static string Surrogate { get; } = Path.Combine(Root(), "models", "surrogate.onnx");
-
-    private static string Root()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "NeuronSurrogate.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("repository root not found");
     }
 }

@@ -3,19 +3,7 @@ namespace NeuronSurrogate.Tests;
 [TestClass]
 public sealed class PredictCommandTest
 {
-    private static string ShippedModel(string name) => Path.Combine(RepositoryRoot(), "models", name);
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "NeuronSurrogate.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("repository root not found");
-    }
+    private static string ShippedModel(string name) => TestPaths.Model(name);
 
     private static string Currents(TempFolder folder, string name = "currents.csv", string extra = "")
     {

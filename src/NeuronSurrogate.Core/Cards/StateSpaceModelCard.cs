@@ -55,26 +55,7 @@ public sealed record StateSpaceModelCard
 
     /// <summary>Reads a card.</summary>
     /// <exception cref="InputException">The file is missing or is not such a card.</exception>
-    public static StateSpaceModelCard Read(string path)
-    {
-        if (!File.Exists(path))
-        {
-            throw new InputException(path, null, null, null, null, "an existing model card (JSON beside the ONNX file)");
-        }
-        try
-        {
-            var card = JsonSerializer.Deserialize<StateSpaceModelCard>(File.ReadAllText(path), VoltageLagModelCard.JsonOptions);
-            if (card is null || card.Format != FormatName)
-            {
-                throw new InputException(path, null, null, "format", card?.Format, $"a model card of format '{FormatName}'");
-            }
-            return card;
-        }
-        catch (JsonException e)
-        {
-            throw new InputException(path, e.LineNumber + 1, null, null, null, $"a JSON model card ({e.Message})");
-        }
-    }
+    public static StateSpaceModelCard Read(string path) => VoltageLagModelCard.ReadCard<StateSpaceModelCard>(path, FormatName, card => card.Format);
 
     /// <summary>The format named by a card file, to tell the card kinds apart.</summary>
     /// <exception cref="InputException">The file is missing or is not JSON with a format.</exception>

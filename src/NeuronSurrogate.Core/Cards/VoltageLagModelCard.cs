@@ -128,7 +128,10 @@ public sealed record VoltageLagModelCard
 
     /// <summary>Reads a card.</summary>
     /// <exception cref="InputException">The file is missing or is not such a card.</exception>
-    public static VoltageLagModelCard Read(string path)
+    public static VoltageLagModelCard Read(string path) => ReadCard<VoltageLagModelCard>(path, FormatName, card => card.Format);
+
+    /// <summary>Reads a card of type <typeparamref name="T"/> and checks its format name.</summary>
+    internal static T ReadCard<T>(string path, string formatName, Func<T, string> formatOf) where T : class
     {
         if (!File.Exists(path))
         {
@@ -136,10 +139,10 @@ public sealed record VoltageLagModelCard
         }
         try
         {
-            var card = JsonSerializer.Deserialize<VoltageLagModelCard>(File.ReadAllText(path), JsonOptions);
-            if (card is null || card.Format != FormatName)
+            var card = JsonSerializer.Deserialize<T>(File.ReadAllText(path), JsonOptions);
+            if (card is null || formatOf(card) != formatName)
             {
-                throw new InputException(path, null, null, "format", card?.Format, $"a model card of format '{FormatName}'");
+                throw new InputException(path, null, null, "format", card is null ? null : formatOf(card), $"a model card of format '{formatName}'");
             }
             return card;
         }

@@ -16,4 +16,17 @@ public static class TraceColumns
 
     /// <summary>The dataset's header, in order.</summary>
     public static IReadOnlyList<string> Dataset { get; } = [Run, Neuron, TimeMs, Current, Voltage, Spike];
+
+    /// <summary>The index of an output column: an input column of that name is replaced in place, else it is appended.</summary>
+    public static int IndexOrAppend(List<string> headers, string name)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        int index = headers.IndexOf(name);
+        if (index >= 0)
+        {
+            return index;
+        }
+        headers.Add(name);
+        return headers.Count - 1;
+    }
 }

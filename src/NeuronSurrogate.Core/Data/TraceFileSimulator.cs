@@ -30,9 +30,9 @@ public static class TraceFileSimulator
         simulation.Validate();
         using var reader = TraceCsvReader.Open(inputPath, [TraceColumns.Current], keepFields: true);
         var headers = reader.Headers.ToList();
-        int voltageColumn = IndexOrAppend(headers, TraceColumns.Voltage);
-        int spikeColumn = IndexOrAppend(headers, TraceColumns.Spike);
-        int recoveryColumn = includeRecovery ? IndexOrAppend(headers, TraceColumns.Recovery) : -1;
+        int voltageColumn = TraceColumns.IndexOrAppend(headers, TraceColumns.Voltage);
+        int spikeColumn = TraceColumns.IndexOrAppend(headers, TraceColumns.Spike);
+        int recoveryColumn = includeRecovery ? TraceColumns.IndexOrAppend(headers, TraceColumns.Recovery) : -1;
         long rows = 0, spikes = 0;
         int traces = 0;
         AtomicFile.Write(outputPath, stream =>
@@ -92,17 +92,6 @@ public static class TraceFileSimulator
                 string.Create(CultureInfo.InvariantCulture,
                     $"a time step between {IzhikevichSimulationOptions.MinTimeStepMs} and {IzhikevichSimulationOptions.MaxTimeStepMs} ms (trace run {trace.Run}, neuron {trace.Neuron} has dt = {dt:R} ms)"));
         }
-    }
-
-    private static int IndexOrAppend(List<string> headers, string name)
-    {
-        int index = headers.IndexOf(name);
-        if (index >= 0)
-        {
-            return index;
-        }
-        headers.Add(name);
-        return headers.Count - 1;
     }
 
     private static void Resize(List<double> list, int count)
