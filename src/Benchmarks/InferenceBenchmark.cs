@@ -91,7 +91,7 @@ internal static class InferenceBenchmark
         // Closed-loop rollouts.
         text.AppendLine("## Closed-loop rollouts: N traces × 1000 steps of 0.1 ms, the same currents");
         text.AppendLine();
-        text.AppendLine("The C#-driven loop calls the one-step graph once per step for all N traces (`StateSpaceRollout`, the path `predict` uses); the rollout graph runs the whole loop inside ONNX Runtime (`Scan`). The loop's overhead per step is the time it spends outside the model call, clocked around every call inside the same runs (the transposes between the trace-major API and the time-major loop included); for scale, the same loop with a model that does nothing, and one ONNX Runtime call at batch N measured alone.");
+        text.AppendLine("The C#-driven loop calls the one-step graph once per step for all N traces (`StateSpaceRollout`, the path `predict` uses); the rollout graph runs the whole loop inside ONNX Runtime (`Scan`). The loop's overhead per step is the time it spends outside the model call, clocked around every call inside the same runs: through the trace-major API (`ClosedLoop`, which transposes the currents in and the voltages out) and through the time-major API (`ClosedLoopTimeMajor`, buffers `[step, trace]` kept by the caller); for scale, the same loop with a model that does nothing, and one ONNX Runtime call at batch N measured alone.");
         text.AppendLine();
         text.AppendLine("| N | simulator (fast path) | C#-driven ORT loop | rollout graph (ORT) | loop / simulator | graph / simulator | loop time per step outside the model call | memory, MB: peak extra resident, managed allocated per run (sim / loop / graph) |");
         text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -115,6 +115,26 @@ internal static class InferenceBenchmark
                 timedOrt.Measure(() => StateSpaceRollout.ClosedLoop(timedOrt, currents, voltages, traces, rule, card.State.InitialVoltageMv, card.State.InitialRecovery));
             }
             double outsideModelUs = (timedOrt.TotalSeconds - timedOrt.ModelSeconds) / timedOrt.Runs / steps * 1e6;
+            // The same loop on time-major buffers the caller keeps (no transposes, no allocation of the big buffers).
+            var currentsByStep = new float[currents.Length];
+            for (int trace = 0; trace < traces; trace++)
+            {
+                for (int t = 0; t < steps; t++)
+                {
+                    currentsByStep[t * traces + trace] = currentsFloat[trace * steps + t];
+                }
+            }
+            var recordedByStep = new double[currents.Length];
+            timedOrt.Reset();
+            for (int run = 0; run < 4; run++)
+            {
+                if (run == 1)
+                {
+                    timedOrt.Reset(); // the first run warms up
+                }
+                timedOrt.Measure(() => StateSpaceRollout.ClosedLoopTimeMajor(timedOrt, currentsByStep, recordedByStep, traces, rule, card.State.InitialVoltageMv, card.State.InitialRecovery));
+            }
+            double outsideTimeMajorUs = (timedOrt.TotalSeconds - timedOrt.ModelSeconds) / timedOrt.Runs / steps * 1e6;
             var (graphSeconds, graphMb) = Timed(() => rolloutGraph.Run(currentsFloat, traces));
             // The C# loop's own work per step, with a model that does nothing: building the states, applying the rule.
             var (bookkeeping, _) = Timed(() => StateSpaceRollout.ClosedLoop(new NoOpModel(), currents, voltages, traces, rule, card.State.InitialVoltageMv, card.State.InitialRecovery));
@@ -129,8 +149,8 @@ internal static class InferenceBenchmark
                 states[3 * r + 2] = currentsFloat[r * steps];
             }
             double call = PerCall(() => ort.Predict(states, increments, traces)).Seconds;
-            text.AppendLine(Inv($"| {traces:N0} | {simSeconds * 1e3:F2} ms | {loopSeconds * 1e3:F1} ms | {graphSeconds * 1e3:F1} ms | {loopSeconds / simSeconds:F0}× slower | {graphSeconds / simSeconds:F0}× slower | {outsideModelUs:F1} µs (no-op model: {bookkeeping / steps * 1e6:F1} µs; one ORT call alone: {call * 1e6:F0} µs) | {simMb} / {loopMb} / {graphMb} |"));
-            Console.WriteLine(Inv($"rollout {traces}: simulator {simSeconds * 1e3:F2} ms, loop {loopSeconds * 1e3:F1} ms, graph {graphSeconds * 1e3:F1} ms, outside the model {outsideModelUs:F1} µs/step, no-op loop {bookkeeping / steps * 1e6:F1} µs/step, call {call * 1e6:F0} µs"));
+            text.AppendLine(Inv($"| {traces:N0} | {simSeconds * 1e3:F2} ms | {loopSeconds * 1e3:F1} ms | {graphSeconds * 1e3:F1} ms | {loopSeconds / simSeconds:F0}× slower | {graphSeconds / simSeconds:F0}× slower | {outsideModelUs:F1} µs; time-major API {outsideTimeMajorUs:F1} µs (no-op model, trace-major: {bookkeeping / steps * 1e6:F1} µs; one ORT call alone: {call * 1e6:F0} µs) | {simMb} / {loopMb} / {graphMb} |"));
+            Console.WriteLine(Inv($"rollout {traces}: simulator {simSeconds * 1e3:F2} ms, loop {loopSeconds * 1e3:F1} ms, graph {graphSeconds * 1e3:F1} ms, outside the model {outsideModelUs:F1} µs/step (time-major API {outsideTimeMajorUs:F1}), no-op loop {bookkeeping / steps * 1e6:F1} µs/step, call {call * 1e6:F0} µs"));
         }
         text.AppendLine();
         text.AppendLine("![one-step throughput](benchmarks.png)");

@@ -19,17 +19,8 @@ public static class StateSpaceRollout
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(rule);
         int steps = Steps(currents.Length, predictionsMv.Length, traceCount);
-        var v = new double[traceCount];
-        var u = new double[traceCount];
-        Array.Fill(v, initialVoltageMv);
-        Array.Fill(u, initialRecovery);
-        var states = new float[traceCount * 3];
-        var increments = new float[traceCount * 2];
-        var diverged = new int[traceCount];
-        Array.Fill(diverged, -1);
-        var spiked = new bool[traceCount];
-        // Time-major copies, so each step reads the currents and writes the voltages of all traces contiguously
-        // (the trace-major layout would touch a different cache line per trace per step).
+        // The loop works time-major, so each step reads the currents and writes the voltages of all traces
+        // contiguously (the trace-major layout would touch a different cache line per trace per step).
         var currentsByStep = new float[steps * traceCount];
         for (int trace = 0; trace < traceCount; trace++)
         {
@@ -41,57 +32,7 @@ public static class StateSpaceRollout
         }
         var recordedByStep = new double[steps * traceCount];
         var recoveryByStep = recovery.IsEmpty ? [] : new double[steps * traceCount];
-        // One pass per step: apply the previous step's increments, record, apply the rule, and write the state row the
-        // model advances next (with this step's current). The model is called once per step for all traces.
-        for (int step = 0; step < steps; step++)
-        {
-            if (step > 0)
-            {
-                model.Predict(states, increments, traceCount);
-            }
-            {
-                int offset = step * traceCount;
-                for (int trace = 0; trace < traceCount; trace++)
-                {
-                    double vt = v[trace], ut = u[trace];
-                    if (step > 0 && diverged[trace] < 0 && !spiked[trace])
-                    {
-                        vt += increments[2 * trace];
-                        ut += increments[2 * trace + 1];
-                    }
-                    spiked[trace] = false;
-                    if (diverged[trace] >= 0 || !(Math.Abs(vt) <= VoltageLagRollout.DivergenceLimitMv) || !double.IsFinite(ut))
-                    {
-                        if (diverged[trace] < 0)
-                        {
-                            diverged[trace] = step;
-                        }
-                        recordedByStep[offset + trace] = double.NaN;
-                        continue;
-                    }
-                    if (recoveryByStep.Length > 0)
-                    {
-                        recoveryByStep[offset + trace] = ut;
-                    }
-                    if (vt >= rule.PeakMv)
-                    {
-                        recordedByStep[offset + trace] = rule.PeakMv;
-                        vt = rule.ResetMv;
-                        ut += rule.RecoveryIncrement;
-                        spiked[trace] = true;
-                    }
-                    else
-                    {
-                        recordedByStep[offset + trace] = vt;
-                    }
-                    v[trace] = vt;
-                    u[trace] = ut;
-                    states[3 * trace] = (float)vt;
-                    states[3 * trace + 1] = (float)ut;
-                    states[3 * trace + 2] = currentsByStep[offset + trace];
-                }
-            }
-        }
+        var diverged = ClosedLoopTimeMajor(model, currentsByStep, recordedByStep, traceCount, rule, initialVoltageMv, initialRecovery, recoveryByStep);
         for (int trace = 0; trace < traceCount; trace++)
         {
             var row = predictionsMv.Slice(trace * steps, steps);
@@ -106,6 +47,96 @@ public static class StateSpaceRollout
                 {
                     recoveryRow[t] = recoveryByStep[t * traceCount + trace];
                 }
+            }
+        }
+        return diverged;
+    }
+
+    /// <summary>
+    /// The closed loop on time-major buffers (<c>[step, trace]</c>, the layout a batched loop wants; the caller owns and
+    /// may reuse them): no copies, so what the loop adds to the model's own time is its per-step bookkeeping alone.
+    /// </summary>
+    /// <param name="model">The one-step model.</param>
+    /// <param name="currentsByStep">Currents, <c>[steps, traceCount]</c>.</param>
+    /// <param name="recordedByStep">Receives the recorded voltages, same layout.</param>
+    /// <param name="traceCount">Traces per step.</param>
+    /// <param name="rule">The peak → reset rule.</param>
+    /// <param name="initialVoltageMv">v0.</param>
+    /// <param name="initialRecovery">u0.</param>
+    /// <param name="recoveryByStep">When not empty, receives u, same layout.</param>
+    /// <returns>Per trace, the first step whose state diverged, or −1.</returns>
+    public static int[] ClosedLoopTimeMajor(IStatePredictor model, ReadOnlySpan<float> currentsByStep, Span<double> recordedByStep, int traceCount,
+        SpikeResetRule rule, double initialVoltageMv, double initialRecovery, Span<double> recoveryByStep = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(rule);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(traceCount);
+        if (currentsByStep.Length % traceCount != 0 || recordedByStep.Length != currentsByStep.Length
+            || (!recoveryByStep.IsEmpty && recoveryByStep.Length != currentsByStep.Length))
+        {
+            throw new ArgumentException($"buffers of {currentsByStep.Length}, {recordedByStep.Length} and {recoveryByStep.Length} values do not hold {traceCount} traces per step");
+        }
+        int steps = currentsByStep.Length / traceCount;
+        var v = new double[traceCount];
+        var u = new double[traceCount];
+        Array.Fill(v, initialVoltageMv);
+        Array.Fill(u, initialRecovery);
+        var states = new float[traceCount * 3];
+        var increments = new float[traceCount * 2];
+        var diverged = new int[traceCount];
+        Array.Fill(diverged, -1);
+        var spiked = new bool[traceCount];
+        bool keepRecovery = !recoveryByStep.IsEmpty;
+        double peak = rule.PeakMv, reset = rule.ResetMv, jump = rule.RecoveryIncrement;
+        // One pass per step: apply the previous step's increments (unless it was a spike or the trace has stopped),
+        // record, apply the rule, and write the state row the model advances next with this step's current.
+        for (int step = 0; step < steps; step++)
+        {
+            if (step > 0)
+            {
+                model.Predict(states, increments, traceCount);
+            }
+            var currents = currentsByStep.Slice(step * traceCount, traceCount);
+            var recorded = recordedByStep.Slice(step * traceCount, traceCount);
+            var recovery = keepRecovery ? recoveryByStep.Slice(step * traceCount, traceCount) : default;
+            for (int trace = 0; trace < traceCount; trace++)
+            {
+                double vt = v[trace], ut = u[trace];
+                if (step > 0 && diverged[trace] < 0 && !spiked[trace])
+                {
+                    vt += increments[2 * trace];
+                    ut += increments[2 * trace + 1];
+                }
+                spiked[trace] = false;
+                if (diverged[trace] >= 0 || !(Math.Abs(vt) <= VoltageLagRollout.DivergenceLimitMv) || !double.IsFinite(ut))
+                {
+                    if (diverged[trace] < 0)
+                    {
+                        diverged[trace] = step;
+                    }
+                    recorded[trace] = double.NaN;
+                    continue;
+                }
+                if (keepRecovery)
+                {
+                    recovery[trace] = ut;
+                }
+                if (vt >= peak)
+                {
+                    recorded[trace] = peak;
+                    vt = reset;
+                    ut += jump;
+                    spiked[trace] = true;
+                }
+                else
+                {
+                    recorded[trace] = vt;
+                }
+                v[trace] = vt;
+                u[trace] = ut;
+                states[3 * trace] = (float)vt;
+                states[3 * trace + 1] = (float)ut;
+                states[3 * trace + 2] = currents[trace];
             }
         }
         return diverged;
