@@ -1,4 +1,7 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.NoEmit;
 using NeuronSurrogate.Cards;
 using NeuronSurrogate.Inference;
 using NeuronSurrogate.Simulation;
@@ -9,12 +12,18 @@ namespace NeuronSurrogate.Benchmarks;
 /// <summary>
 /// BenchmarkDotNet micro-benchmarks of one step for 1024 neurons: the simulator (baseline), the surrogate in ONNX
 /// Runtime and in TorchSharp. `dotnet run -c Release --project src/Benchmarks -- bdn`; BenchmarkDotNet writes its own
-/// report under BenchmarkDotNet.Artifacts/. The whole-run harness (`inference`) is the one that writes results/.
+/// report under BenchmarkDotNet.Artifacts/ (copied to results/benchmarks/bdn-one-step.md). The whole-run harness (`inference`) is the one that writes results/.
 /// </summary>
 [MemoryDiagnoser]
-[ShortRunJob]
+[Config(typeof(InProcessShortRun))]
 public class OneStepMicroBenchmarks : IDisposable
 {
+    /// <summary>A short run in this process: no generated project to build, and the same native libraries loaded.</summary>
+    private sealed class InProcessShortRun : ManualConfig
+    {
+        public InProcessShortRun() => AddJob(Job.ShortRun.WithToolchain(InProcessNoEmitToolchain.Instance));
+    }
+
     private const int Neurons = 1024;
     private readonly float[] _states = new float[Neurons * 3];
     private readonly float[] _increments = new float[Neurons * 2];

@@ -113,6 +113,31 @@ public sealed class SimulateCommandTest
     }
 
     [TestMethod]
+    public void SimulateCommandTest_ReadOnlyOutputFolderIsBadInput()
+    {
+        // /proc is read-only even for root, which the tests may run as (chmod would not stop root).
+        if (!OperatingSystem.IsLinux() || !Directory.Exists("/proc"))
+        {
+            Assert.Inconclusive("needs Linux /proc");
+        }
+        using var folder = new TempFolder();
+        string input = folder.Write("ok.csv", "run,neuron,time_ms,current\n0,0,0,1\n");
+        foreach (var args in new[]
+        {
+            new[] { "simulate", "--input", input, "--output", "/proc/neuron-surrogate-out.csv" },
+            ["generate", "--runs", "1", "--neurons", "1", "--steps", "5", "--out", "/proc/neuron-surrogate-out.csv"],
+            ["evaluate", "--truth", input, "--prediction", input, "--column", "current", "--json", "/proc/neuron-surrogate-out.json"],
+            ["predict", "--model", TestPaths.Model("surrogate.onnx"), "--input", input, "--output", "/proc/neuron-surrogate-out.csv"],
+        })
+        {
+            var (code, _, error) = CliRunner.Run(args);
+            Assert.AreEqual(2, code, $"{args[0]}: {error}");
+            StringAssert.Contains(error, "expected a writable folder", args[0]);
+            Assert.HasCount(1, error.TrimEnd('\n').Split('\n'), error);
+        }
+    }
+
+    [TestMethod]
     public void SimulateCommandTest_FailedRunKeepsThePreviousOutput()
     {
         using var folder = new TempFolder();
