@@ -72,14 +72,14 @@ internal static class SimulatorBenchmark
             }
         }
         report.AppendLine();
-        GenerateRows(report, root);
+        GenerateRows(report);
         string path = Path.Combine(root, "results", "benchmarks", "simulator.md");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         AtomicFile.Write(path, stream => stream.Write(Encoding.UTF8.GetBytes(report.ToString())));
         Console.WriteLine($"wrote {path}");
     }
 
-    private static void GenerateRows(StringBuilder report, string root)
+    private static void GenerateRows(StringBuilder report)
     {
         string folder = Path.Combine(Path.GetTempPath(), "neuron-surrogate-bench");
         Directory.CreateDirectory(folder);
@@ -109,7 +109,6 @@ internal static class SimulatorBenchmark
         report.AppendLine(Inv($"| `neuron-surrogate generate` as a new process (start-up, JIT, simulation, CSV write) | {process.MedianSeconds * 1e3:F0} ({process.BestSeconds * 1e3:F0}) |"));
         Console.WriteLine(Inv($"generate process: {process.MedianSeconds:F3} s"));
         File.Delete(file);
-        _ = root;
     }
 
     private static double[] Transpose(double[] values, int rows)

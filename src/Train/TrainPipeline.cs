@@ -90,7 +90,7 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
 
         Timed("generalization", () => Generalize(ml, simulation, test));
         Timed("plots", () => Plot(test, _closedLoop));
-        WriteMetrics(dataset, split, results, total.Elapsed.TotalSeconds);
+        WriteMetrics(dataset, split, results);
         WriteReport(dataset, split, results, spec, fastTreeCard, total.Elapsed.TotalSeconds);
         log(Invariant($"done in {total.Elapsed.TotalSeconds:F1} s"));
         return 0;
@@ -369,7 +369,7 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
         };
     }
 
-    private void WriteMetrics(string dataset, RunSplit split, Dictionary<string, ModelResult> results, double seconds)
+    private void WriteMetrics(string dataset, RunSplit split, Dictionary<string, ModelResult> results)
     {
         var document = new Dictionary<string, object>
         {
@@ -378,7 +378,6 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
             ["models"] = results,
             ["generalization"] = _generalization,
         };
-        _ = seconds;
         WriteText(Path.Combine(options.ResultsFolder, "metrics.json"), JsonSerializer.Serialize(document, VoltageLagModelCard.JsonOptions));
     }
 

@@ -65,7 +65,9 @@ public sealed class TrainPipelineTest
         Assert.IsTrue(File.Exists(Path.Combine(options.ModelsFolder, "surrogate_rollout.onnx")));
         var generalization = root.GetProperty("generalization").GetProperty("surrogate");
         Assert.AreEqual(26, generalization.GetProperty("fi_curve").GetArrayLength());
-        Assert.IsTrue(File.Exists(Path.Combine(options.ResultsFolder, "plots", "test_trace_1.png")));
+        // Plots need fonts on the machine; without them the job warns and goes on (the metrics must never be lost).
+        Assert.IsTrue(File.Exists(Path.Combine(options.ResultsFolder, "plots", "test_trace_1.png")) || log.Any(l => l.StartsWith("warning: plots not written", StringComparison.Ordinal)),
+            string.Join('\n', log));
         StringAssert.Contains(File.ReadAllText(Path.Combine(options.ResultsFolder, "report.md")), "## Generalization");
     }
 
