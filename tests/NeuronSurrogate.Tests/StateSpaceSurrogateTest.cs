@@ -51,10 +51,16 @@ public sealed class StateSpaceSurrogateTest
     public void StateSpaceSurrogateTest_ClosedLoopWithExactIncrementsReproducesTheSimulator()
     {
         // The rollout's semantics are the simulator's: fed the true Euler increments it gives the same spike steps.
-        var traces = Traces(3, 1000);
+        // 18 traces: two 8-lane vector groups and a scalar remainder.
+        var traces = Traces(9, 1000);
         var predictions = new double[traces.VoltagesMv.Length];
-        var diverged = StateSpaceRollout.ClosedLoop(new EulerIncrements(Rs.Parameters, 0.1), traces.Currents, predictions, traces.TraceCount, Rule, -65, -13);
+        var recovery = new double[traces.VoltagesMv.Length];
+        var diverged = StateSpaceRollout.ClosedLoop(new EulerIncrements(Rs.Parameters, 0.1), traces.Currents, predictions, traces.TraceCount, Rule, -65, -13, recovery);
         Assert.IsTrue(diverged.All(d => d == -1));
+        for (int i = 0; i < recovery.Length; i++)
+        {
+            Assert.AreEqual(traces.Recovery![i], recovery[i], 1e-3, $"u of sample {i}");
+        }
         for (int trace = 0; trace < traces.TraceCount; trace++)
         {
             var truth = Enumerable.Range(0, traces.Steps).Where(t => traces.VoltagesMv[trace * traces.Steps + t] == 30).ToArray();
@@ -66,6 +72,32 @@ public sealed class StateSpaceSurrogateTest
         for (int i = 0; i < forced.Length; i++)
         {
             Assert.AreEqual(traces.VoltagesMv[i], forced[i], 1e-3, $"sample {i}");
+        }
+    }
+
+    [TestMethod]
+    public void StateSpaceSurrogateTest_VectorAndScalarPathsAgreeAndDivergenceIsPerTrace()
+    {
+        // 21 traces; trace 13 is driven to divergence at step 40. Until then the vector path handles whole groups; after
+        // it the scalar path takes over. Every trace but 13 must equal a run of that trace alone (all scalar).
+        var traces = Traces(11, 300, seed: 21);
+        int count = 21, steps = traces.Steps;
+        var currents = traces.Currents.AsSpan(0, count * steps).ToArray();
+        currents[13 * steps + 40] = 1e30f;
+        var together = new double[count * steps];
+        var diverged = StateSpaceRollout.ClosedLoop(new EulerIncrements(Rs.Parameters, 0.1), currents, together, count, Rule, -65, -13);
+        Assert.AreEqual(41, diverged[13], "current 40 drives the update to step 41, which lands beyond ±1000 mV");
+        Assert.IsTrue(double.IsNaN(together[13 * steps + 41]) && double.IsNaN(together[14 * steps - 1]) && double.IsFinite(together[13 * steps + 40]));
+        for (int trace = 0; trace < count; trace++)
+        {
+            if (trace == 13)
+            {
+                continue;
+            }
+            var alone = new double[steps];
+            StateSpaceRollout.ClosedLoop(new EulerIncrements(Rs.Parameters, 0.1), currents.AsSpan(trace * steps, steps), alone, 1, Rule, -65, -13);
+            CollectionAssert.AreEqual(alone, together.AsSpan(trace * steps, steps).ToArray(), $"trace {trace}");
+            Assert.AreEqual(-1, diverged[trace]);
         }
     }
 
