@@ -16,12 +16,8 @@ internal sealed class OnnxMatrixSession : IDisposable
     private readonly (string Name, int Width)[] _otherInputs;
     private readonly bool _vectorOutput;
     private readonly RunOptions _runOptions = new();
-    private int _rows = -1;
-    private float[] _inputBuffer = [];
-    private float[] _outputBuffer = [];
-    private OrtValue[] _inputValues = [];
-    private OrtValue[] _outputValues = [];
-    private string[] _inputNames = [];
+    private readonly Dictionary<int, Buffers> _buffers = [];
+    private readonly string[] _inputNames;
 
     public OnnxMatrixSession(string modelPath, string input, string output, OnnxProvider provider = OnnxProvider.Cpu, Action<string>? warn = null)
     {
@@ -49,6 +45,7 @@ internal sealed class OnnxMatrixSession : IDisposable
             _otherInputs = inputs.Where(i => i.Key != input)
                 .Select(i => (i.Key, Math.Max(1, i.Value.Dimensions.Skip(1).Aggregate(1, (a, d) => a * Math.Max(1, d)))))
                 .ToArray();
+            _inputNames = [input, .. _otherInputs.Select(o => o.Name)];
         }
         catch
         {
@@ -61,44 +58,57 @@ internal sealed class OnnxMatrixSession : IDisposable
 
     public int OutputWidth { get; }
 
+    /// <summary>
+    /// Rows per call to ONNX Runtime: larger batches run in chunks of this size, so each layer's activations
+    /// (8192 × 128 floats = 4 MB; measured best of 4096, 8192 and 16 384 at 65 536 rows) stay in cache instead of streaming through memory.
+    /// </summary>
+    public const int ChunkRows = 8192;
+
     public void Run(ReadOnlySpan<float> input, Span<float> output, int rows)
     {
-        EnsureBuffers(rows);
-        input[..(rows * InputWidth)].CopyTo(_inputBuffer);
-        _session.Run(_runOptions, _inputNames, _inputValues, [_output], _outputValues);
-        _outputBuffer.AsSpan(0, rows * OutputWidth).CopyTo(output);
+        for (int start = 0; start < rows; start += ChunkRows)
+        {
+            int count = Math.Min(ChunkRows, rows - start);
+            var buffers = BuffersFor(count);
+            input.Slice(start * InputWidth, count * InputWidth).CopyTo(buffers.Input);
+            _session.Run(_runOptions, _inputNames, buffers.InputValues, [_output], buffers.OutputValues);
+            buffers.Output.AsSpan(0, count * OutputWidth).CopyTo(output[(start * OutputWidth)..]);
+        }
     }
 
-    private void EnsureBuffers(int rows)
+    /// <summary>Buffers and OrtValues for one batch size, kept for reuse (a batch above the chunk size alternates two sizes).</summary>
+    private sealed record Buffers(float[] Input, float[] Output, OrtValue[] InputValues, OrtValue[] OutputValues);
+
+    private Buffers BuffersFor(int rows)
     {
-        if (rows == _rows)
+        if (_buffers.TryGetValue(rows, out var cached))
         {
-            return;
+            return cached;
         }
-        DisposeValues();
-        _inputBuffer = new float[rows * InputWidth];
-        _outputBuffer = new float[rows * OutputWidth];
-        var names = new List<string> { _input };
-        var values = new List<OrtValue> { OrtValue.CreateTensorValueFromMemory(_inputBuffer, [rows, InputWidth]) };
-        foreach (var (name, width) in _otherInputs)
+        if (_buffers.Count >= 4)
         {
-            names.Add(name);
+            DisposeValues();
+        }
+        var input = new float[rows * InputWidth];
+        var output = new float[rows * OutputWidth];
+        var values = new List<OrtValue> { OrtValue.CreateTensorValueFromMemory(input, [rows, InputWidth]) };
+        foreach (var (_, width) in _otherInputs)
+        {
             values.Add(OrtValue.CreateTensorValueFromMemory(new float[rows * width], [rows, width]));
         }
-        _inputNames = [.. names];
-        _inputValues = [.. values];
-        _outputValues = [OrtValue.CreateTensorValueFromMemory(_outputBuffer, _vectorOutput ? [rows] : [rows, OutputWidth])];
-        _rows = rows;
+        var buffers = new Buffers(input, output, [.. values],
+            [OrtValue.CreateTensorValueFromMemory(output, _vectorOutput ? [rows] : [rows, OutputWidth])]);
+        _buffers[rows] = buffers;
+        return buffers;
     }
 
     private void DisposeValues()
     {
-        foreach (var value in _inputValues.Concat(_outputValues))
+        foreach (var value in _buffers.Values.SelectMany(b => b.InputValues.Concat(b.OutputValues)))
         {
             value.Dispose();
         }
-        _inputValues = [];
-        _outputValues = [];
+        _buffers.Clear();
     }
 
     public void Dispose()
