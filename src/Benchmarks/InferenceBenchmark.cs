@@ -10,6 +10,7 @@ using NeuronSurrogate.Stimuli;
 using NeuronSurrogate.Torch;
 using ScottPlot;
 using static TorchSharp.torch;
+using static System.FormattableString;
 
 namespace NeuronSurrogate.Benchmarks;
 
@@ -41,7 +42,7 @@ internal static class InferenceBenchmark
         var text = new StringBuilder();
         text.AppendLine("# Benchmarks: the surrogate beside the simulator");
         text.AppendLine();
-        text.AppendLine(Inv($"Machine: {SimulatorBenchmark.CpuModel()}, {Environment.ProcessorCount} cores, .NET {Environment.Version}. Measured {DateTime.UtcNow:yyyy-MM-dd} with `dotnet run -c Release --project src/Benchmarks -- inference`, everything in one process, every engine on all cores (ONNX Runtime intra-op threads = cores, no spinning; torch threads = cores; the simulator's fast path parallel over blocks of traces). Medians after a warm-up. Model: `models/surrogate.onnx`, the state-space MLP {string.Join(" × ", card.Hidden)} {card.Activation}: {flopsPerRow:N0} FLOP per row (the dense layers; activations and scaling not counted)."));
+        text.AppendLine(Invariant($"Machine: {SimulatorBenchmark.CpuModel()}, {Environment.ProcessorCount} cores, .NET {Environment.Version}. Measured {DateTime.UtcNow:yyyy-MM-dd} with `dotnet run -c Release --project src/Benchmarks -- inference`, everything in one process, every engine on all cores (ONNX Runtime intra-op threads = cores, no spinning; torch threads = cores; the simulator's fast path parallel over blocks of traces). Medians after a warm-up. Model: `models/surrogate.onnx`, the state-space MLP {string.Join(" × ", card.Hidden)} {card.Activation}: {flopsPerRow:N0} FLOP per row (the dense layers; activations and scaling not counted)."));
         text.AppendLine();
 
         // One step.
@@ -79,8 +80,8 @@ internal static class InferenceBenchmark
             ortCall[batch] = ortSeconds;
             double ortRate = batch / ortSeconds, torchRate = batch / torchSeconds, treeRate = batch / treeSeconds;
             double ortGflops = ortRate * flopsPerRow / 1e9, sgemmGflops = batch * flopsPerRow / sgemmSeconds / 1e9;
-            text.AppendLine(Inv($"| {batch:N0} | {sim:E2} | {ortRate:E2} | {torchRate:E2} | {treeRate:E2} | {ortRate / torchRate:F2}× | {ortRate / sim:E1} | {ortGflops:F1} | {sgemmGflops:F1} | {100 * ortGflops / sgemmGflops:F0} % | {simMb:F0} / {ortMb:F0} / {torchMb:F0} / {treeMb:F0} |"));
-            Console.WriteLine(Inv($"batch {batch}: simulator {sim:E2}, ORT {ortRate:E2}, torch {torchRate:E2}, FastTree {treeRate:E2} rows/s; ORT {ortGflops:F1} GFLOP/s, SGEMM {sgemmGflops:F1} GFLOP/s"));
+            text.AppendLine(Invariant($"| {batch:N0} | {sim:E2} | {ortRate:E2} | {torchRate:E2} | {treeRate:E2} | {ortRate / torchRate:F2}× | {ortRate / sim:E1} | {ortGflops:F1} | {sgemmGflops:F1} | {100 * ortGflops / sgemmGflops:F0} % | {simMb:F0} / {ortMb:F0} / {torchMb:F0} / {treeMb:F0} |"));
+            Console.WriteLine(Invariant($"batch {batch}: simulator {sim:E2}, ORT {ortRate:E2}, torch {torchRate:E2}, FastTree {treeRate:E2} rows/s; ORT {ortGflops:F1} GFLOP/s, SGEMM {sgemmGflops:F1} GFLOP/s"));
             chart["simulator"].Add((batch, sim));
             chart["ONNX Runtime"].Add((batch, ortRate));
             chart["TorchSharp"].Add((batch, torchRate));
@@ -149,8 +150,8 @@ internal static class InferenceBenchmark
                 states[3 * r + 2] = currentsFloat[r * steps];
             }
             double call = PerCall(() => ort.Predict(states, increments, traces)).Seconds;
-            text.AppendLine(Inv($"| {traces:N0} | {simSeconds * 1e3:F2} ms | {loopSeconds * 1e3:F1} ms | {graphSeconds * 1e3:F1} ms | {loopSeconds / simSeconds:F0}× slower | {graphSeconds / simSeconds:F0}× slower | {outsideModelUs:F1} µs; time-major API {outsideTimeMajorUs:F1} µs (no-op model, trace-major: {bookkeeping / steps * 1e6:F1} µs; one ORT call alone: {call * 1e6:F0} µs) | {simMb} / {loopMb} / {graphMb} |"));
-            Console.WriteLine(Inv($"rollout {traces}: simulator {simSeconds * 1e3:F2} ms, loop {loopSeconds * 1e3:F1} ms, graph {graphSeconds * 1e3:F1} ms, outside the model {outsideModelUs:F1} µs/step (time-major API {outsideTimeMajorUs:F1}), no-op loop {bookkeeping / steps * 1e6:F1} µs/step, call {call * 1e6:F0} µs"));
+            text.AppendLine(Invariant($"| {traces:N0} | {simSeconds * 1e3:F2} ms | {loopSeconds * 1e3:F1} ms | {graphSeconds * 1e3:F1} ms | {loopSeconds / simSeconds:F0}× slower | {graphSeconds / simSeconds:F0}× slower | {outsideModelUs:F1} µs; time-major API {outsideTimeMajorUs:F1} µs (no-op model, trace-major: {bookkeeping / steps * 1e6:F1} µs; one ORT call alone: {call * 1e6:F0} µs) | {simMb} / {loopMb} / {graphMb} |"));
+            Console.WriteLine(Invariant($"rollout {traces}: simulator {simSeconds * 1e3:F2} ms, loop {loopSeconds * 1e3:F1} ms, graph {graphSeconds * 1e3:F1} ms, outside the model {outsideModelUs:F1} µs/step (time-major API {outsideTimeMajorUs:F1}), no-op loop {bookkeeping / steps * 1e6:F1} µs/step, call {call * 1e6:F0} µs"));
         }
         text.AppendLine();
         text.AppendLine("![one-step throughput](benchmarks.png)");
@@ -232,7 +233,7 @@ internal static class InferenceBenchmark
     {
         using var probe = MemoryProbe.Start();
         var (median, _, runs) = Measurement.TimeCounted(work, 3);
-        return (median, Inv($"{probe.PeakExtraMb:F0} RSS, {probe.AllocatedMb / runs:F0} alloc"));
+        return (median, Invariant($"{probe.PeakExtraMb:F0} RSS, {probe.AllocatedMb / runs:F0} alloc"));
     }
 
     /// <summary>Clocks the time spent inside a model's calls and the time of whole rollouts around it.</summary>
@@ -285,6 +286,4 @@ internal static class InferenceBenchmark
         var bytes = plot.GetImageBytes(1000, 450, ImageFormat.Png);
         AtomicFile.Write(path, s => s.Write(bytes));
     }
-
-    private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

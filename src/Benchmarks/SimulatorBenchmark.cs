@@ -6,6 +6,7 @@ using NeuronSurrogate.Data;
 using NeuronSurrogate.Dataset;
 using NeuronSurrogate.Simulation;
 using NeuronSurrogate.Stimuli;
+using static System.FormattableString;
 
 namespace NeuronSurrogate.Benchmarks;
 
@@ -23,8 +24,8 @@ internal static class SimulatorBenchmark
         int cores = Environment.ProcessorCount;
         report.AppendLine("# Simulator benchmark");
         report.AppendLine();
-        report.AppendLine(Inv($"Machine: {CpuModel()}, {cores} cores; .NET {Environment.Version}; 512-bit vectors accelerated: {Vector512.IsHardwareAccelerated}, 256-bit: {Vector256.IsHardwareAccelerated}."));
-        report.AppendLine(Inv($"Measured {DateTime.UtcNow:yyyy-MM-dd} with `dotnet run -c Release --project src/Benchmarks -- simulator`. Median of the repeats after a warm-up; the best run in brackets."));
+        report.AppendLine(Invariant($"Machine: {CpuModel()}, {cores} cores; .NET {Environment.Version}; 512-bit vectors accelerated: {Vector512.IsHardwareAccelerated}, 256-bit: {Vector256.IsHardwareAccelerated}."));
+        report.AppendLine(Invariant($"Measured {DateTime.UtcNow:yyyy-MM-dd} with `dotnet run -c Release --project src/Benchmarks -- simulator`. Median of the repeats after a warm-up; the best run in brackets."));
         report.AppendLine("RS neuron, forward Euler, dt = 0.1 ms, i.i.d. Gaussian currents (mean 10, s.d. 5). Every path is double precision and");
         report.AppendLine("gives bit-identical voltages (tested). Neuron-steps/s = traces × steps / wall time; the currents are read from memory and every");
         report.AppendLine("step's voltage is written to memory.");
@@ -47,8 +48,8 @@ internal static class SimulatorBenchmark
                 {
                     reference = rate;
                 }
-                report.AppendLine(Inv($"| {traces:N0} × {steps} | {path} | {threads} | {time.Median * 1e3:F1} ({time.Best * 1e3:F1}) | {rate:E2} | {rate / reference:F1}× |"));
-                Console.WriteLine(Inv($"{traces} {path} {threads}: {rate:E3} neuron-steps/s"));
+                report.AppendLine(Invariant($"| {traces:N0} × {steps} | {path} | {threads} | {time.Median * 1e3:F1} ({time.Best * 1e3:F1}) | {rate:E2} | {rate / reference:F1}× |"));
+                Console.WriteLine(Invariant($"{traces} {path} {threads}: {rate:E3} neuron-steps/s"));
             }
             Row("reference (scalar, per trace)", 1, Measurement.Time(() =>
             {
@@ -93,8 +94,8 @@ internal static class SimulatorBenchmark
         var simulate = Measurement.Time(() => batch = DatasetGenerator.Generate(options), 5);
         var write = Measurement.Time(() => AtomicFile.Write(file, stream => TraceCsvWriter.WriteDataset(stream, batch!)), 5);
         long bytes = new FileInfo(file).Length;
-        report.AppendLine(Inv($"| stimuli + simulation, in process | {simulate.MedianSeconds * 1e3:F0} |"));
-        report.AppendLine(Inv($"| CSV write ({bytes / 1e6:F1} MB, CsvHelper, formatted on {Environment.ProcessorCount} threads), in process | {write.MedianSeconds * 1e3:F0} |"));
+        report.AppendLine(Invariant($"| stimuli + simulation, in process | {simulate.MedianSeconds * 1e3:F0} |"));
+        report.AppendLine(Invariant($"| CSV write ({bytes / 1e6:F1} MB, CsvHelper, formatted on {Environment.ProcessorCount} threads), in process | {write.MedianSeconds * 1e3:F0} |"));
         string cli = Path.Combine(AppContext.BaseDirectory, "neuron-surrogate.dll");
         var process = Measurement.Time(() =>
         {
@@ -106,8 +107,8 @@ internal static class SimulatorBenchmark
                 throw new InvalidOperationException($"generate exited with {run.ExitCode}");
             }
         }, 5);
-        report.AppendLine(Inv($"| `neuron-surrogate generate` as a new process (start-up, JIT, simulation, CSV write) | {process.MedianSeconds * 1e3:F0} ({process.BestSeconds * 1e3:F0}) |"));
-        Console.WriteLine(Inv($"generate process: {process.MedianSeconds:F3} s"));
+        report.AppendLine(Invariant($"| `neuron-surrogate generate` as a new process (start-up, JIT, simulation, CSV write) | {process.MedianSeconds * 1e3:F0} ({process.BestSeconds * 1e3:F0}) |"));
+        Console.WriteLine(Invariant($"generate process: {process.MedianSeconds:F3} s"));
         File.Delete(file);
     }
 
@@ -137,6 +138,4 @@ internal static class SimulatorBenchmark
             return "unknown CPU";
         }
     }
-
-    private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -6,6 +6,7 @@ using NeuronSurrogate.Data;
 using NeuronSurrogate.Cards;
 using NeuronSurrogate.Features;
 using NeuronSurrogate.Metrics;
+using static System.FormattableString;
 
 namespace NeuronSurrogate.Cli;
 
@@ -107,6 +108,4 @@ internal static class EvaluateCommand
         output.WriteLine(Invariant($"rmse_subthreshold_mv     {m.RmseSubthresholdMv,8:F4}"));
         output.WriteLine(Invariant($"rate_error (pooled)      {m.RateError,8:F4}"));
     }
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

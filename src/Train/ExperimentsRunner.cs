@@ -10,6 +10,7 @@ using NeuronSurrogate.Rollout;
 using NeuronSurrogate.Simulation;
 using NeuronSurrogate.Torch;
 using static TorchSharp.torch;
+using static System.FormattableString;
 
 namespace NeuronSurrogate.Train;
 
@@ -164,6 +165,4 @@ internal sealed class ExperimentsRunner(TrainOptions options, Action<string> log
             return (history, score, rows, diverged);
         }
     }
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -13,6 +13,7 @@ using NeuronSurrogate.Metrics;
 using NeuronSurrogate.MLNet;
 using NeuronSurrogate.Rollout;
 using NeuronSurrogate.Simulation;
+using static System.FormattableString;
 
 namespace NeuronSurrogate.Train;
 
@@ -552,6 +553,4 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         AtomicFile.Write(path, stream => stream.Write(Encoding.UTF8.GetBytes(text)));
     }
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
