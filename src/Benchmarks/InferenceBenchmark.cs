@@ -37,7 +37,7 @@ internal static class InferenceBenchmark
         using var rolloutGraph = new OnnxRolloutModel(Path.Combine(models, "surrogate_rollout.onnx"));
         var simulation = new IzhikevichSimulationOptions();
         var rule = card.ToRule();
-        long flopsPerRow = 2L * torchModel.Export().Sum(l => l.Shape[0] * l.Shape[1]);
+        long flopsPerRow = DenseShapes.FlopsPerRow(torchModel);
 
         var text = new StringBuilder();
         text.AppendLine("# Benchmarks: the surrogate beside the simulator");
@@ -45,15 +45,15 @@ internal static class InferenceBenchmark
         text.AppendLine(Invariant($"Machine: {SimulatorBenchmark.CpuModel()}, {Environment.ProcessorCount} cores, .NET {Environment.Version}. Measured {DateTime.UtcNow:yyyy-MM-dd} with `dotnet run -c Release --project src/Benchmarks -- inference`, everything in one process, every engine on all cores (ONNX Runtime intra-op threads = cores, no spinning; torch threads = cores; the simulator's fast path parallel over blocks of traces). Medians after a warm-up. Model: `models/surrogate.onnx`, the state-space MLP {string.Join(" × ", card.Hidden)} {card.Activation}: {flopsPerRow:N0} FLOP per row (the dense layers; activations and scaling not counted)."));
         text.AppendLine();
 
-        // One step.
+        // One step: every engine timed in the same rounds, one after the other, so that a slow phase of this shared
+        // machine (ONNX Runtime's throughput was seen to drop to ~55 % for seconds at a time) falls on all of them.
         text.AppendLine("## One step: rows (neuron-steps) per second");
         text.AppendLine();
-        text.AppendLine("The simulator column advances the same number of neurons by one step (fast path, time-major, 100 steps timed and divided). Ratios are to the simulator.");
+        text.AppendLine(Invariant($"Every engine is timed once per round, {Rounds} rounds in turn; a column is the median over rounds and a ratio is the median of the per-round ratios (its range over the rounds in brackets). The simulator column advances the same number of neurons by one step (fast path, time-major, 100 steps timed and divided). SGEMM is this machine's GEMM on the model's dense shapes at the same batch (every layer's [N, in] × [in, out], no bias, no activation), measured in the same rounds two ways: ONNX Runtime's MLAS through a graph of bare MatMuls, and libtorch's mm; the faster is the reference. Peak memory is the resident growth of each engine's first call at that batch."));
         text.AppendLine();
-        text.AppendLine("| batch | simulator | ONNX Runtime | TorchSharp | FastTree (ONNX) | ORT / TorchSharp | ORT / simulator | ORT GFLOP/s | SGEMM GFLOP/s, same shapes | ORT % of SGEMM | peak extra MB (sim / ORT / torch / FastTree) |");
+        text.AppendLine("| batch | simulator | ONNX Runtime | TorchSharp | FastTree (ONNX) | ORT / TorchSharp | ORT / simulator | ORT GFLOP/s | SGEMM GFLOP/s, same shapes (MLAS / libtorch) | ORT % of SGEMM | peak extra MB (sim / ORT / torch / FastTree) |");
         text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         var chart = new Dictionary<string, List<(double Batch, double Rate)>> { ["simulator"] = [], ["ONNX Runtime"] = [], ["TorchSharp"] = [], ["FastTree (ONNX)"] = [] };
-        var ortCall = new Dictionary<int, double>();
         foreach (int batch in quick ? [1, 1024] : Batches)
         {
             var random = new TraceRandom(7, batch, 0);
@@ -71,17 +71,41 @@ internal static class InferenceBenchmark
                 features[i] = (float)(i % 16 < 8 ? random.NextDouble(-75, 0) : random.NextDouble(0, 20));
             }
             var scores = new float[batch];
+            const int simulatorSteps = 100;
+            var simCurrents = new double[batch * simulatorSteps];
+            Array.Fill(simCurrents, 10.0);
+            var simVoltages = new double[simCurrents.Length];
+            using var dense = new DenseShapes(torchModel, batch);
 
-            var (sim, simMb) = SimulatorRate(simulation, batch);
-            var (ortSeconds, ortMb) = PerCall(() => ort.Predict(states, increments, batch));
-            var (torchSeconds, torchMb) = PerCall(() => torchPredictor.Predict(states, increments, batch));
-            var (treeSeconds, treeMb) = PerCall(() => fastTree.Predict(features, scores, batch));
-            double sgemmSeconds = Sgemm(torchModel, batch);
-            ortCall[batch] = ortSeconds;
-            double ortRate = batch / ortSeconds, torchRate = batch / torchSeconds, treeRate = batch / treeSeconds;
-            double ortGflops = ortRate * flopsPerRow / 1e9, sgemmGflops = batch * flopsPerRow / sgemmSeconds / 1e9;
-            text.AppendLine(Invariant($"| {batch:N0} | {sim:E2} | {ortRate:E2} | {torchRate:E2} | {treeRate:E2} | {ortRate / torchRate:F2}× | {ortRate / sim:E1} | {ortGflops:F1} | {sgemmGflops:F1} | {100 * ortGflops / sgemmGflops:F0} % | {simMb:F0} / {ortMb:F0} / {torchMb:F0} / {treeMb:F0} |"));
-            Console.WriteLine(Invariant($"batch {batch}: simulator {sim:E2}, ORT {ortRate:E2}, torch {torchRate:E2}, FastTree {treeRate:E2} rows/s; ORT {ortGflops:F1} GFLOP/s, SGEMM {sgemmGflops:F1} GFLOP/s"));
+            Action[] engines =
+            [
+                () => IzhikevichBatchSimulator.SimulateTimeMajor(simulation, simCurrents, simVoltages, batch),
+                () => ort.Predict(states, increments, batch),
+                () => torchPredictor.Predict(states, increments, batch),
+                () => fastTree.Predict(features, scores, batch),
+                dense.RunOnnxRuntime,
+                dense.RunTorch,
+            ];
+            var peakMb = engines.Take(4).Select(ColdPeakMb).ToArray();
+            var seconds = Interleaved(engines);
+            const int Sim = 0, Ort = 1, TorchCall = 2, Tree = 3, MlasGemm = 4, TorchGemm = 5;
+            double Median(int engine) => MedianOf(seconds[engine]);
+            double PairedRatio(int faster, int slower, out double low, out double high)
+            {
+                var ratios = seconds[slower].Zip(seconds[faster], (a, b) => a / b).ToArray();
+                low = ratios.Min();
+                high = ratios.Max();
+                return MedianOf(ratios);
+            }
+            double sim = (double)batch * simulatorSteps / Median(Sim);
+            double ortRate = batch / Median(Ort), torchRate = batch / Median(TorchCall), treeRate = batch / Median(Tree);
+            double overTorch = PairedRatio(Ort, TorchCall, out double overTorchLow, out double overTorchHigh);
+            double ortGflops = ortRate * flopsPerRow / 1e9;
+            double mlasGflops = batch * flopsPerRow / Median(MlasGemm) / 1e9, torchGflops = batch * flopsPerRow / Median(TorchGemm) / 1e9;
+            // ORT's share of the faster SGEMM, round by round.
+            var shares = Enumerable.Range(0, Rounds).Select(r => Math.Min(seconds[MlasGemm][r], seconds[TorchGemm][r]) / seconds[Ort][r]).ToArray();
+            text.AppendLine(Invariant($"| {batch:N0} | {sim:E2} | {ortRate:E2} | {torchRate:E2} | {treeRate:E2} | {overTorch:F2}× ({overTorchLow:F2}–{overTorchHigh:F2}) | {ortRate / sim:E1} | {ortGflops:F1} | {mlasGflops:F1} / {torchGflops:F1} | {100 * MedianOf(shares):F0} % ({100 * shares.Min():F0}–{100 * shares.Max():F0}) | {peakMb[Sim]:F0} / {peakMb[Ort]:F0} / {peakMb[TorchCall]:F0} / {peakMb[Tree]:F0} |"));
+            Console.WriteLine(Invariant($"batch {batch}: simulator {sim:E2}, ORT {ortRate:E2}, torch {torchRate:E2}, FastTree {treeRate:E2} rows/s; ORT/torch {overTorch:F2} ({overTorchLow:F2}–{overTorchHigh:F2}); ORT {ortGflops:F1} GFLOP/s, SGEMM MLAS {mlasGflops:F1}, libtorch {torchGflops:F1} GFLOP/s"));
             chart["simulator"].Add((batch, sim));
             chart["ONNX Runtime"].Add((batch, ortRate));
             chart["TorchSharp"].Add((batch, torchRate));
@@ -92,10 +116,10 @@ internal static class InferenceBenchmark
         // Closed-loop rollouts.
         text.AppendLine("## Closed-loop rollouts: N traces × 1000 steps of 0.1 ms, the same currents");
         text.AppendLine();
-        text.AppendLine("The C#-driven loop calls the one-step graph once per step for all N traces (`StateSpaceRollout`, the path `predict` uses); the rollout graph runs the whole loop inside ONNX Runtime (`Scan`). The loop's overhead per step is the time it spends outside the model call, clocked around every call inside the same runs: through the trace-major API (`ClosedLoop`, which transposes the currents in and the voltages out) and through the time-major API (`ClosedLoopTimeMajor`, buffers `[step, trace]` kept by the caller); for scale, the same loop with a model that does nothing, and one ONNX Runtime call at batch N measured alone.");
+        text.AppendLine("The C#-driven loop calls the one-step graph once per step for all N traces (`StateSpaceRollout`, the path `predict` uses); the rollout graph runs the whole loop inside ONNX Runtime (`Scan`). The loop's overhead is the time it spends outside the model call, clocked around every call inside the same runs, per step: on time-major buffers `[step, trace]` the caller keeps (`ClosedLoopTimeMajor`: building the model's input rows, applying the increments and the reset rule, recording), and through the trace-major API (`ClosedLoop`, the CSV's layout), which adds the conversion of the currents and voltages between the layouts, a block of steps at a time. For scale: the trace-major loop with a model that does nothing, and one ONNX Runtime call at batch N measured alone.");
         text.AppendLine();
-        text.AppendLine("| N | simulator (fast path) | C#-driven ORT loop | rollout graph (ORT) | loop / simulator | graph / simulator | loop time per step outside the model call | memory, MB: peak extra resident, managed allocated per run (sim / loop / graph) |");
-        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| N | simulator (fast path) | C#-driven ORT loop | rollout graph (ORT) | loop / simulator | graph / simulator | loop overhead per step: time-major buffers | the same through the trace-major API | for scale: no-op model (trace-major); one ORT call at batch N | memory, MB: peak extra resident, managed allocated per run (sim / loop / graph) |");
+        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (int traces in quick ? [1, 100] : RolloutTraces)
         {
             const int steps = 1000;
@@ -149,8 +173,8 @@ internal static class InferenceBenchmark
                 states[3 * r + 1] = (float)random.NextDouble(-20, 5);
                 states[3 * r + 2] = currentsFloat[r * steps];
             }
-            double call = PerCall(() => ort.Predict(states, increments, traces)).Seconds;
-            text.AppendLine(Invariant($"| {traces:N0} | {simSeconds * 1e3:F2} ms | {loopSeconds * 1e3:F1} ms | {graphSeconds * 1e3:F1} ms | {loopSeconds / simSeconds:F0}× slower | {graphSeconds / simSeconds:F0}× slower | {outsideModelUs:F1} µs; time-major API {outsideTimeMajorUs:F1} µs (no-op model, trace-major: {bookkeeping / steps * 1e6:F1} µs; one ORT call alone: {call * 1e6:F0} µs) | {simMb} / {loopMb} / {graphMb} |"));
+            double call = MedianOf(Interleaved([() => ort.Predict(states, increments, traces)])[0]);
+            text.AppendLine(Invariant($"| {traces:N0} | {simSeconds * 1e3:F2} ms | {loopSeconds * 1e3:F1} ms | {graphSeconds * 1e3:F1} ms | {loopSeconds / simSeconds:F0}× slower | {graphSeconds / simSeconds:F0}× slower | {outsideTimeMajorUs:F1} µs | {outsideModelUs:F1} µs | {bookkeeping / steps * 1e6:F1} µs; {call * 1e6:F0} µs | {simMb} / {loopMb} / {graphMb} |"));
             Console.WriteLine(Invariant($"rollout {traces}: simulator {simSeconds * 1e3:F2} ms, loop {loopSeconds * 1e3:F1} ms, graph {graphSeconds * 1e3:F1} ms, outside the model {outsideModelUs:F1} µs/step (time-major API {outsideTimeMajorUs:F1}), no-op loop {bookkeeping / steps * 1e6:F1} µs/step, call {call * 1e6:F0} µs"));
         }
         text.AppendLine();
@@ -162,78 +186,85 @@ internal static class InferenceBenchmark
         Console.WriteLine($"wrote {path} and {chartPath}");
     }
 
-    /// <summary>Neuron-steps per second of the fast path over <paramref name="traces"/> traces (100 steps, time-major).</summary>
-    private static (double Rate, double PeakMb) SimulatorRate(IzhikevichSimulationOptions simulation, int traces)
-    {
-        const int steps = 100;
-        var currents = new double[traces * steps];
-        Array.Fill(currents, 10.0);
-        var voltages = new double[currents.Length];
-        var (seconds, mb) = PerCall(() => IzhikevichBatchSimulator.SimulateTimeMajor(simulation, currents, voltages, traces));
-        return ((double)traces * steps / seconds, mb);
-    }
+    /// <summary>Rounds of <see cref="Interleaved"/>.</summary>
+    private const int Rounds = 7;
 
-    /// <summary>Seconds of the three dense products of the model at <paramref name="batch"/> rows, with torch's SGEMM.</summary>
-    private static double Sgemm(StateSpaceMlp model, int batch)
+    /// <summary>
+    /// Seconds per call of each action, <see cref="Rounds"/> rounds in which every action is timed once in turn; each
+    /// timing repeats its action enough times to last at least 25 ms (counted after a warm-up of each).
+    /// </summary>
+    private static double[][] Interleaved(Action[] calls)
     {
-        var weights = model.Export().Select(l => tensor(l.Weight, l.Shape).t().contiguous()).ToArray();
-        var inputs = weights.Select(w => randn(batch, w.shape[0])).ToArray();
-        try
+        var counts = new int[calls.Length];
+        for (int e = 0; e < calls.Length; e++)
         {
-            return PerCall(() =>
+            var warmup = Stopwatch.StartNew();
+            while (warmup.Elapsed.TotalSeconds < 0.2)
             {
-                using var scope = NewDisposeScope();
-                for (int i = 0; i < weights.Length; i++)
+                calls[e]();
+            }
+            counts[e] = 1;
+            var clock = Stopwatch.StartNew();
+            while (true)
+            {
+                clock.Restart();
+                for (int i = 0; i < counts[e]; i++)
                 {
-                    mm(inputs[i], weights[i]);
+                    calls[e]();
                 }
-            }).Seconds;
-        }
-        finally
-        {
-            foreach (var t in weights.Concat(inputs))
-            {
-                t.Dispose();
+                if (clock.Elapsed.TotalSeconds >= 0.025)
+                {
+                    break;
+                }
+                counts[e] *= 2;
             }
         }
+        var seconds = calls.Select(_ => new double[Rounds]).ToArray();
+        for (int round = 0; round < Rounds; round++)
+        {
+            for (int e = 0; e < calls.Length; e++)
+            {
+                var clock = Stopwatch.StartNew();
+                for (int i = 0; i < counts[e]; i++)
+                {
+                    calls[e]();
+                }
+                seconds[e][round] = clock.Elapsed.TotalSeconds / counts[e];
+            }
+        }
+        return seconds;
     }
 
-    /// <summary>Median seconds per call, with calls batched so that each timing lasts at least 20 ms; and the peak extra memory.</summary>
-    private static (double Seconds, double PeakMb) PerCall(Action call)
+    private static double MedianOf(double[] values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    /// <summary>The resident growth of one (the first) call, measured on its own so that no probe runs while a clock does.</summary>
+    private static double ColdPeakMb(Action call)
     {
         using var probe = MemoryProbe.Start();
         call();
-        int count = 1;
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            clock.Restart();
-            for (int i = 0; i < count; i++)
-            {
-                call();
-            }
-            if (clock.Elapsed.TotalSeconds >= 0.02)
-            {
-                break;
-            }
-            count *= 2;
-        }
-        var (median, _) = Measurement.Time(() =>
-        {
-            for (int i = 0; i < count; i++)
-            {
-                call();
-            }
-        }, 5);
-        return (median / count, probe.PeakExtraMb);
+        return probe.PeakExtraMb;
     }
 
-    /// <summary>Median of 3 runs after a warm-up; the peak extra resident memory and the managed MB allocated per run.</summary>
+    /// <summary>
+    /// Median of 3 runs after a warm-up; the peak extra resident memory of the first (cold) run, measured on its own,
+    /// and the managed MB allocated per timed run.
+    /// </summary>
     private static (double Seconds, string Memory) Timed(Action work)
     {
-        using var probe = MemoryProbe.Start();
+        double peakMb;
+        using (var probe = MemoryProbe.Start())
+        {
+            work();
+            peakMb = probe.PeakExtraMb;
+        }
+        long allocated = GC.GetTotalAllocatedBytes(precise: true);
         var (median, _, runs) = Measurement.TimeCounted(work, 3);
-        return (median, Invariant($"{probe.PeakExtraMb:F0} RSS, {probe.AllocatedMb / runs:F0} alloc"));
+        double allocatedMb = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1e6 / runs;
+        return (median, Invariant($"{peakMb:F0} RSS, {allocatedMb:F0} alloc"));
     }
 
     /// <summary>Clocks the time spent inside a model's calls and the time of whole rollouts around it.</summary>

@@ -14,6 +14,7 @@ public sealed class StateSpaceMlp : nn.Module<Tensor, Tensor>, IStandardizedMlp
 {
     private readonly MlpStack _stack;
     private readonly Tensor _inputOffset, _inputScale, _targetMean, _targetScale;
+    private readonly bool _zeroInputOffset, _unitInputScale, _identityTargets;
 
     public StateSpaceMlp(MlpSettings settings, StateSpaceScaling scaling) : base(nameof(StateSpaceMlp))
     {
@@ -25,6 +26,9 @@ public sealed class StateSpaceMlp : nn.Module<Tensor, Tensor>, IStandardizedMlp
         _inputScale = tensor(scaling.InputScale);
         _targetMean = tensor(scaling.TargetMean);
         _targetScale = tensor(scaling.TargetScale);
+        _zeroInputOffset = scaling.InputOffset.All(x => x == 0f);
+        _unitInputScale = scaling.InputScale.All(x => x == 1f);
+        _identityTargets = scaling.TargetScale.All(x => x == 1f) && scaling.TargetMean.All(x => x == 0f);
     }
 
     public MlpSettings Settings { get; }
@@ -38,7 +42,8 @@ public sealed class StateSpaceMlp : nn.Module<Tensor, Tensor>, IStandardizedMlp
     public override Tensor forward(Tensor states)
     {
         using var scope = NewDisposeScope();
-        return Core(Standardize(states)) .mul(_targetScale).add(_targetMean).MoveToOuterDisposeScope();
+        var increments = Core(Standardize(states));
+        return (_identityTargets ? increments : increments.mul(_targetScale).add(_targetMean)).MoveToOuterDisposeScope();
     }
 
     /// <summary>(v, u, I) → standardized (v, u, I, v²).</summary>
@@ -46,7 +51,11 @@ public sealed class StateSpaceMlp : nn.Module<Tensor, Tensor>, IStandardizedMlp
     {
         var v = states[.., 0..1];
         var features = cat([states, v.mul(v)], 1);
-        return features.sub(_inputOffset).mul(_inputScale);
+        if (!_zeroInputOffset)
+        {
+            features = features.sub(_inputOffset);
+        }
+        return _unitInputScale ? features : features.mul(_inputScale);
     }
 
     /// <summary>Standardized features → standardized increments: the part that is trained.</summary>
@@ -54,6 +63,59 @@ public sealed class StateSpaceMlp : nn.Module<Tensor, Tensor>, IStandardizedMlp
 
     /// <summary>Standardizes raw increments <c>[N, 2]</c> the way <see cref="Core"/>'s outputs are.</summary>
     public Tensor StandardizeTargets(Tensor increments) => increments.sub(_targetMean).div(_targetScale);
+
+    /// <summary>
+    /// The same function with the standardization folded into the weights, the form the ONNX graphs ship: the first
+    /// layer's columns multiplied by the input scales and its biases shifted by the offsets, the last layer's rows
+    /// multiplied by the target scales and its biases mapped through the target affine map (the arithmetic in double,
+    /// rounded once). The raw features meet weights scaled down by the same factors, so the products keep the magnitude
+    /// of the standardized ones (v² · scale is a few units). The caller owns the new module.
+    /// </summary>
+    public StateSpaceMlp Folded()
+    {
+        var s = Scaling;
+        var folded = new StateSpaceMlp(Settings, new StateSpaceScaling(new float[s.InputOffset.Length],
+            Enumerable.Repeat(1f, s.InputScale.Length).ToArray(), new float[s.TargetMean.Length], Enumerable.Repeat(1f, s.TargetScale.Length).ToArray()));
+        var layers = Export();
+        using (no_grad())
+        {
+            for (int i = 0; i < layers.Count; i++)
+            {
+                var (weight, shape, bias) = layers[i];
+                int inputs = (int)shape[1];
+                if (i == 0)
+                {
+                    // W (x − o) ⊙ s + b = (W diag s) x + (b − W (o ⊙ s)).
+                    for (int j = 0; j < bias.Length; j++)
+                    {
+                        double shifted = bias[j];
+                        for (int k = 0; k < inputs; k++)
+                        {
+                            double scaled = (double)weight[j * inputs + k] * s.InputScale[k];
+                            shifted -= scaled * s.InputOffset[k];
+                            weight[j * inputs + k] = (float)scaled;
+                        }
+                        bias[j] = (float)shifted;
+                    }
+                }
+                if (i == layers.Count - 1)
+                {
+                    for (int k = 0; k < weight.Length; k++)
+                    {
+                        weight[k] = (float)((double)weight[k] * s.TargetScale[k / inputs]);
+                    }
+                    for (int m = 0; m < bias.Length; m++)
+                    {
+                        bias[m] = (float)((double)bias[m] * s.TargetScale[m] + s.TargetMean[m]);
+                    }
+                }
+                folded.Layers[i].weight!.copy_(tensor(weight, shape));
+                folded.Layers[i].bias!.copy_(tensor(bias, [bias.Length]));
+            }
+        }
+        folded.eval();
+        return folded;
+    }
 
     /// <summary>The weights and biases of every layer as float arrays (weights row-major <c>[out, in]</c>).</summary>
     public IReadOnlyList<(float[] Weight, long[] Shape, float[] Bias)> Export() => _stack.Export();

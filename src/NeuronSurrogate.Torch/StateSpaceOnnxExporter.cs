@@ -8,7 +8,7 @@ namespace NeuronSurrogate.Torch;
 
 /// <summary>
 /// Writes a trained <see cref="StateSpaceMlp"/> as ONNX from its weights (opset 17, dynamic batch, raw units in and out,
-/// the standardization inside the graph):
+/// the standardization inside the graph, folded into the first and last layer):
 /// <list type="bullet">
 /// <item>the one-step graph: <c>state</c> <c>[N, 3]</c> (v mV, u, I) → <c>increment</c> <c>[N, 2]</c> (Δv mV, Δu);</item>
 /// <item>the rollout graph: <c>currents</c> <c>[N, T]</c> → <c>voltages</c> <c>[N, T]</c>, the whole closed loop as one
@@ -32,7 +32,7 @@ public static class StateSpaceOnnxExporter
         string features = g.Node("Concat", [StateInput, g.Node("Mul", [v, v])], null, Int("axis", 1));
         g.Node("Identity", [Mlp(g, model, features)], IncrementOutput);
         g.Output(IncrementOutput, DataType.Float, "N", 2);
-        return Serialize(Model(g.Graph, Opset, "NeuronSurrogate state-space surrogate, one step: state [N,3] = (v mV, u, I) -> increment [N,2] = (dv mV, du). See the model card."));
+        return SerializeFolded(Model(g.Graph, Opset, "NeuronSurrogate state-space surrogate, one step: state [N,3] = (v mV, u, I) -> increment [N,2] = (dv mV, du). See the model card."));
     }
 
     /// <summary>The rollout graph's bytes.</summary>
@@ -67,7 +67,7 @@ public static class StateSpaceOnnxExporter
         g.NodeWithOutputs("Scan", [v0, u0, CurrentsInput], ["v_final", "u_final", VoltagesOutput],
             GraphAttribute("body", body.Graph), Int("num_scan_inputs", 1), Ints("scan_input_axes", 1), Ints("scan_output_axes", 1));
         g.Output(VoltagesOutput, DataType.Float, "N", "T");
-        return Serialize(Model(g.Graph, Opset,
+        return SerializeFolded(Model(g.Graph, Opset,
             FormattableString.Invariant($"NeuronSurrogate state-space surrogate, closed-loop rollout: currents [N,T] -> recorded voltages [N,T] (mV), from v0 = {initialVoltageMv}, u0 = {initialRecovery}; each step: if v >= {rule.PeakMv} record {rule.PeakMv}, v <- {rule.ResetMv}, u <- u + {rule.RecoveryIncrement}; else record v and add the MLP's increment.")));
     }
 
@@ -80,11 +80,15 @@ public static class StateSpaceOnnxExporter
         AtomicFile.Write(rolloutPath, s => s.Write(rollout));
     }
 
-    /// <summary>Standardize → (Gemm → SiLU)* → Gemm → unscale, from features <c>[N, 4]</c> to raw increments <c>[N, 2]</c>.</summary>
-    private static string Mlp(OnnxGraphBuilder g, StateSpaceMlp model, string features)
+    /// <summary>
+    /// (Gemm → SiLU)* → Gemm, from raw features <c>[N, 4]</c> to raw increments <c>[N, 2]</c>, written from the
+    /// <see cref="StateSpaceMlp.Folded"/> form: the standardization lives in the first and last Gemm, which saves four
+    /// element-wise passes per call (measured with ONNX Runtime's profiler at batch 8192: a quarter of the graph's time).
+    /// </summary>
+    private static string Mlp(OnnxGraphBuilder g, StateSpaceMlp trained, string features)
     {
-        var s = model.Scaling;
-        string x = g.Node("Mul", [g.Node("Sub", [features, g.Constant("input_offset", s.InputOffset, 4)]), g.Constant("input_scale", s.InputScale, 4)]);
+        using var model = trained.Folded();
+        string x = features;
         var layers = model.Export();
         for (int i = 0; i < layers.Count; i++)
         {
@@ -100,6 +104,15 @@ public static class StateSpaceOnnxExporter
                 };
             }
         }
-        return g.Node("Add", [g.Node("Mul", [x, g.Constant("target_scale", s.TargetScale, 2)]), g.Constant("target_mean", s.TargetMean, 2)]);
+        return x;
+    }
+
+    /// <summary>The model's metadata entry that says the standardization is folded into the weights (see <see cref="StateSpaceOnnxImporter"/>).</summary>
+    public const string StandardizationKey = "neuron_surrogate.standardization", FoldedStandardization = "folded into the first and last Gemm";
+
+    private static byte[] SerializeFolded(ModelProto model)
+    {
+        model.MetadataProps.Add(new StringStringEntryProto { Key = StandardizationKey, Value = FoldedStandardization });
+        return Serialize(model);
     }
 }

@@ -9,7 +9,8 @@ namespace NeuronSurrogate.Torch;
 
 /// <summary>
 /// Rebuilds a TorchSharp <see cref="StateSpaceMlp"/> from a shipped one-step ONNX graph and its card (the weights are
-/// the graph's <c>Gemm</c> initializers, in graph order), so the same trained model can run in TorchSharp too.
+/// the graph's <c>Gemm</c> initializers, in graph order), so the same trained model can run in TorchSharp too, doing the
+/// same operations as the graph.
 /// </summary>
 public static class StateSpaceOnnxImporter
 {
@@ -34,9 +35,14 @@ public static class StateSpaceOnnxImporter
             throw new InputException(onnxPath, null, null, null, null,
                 $"{card.Hidden.Count + 1} dense layers and a known activation as its card says (found {gemms.Length} Gemm nodes, activation '{card.Activation}')");
         }
+        // The weights are the folded form (StateSpaceMlp.Folded): the module's own standardization is the identity.
+        if (!model.MetadataProps.Any(p => p.Key == StateSpaceOnnxExporter.StandardizationKey && p.Value == StateSpaceOnnxExporter.FoldedStandardization))
+        {
+            throw new InputException(onnxPath, null, null, null, null,
+                $"a graph written by this version's exporter (metadata '{StateSpaceOnnxExporter.StandardizationKey}': standardization folded into the weights); re-export or retrain the model");
+        }
         TorchRuntime.Initialize();
-        var s = card.State;
-        var scaling = new StateSpaceScaling([.. s.FeatureOffset], [.. s.FeatureScale], [.. s.IncrementMean], [.. s.IncrementScale]);
+        var scaling = new StateSpaceScaling(new float[StateSpaceScaling.FeatureCount], [1f, 1f, 1f, 1f], [0f, 0f], [1f, 1f]);
         var mlp = new StateSpaceMlp(new MlpSettings { Hidden = card.Hidden, Activation = activation }, scaling);
         using (no_grad())
         {

@@ -3,16 +3,26 @@ using static TorchSharp.torch;
 
 namespace NeuronSurrogate.Torch;
 
-/// <summary>A <see cref="StateSpaceMlp"/> as a one-step predictor for the rollouts (no gradients, one dispose scope per call).</summary>
+/// <summary>
+/// A <see cref="StateSpaceMlp"/> as a one-step predictor for the rollouts: inference mode, one dispose scope per call,
+/// the states copied straight into a torch tensor and the increments straight out (no managed array per call).
+/// </summary>
 /// <remarks>Does not own the model.</remarks>
 public sealed class TorchStatePredictor(StateSpaceMlp model) : IStatePredictor
 {
     public void Predict(ReadOnlySpan<float> states, Span<float> increments, int rows)
     {
         using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var input = tensor(states[..(rows * 3)].ToArray(), [rows, 3]);
+        using var inference = inference_mode();
+        var input = empty(rows, 3);
+        using (var data = input.data<float>())
+        {
+            data.CopyFrom(states[..(rows * 3)]);
+        }
         var output = model.forward(input);
-        output.data<float>().CopyTo(increments[..(rows * 2)]);
+        using (var data = output.data<float>())
+        {
+            data.CopyTo(increments[..(rows * 2)]);
+        }
     }
 }

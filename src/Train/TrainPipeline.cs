@@ -31,6 +31,7 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
     private readonly Dictionary<string, double> _timings = [];
     private IReadOnlyList<Torch.EpochReport> _history = [];
     private (int Same, int Traces) _rolloutAgreement;
+    private double _parity;
     private readonly List<string> _plots = [];
     private readonly Dictionary<string, double[]> _closedLoop = [];
 
@@ -308,6 +309,18 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
             log(Invariant($"mlp: rollout graph and C# loop give the same spike times on {sameSpikes} of {test.TraceCount} test traces"));
             _rolloutAgreement = (sameSpikes, test.TraceCount);
 
+            // The graph carries the standardization folded into its weights: one step of the trained module and of the
+            // graph on the test traces' true states, as the parity test does on a small model.
+            var (testStates, _) = StateSpaceSamples.Build(test, rule, stride: 7);
+            int rows = testStates.Length / 3;
+            var fromTorch = new float[rows * 2];
+            var fromOnnx = new float[rows * 2];
+            new Torch.TorchStatePredictor(model).Predict(testStates, fromTorch, rows);
+            onnx.Predict(testStates, fromOnnx, rows);
+            double largest = fromTorch.Max(Math.Abs);
+            _parity = fromTorch.Zip(fromOnnx, (a, b) => Math.Abs(a - b) / Math.Max(Math.Abs(a), 1e-2 * largest)).Max();
+            log(Invariant($"mlp: one step, ONNX Runtime vs TorchSharp on {rows:N0} test states: largest relative difference {_parity:E1}"));
+
             var card = StateSpaceCard(model, rule, simulation, test.TimeStepMs, settings, history, result, states.Length / 3);
             WriteText(Path.Combine(options.ModelsFolder, $"{options.ModelName}.json"), card.ToJson());
             return (result, history);
@@ -342,7 +355,7 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
                 TimeStepMs = dt,
                 InitialVoltageMv = simulation.InitialVoltageMv,
                 InitialRecovery = simulation.InitialRecovery,
-                Meaning = "features (v, u, I, v²) are standardized as (x − offset) × scale inside the graph; the network's outputs y become increments y × increment_scale + increment_mean. A closed loop starts at (initial_voltage_mv, initial_recovery).",
+                Meaning = "features (v, u, I, v²) are standardized as (x − offset) × scale; the network's outputs y become increments y × increment_scale + increment_mean. Both maps are inside the graph, folded into the weights and biases of its first and last layer. A closed loop starts at (initial_voltage_mv, initial_recovery).",
             },
             Rule = CardRule.From(rule),
             Neuron = CardNeuron.From(simulation),
@@ -431,7 +444,7 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
                 text.AppendLine(Invariant($"| {h.Epoch} | {h.TrainLoss:E2} | {h.ValidationGamma:F4} | {h.ValidationRmseSubthresholdMv:F3} | {h.LearningRate:E2} | {h.Seconds:F1} | {(h.Epoch == bestEpoch ? "✓" : "")} |"));
             }
             text.AppendLine();
-            text.AppendLine(Invariant($"Exported from the trained weights as `models/{options.ModelName}.onnx` (one step: state [N, 3] → increment [N, 2]) and `models/{options.ModelName}_rollout.onnx` (the whole closed loop as one `Scan`: currents [N, T] → voltages [N, T]), card `models/{options.ModelName}.json`. The test numbers were computed by running the exported one-step graph with ONNX Runtime; the rollout graph gives the same spike times as that C#-driven loop on {_rolloutAgreement.Same} of {_rolloutAgreement.Traces} test traces."));
+            text.AppendLine(Invariant($"Exported from the trained weights as `models/{options.ModelName}.onnx` (one step: state [N, 3] → increment [N, 2]) and `models/{options.ModelName}_rollout.onnx` (the whole closed loop as one `Scan`: currents [N, T] → voltages [N, T]), card `models/{options.ModelName}.json`. The test numbers were computed by running the exported one-step graph with ONNX Runtime; the rollout graph gives the same spike times as that C#-driven loop on {_rolloutAgreement.Same} of {_rolloutAgreement.Traces} test traces. The graphs carry the standardization folded into the first and last layer; one step of the graph and of the trained TorchSharp module differ by at most {_parity:E1} (relative, on the test traces' states)."));
             text.AppendLine();
             text.AppendLine(Invariant($"Why it works so well here: with v² given as a feature, one forward-Euler step of the Izhikevich model is *linear* in (v, u, I, v²), so a small MLP can represent the simulator's own update almost exactly; the hidden variable u, which voltage-lag models must infer from the voltage history, is part of the state. Closed loop on the test runs: Γ = {mlp.ClosedLoop.Gamma:F3}, F1 = {mlp.ClosedLoop.SpikeF1:F3} (precision {mlp.ClosedLoop.SpikePrecision:F3}, recall {mlp.ClosedLoop.SpikeRecall:F3}), subthreshold RMSE {mlp.ClosedLoop.RmseSubthresholdMv:F2} mV. The full-trace RMSE ({mlp.ClosedLoop.RmseMv:F2} mV) is dominated by spikes drawn a step early or late, which the 2 ms timing window forgives."));
             text.AppendLine();

@@ -102,6 +102,42 @@ public sealed class StateSpaceSurrogateTest
     }
 
     [TestMethod]
+    public void StateSpaceSurrogateTest_TraceMajorAndTimeMajorApisAgree()
+    {
+        // The trace-major API transposes blocks of steps: 300 steps cross several block edges and end inside a block;
+        // trace 5 diverges at step 131, after which its voltages and recovery are NaN in both layouts.
+        var traces = Traces(11, 300, seed: 21);
+        int count = 21, steps = traces.Steps;
+        var currents = traces.Currents.AsSpan(0, count * steps).ToArray();
+        currents[5 * steps + 130] = 1e30;
+        var voltages = new double[count * steps];
+        var recovery = new double[count * steps];
+        var diverged = StateSpaceRollout.ClosedLoop(new EulerIncrements(Rs.Parameters, 0.1), currents, voltages, count, Rule, -65, -13, recovery);
+        var currentsByStep = new float[count * steps];
+        for (int trace = 0; trace < count; trace++)
+        {
+            for (int t = 0; t < steps; t++)
+            {
+                currentsByStep[t * count + trace] = (float)currents[trace * steps + t];
+            }
+        }
+        var voltagesByStep = new double[count * steps];
+        var recoveryByStep = new double[count * steps];
+        var divergedByStep = StateSpaceRollout.ClosedLoopTimeMajor(new EulerIncrements(Rs.Parameters, 0.1), currentsByStep, voltagesByStep, count, Rule, -65, -13, recoveryByStep);
+        CollectionAssert.AreEqual(divergedByStep, diverged);
+        Assert.AreEqual(131, diverged[5]);
+        for (int trace = 0; trace < count; trace++)
+        {
+            for (int t = 0; t < steps; t++)
+            {
+                Assert.AreEqual(BitConverter.DoubleToInt64Bits(voltagesByStep[t * count + trace]), BitConverter.DoubleToInt64Bits(voltages[trace * steps + t]), $"v of trace {trace} step {t}");
+                Assert.AreEqual(BitConverter.DoubleToInt64Bits(recoveryByStep[t * count + trace]), BitConverter.DoubleToInt64Bits(recovery[trace * steps + t]), $"u of trace {trace} step {t}");
+            }
+        }
+        Assert.IsTrue(double.IsNaN(recovery[5 * steps + 131]) && double.IsNaN(voltages[6 * steps - 1]) && double.IsFinite(recovery[5 * steps + 130]));
+    }
+
+    [TestMethod]
     public void StateSpaceSurrogateTest_SamplesLeaveOutSpikeAndCensoredSteps()
     {
         var traces = Traces(2, 500);
@@ -147,11 +183,37 @@ public sealed class StateSpaceSurrogateTest
             {
                 onnx.Predict(states, fromOnnx, rows);
             }
+            // The graphs ship the folded form (scales inside the weights); in TorchSharp it computes the same function, and
+            // the importer rebuilds that form from the graph, so TorchSharp and ONNX Runtime then do the same operations.
+            var fromFolded = new float[rows * 2];
+            using (var folded = model.Folded())
+            {
+                new TorchStatePredictor(folded).Predict(states, fromFolded, rows);
+            }
+            var card = new Cards.StateSpaceModelCard
+            {
+                Hidden = model.Settings.Hidden,
+                Activation = model.Settings.Activation.ToString(),
+                State = new Cards.CardState
+                {
+                    FeatureOffset = model.Scaling.InputOffset, FeatureScale = model.Scaling.InputScale,
+                    IncrementMean = model.Scaling.TargetMean, IncrementScale = model.Scaling.TargetScale,
+                },
+            };
+            var fromImported = new float[rows * 2];
+            using (var imported = StateSpaceOnnxImporter.Load(oneStep, card))
+            {
+                new TorchStatePredictor(imported).Predict(states, fromImported, rows);
+            }
             double scale = fromTorch.Max(Math.Abs);
             for (int i = 0; i < fromTorch.Length; i++)
             {
-                Assert.AreEqual(fromTorch[i], fromOnnx[i], 1e-5 * Math.Max(Math.Abs(fromTorch[i]), 1e-2 * scale), $"value {i}");
+                double tolerance = 1e-5 * Math.Max(Math.Abs(fromTorch[i]), 1e-2 * scale);
+                Assert.AreEqual(fromTorch[i], fromOnnx[i], tolerance, $"ONNX Runtime, value {i}");
+                Assert.AreEqual(fromTorch[i], fromFolded[i], tolerance, $"folded, value {i}");
+                Assert.AreEqual(fromFolded[i], fromImported[i], 1e-6 * Math.Max(Math.Abs(fromFolded[i]), 1e-2 * scale), $"imported, value {i}");
             }
+            Assert.ThrowsExactly<InputException>(() => StateSpaceOnnxImporter.Load(folder.File("missing.onnx"), card));
 
             // Rollout graph vs the C#-driven loop on the same currents: the same spike steps.
             var test = Traces(3, 600, seed: 11);

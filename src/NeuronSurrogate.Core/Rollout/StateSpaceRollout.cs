@@ -1,4 +1,6 @@
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace NeuronSurrogate.Rollout;
 
@@ -21,8 +23,14 @@ public static class StateSpaceRollout
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(rule);
         int steps = Steps(currents.Length, predictionsMv.Length, traceCount);
-        // The loop works time-major, so each step reads the currents and writes the voltages of all traces
-        // contiguously (the trace-major layout would touch a different cache line per trace per step).
+        if (!recovery.IsEmpty && recovery.Length != currents.Length)
+        {
+            throw new ArgumentException($"a recovery buffer of {recovery.Length} values does not match {currents.Length} currents");
+        }
+        // The loop works time-major, so that each step reads the currents and writes the voltages of all traces
+        // contiguously. The whole buffers are converted once, before and after: each trace's row is then read or written
+        // in one sequential pass. (Converting a block of steps at a time between model calls was measured slower at
+        // 10 000 traces: every block touches every page of the trace-major buffers again, and the TLB misses dominate.)
         var currentsByStep = new float[steps * traceCount];
         for (int trace = 0; trace < traceCount; trace++)
         {
@@ -35,23 +43,25 @@ public static class StateSpaceRollout
         var recordedByStep = new double[steps * traceCount];
         var recoveryByStep = recovery.IsEmpty ? [] : new double[steps * traceCount];
         var diverged = ClosedLoopTimeMajor(model, currentsByStep, recordedByStep, traceCount, rule, initialVoltageMv, initialRecovery, recoveryByStep);
-        for (int trace = 0; trace < traceCount; trace++)
+        FromTimeMajor(recordedByStep, predictionsMv, traceCount, steps);
+        if (!recovery.IsEmpty)
         {
-            var row = predictionsMv.Slice(trace * steps, steps);
-            for (int t = 0; t < steps; t++)
-            {
-                row[t] = recordedByStep[t * traceCount + trace];
-            }
-            if (recoveryByStep.Length > 0)
-            {
-                var recoveryRow = recovery.Slice(trace * steps, steps);
-                for (int t = 0; t < steps; t++)
-                {
-                    recoveryRow[t] = recoveryByStep[t * traceCount + trace];
-                }
-            }
+            FromTimeMajor(recoveryByStep, recovery, traceCount, steps);
         }
         return diverged;
+    }
+
+    /// <summary>Copies a <c>[step, trace]</c> buffer into a <c>[trace, step]</c> one.</summary>
+    private static void FromTimeMajor(double[] timeMajor, Span<double> traceMajor, int traceCount, int steps)
+    {
+        for (int trace = 0; trace < traceCount; trace++)
+        {
+            var row = traceMajor.Slice(trace * steps, steps);
+            for (int t = 0; t < steps; t++)
+            {
+                row[t] = timeMajor[t * traceCount + trace];
+            }
+        }
     }
 
     /// <summary>
@@ -79,33 +89,57 @@ public static class StateSpaceRollout
             throw new ArgumentException($"buffers of {currentsByStep.Length}, {recordedByStep.Length} and {recoveryByStep.Length} values do not hold {traceCount} traces per step");
         }
         int steps = currentsByStep.Length / traceCount;
-        var v = new double[traceCount];
-        var u = new double[traceCount];
-        Array.Fill(v, initialVoltageMv);
-        Array.Fill(u, initialRecovery);
-        var states = new float[traceCount * 3];
-        var increments = new float[traceCount * 2];
-        var diverged = new int[traceCount];
-        Array.Fill(diverged, -1);
-        // 1.0 where the trace was reset on the previous step (its model increments are then ignored), else 0.0.
-        var spiked = new double[traceCount];
-        int divergedCount = 0;
+        var loop = new Loop(model, traceCount, rule, initialVoltageMv, initialRecovery);
         for (int step = 0; step < steps; step++)
+        {
+            loop.Step(step, currentsByStep.Slice(step * traceCount, traceCount), recordedByStep.Slice(step * traceCount, traceCount),
+                recoveryByStep.IsEmpty ? default : recoveryByStep.Slice(step * traceCount, traceCount));
+        }
+        return loop.Diverged;
+    }
+
+    /// <summary>The closed loop's state between steps: every trace's (v, u), the model's input and output rows, divergence.</summary>
+    private sealed class Loop
+    {
+        private readonly IStatePredictor _model;
+        private readonly SpikeResetRule _rule;
+        private readonly double[] _v, _u;
+        // 1.0 where the trace was reset on the previous step (its model increments are then ignored), else 0.0.
+        private readonly double[] _spiked;
+        private readonly float[] _states, _increments;
+        private int _divergedCount;
+
+        public Loop(IStatePredictor model, int traceCount, SpikeResetRule rule, double initialVoltageMv, double initialRecovery)
+        {
+            _model = model;
+            _rule = rule;
+            _v = new double[traceCount];
+            _u = new double[traceCount];
+            Array.Fill(_v, initialVoltageMv);
+            Array.Fill(_u, initialRecovery);
+            _spiked = new double[traceCount];
+            _states = new float[traceCount * 3];
+            _increments = new float[traceCount * 2];
+            Diverged = new int[traceCount];
+            Array.Fill(Diverged, -1);
+        }
+
+        /// <summary>Per trace, the first step whose state diverged, or −1.</summary>
+        public int[] Diverged { get; }
+
+        /// <summary>One step of every trace: the model call (after the first step), then recording and the rule.</summary>
+        public void Step(int step, ReadOnlySpan<float> currents, Span<double> recorded, Span<double> recovery)
         {
             if (step > 0)
             {
-                model.Predict(states, increments, traceCount);
+                _model.Predict(_states, _increments, _v.Length);
             }
-            var currents = currentsByStep.Slice(step * traceCount, traceCount);
-            var recorded = recordedByStep.Slice(step * traceCount, traceCount);
-            var recovery = recoveryByStep.IsEmpty ? default : recoveryByStep.Slice(step * traceCount, traceCount);
-            int trace = divergedCount == 0 ? AdvanceVectorized(step, rule, v, u, spiked, increments, states, currents, recorded, recovery) : 0;
-            for (; trace < traceCount; trace++)
+            int trace = _divergedCount == 0 ? AdvanceVectorized(step, _rule, _v, _u, _spiked, _increments, _states, currents, recorded, recovery) : 0;
+            for (; trace < _v.Length; trace++)
             {
-                divergedCount += Advance(trace, step, rule, v, u, spiked, diverged, increments, states, currents, recorded, recovery);
+                _divergedCount += Advance(trace, step, _rule, _v, _u, _spiked, Diverged, _increments, _states, currents, recorded, recovery);
             }
         }
-        return diverged;
     }
 
     /// <summary>
@@ -119,6 +153,10 @@ public static class StateSpaceRollout
         if (diverged[trace] >= 0)
         {
             recorded[trace] = double.NaN;
+            if (!recovery.IsEmpty)
+            {
+                recovery[trace] = double.NaN;
+            }
             return 0;
         }
         double vt = v[trace], ut = u[trace];
@@ -132,6 +170,10 @@ public static class StateSpaceRollout
         {
             diverged[trace] = step;
             recorded[trace] = double.NaN;
+            if (!recovery.IsEmpty)
+            {
+                recovery[trace] = double.NaN;
+            }
             return 1;
         }
         if (!recovery.IsEmpty)
@@ -175,6 +217,10 @@ public static class StateSpaceRollout
         var limit = Vector512.Create(VoltageLagRollout.DivergenceLimitMv);
         var evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 0, 0, 0, 0, 0, 0, 0, 0);
         var odds = Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 1, 1, 1, 1, 1, 1, 1, 1);
+        // Row-major (v, u, I) positions 0..15 and 16..23 of 8 traces: v_k is element k of the first source, u_k element
+        // 8 + k, I_k element 16 + k (the second source).
+        var firstRows = Vector512.Create(0, 8, 16, 1, 9, 17, 2, 10, 18, 3, 11, 19, 4, 12, 20, 5);
+        var lastRows = Vector512.Create(13, 21, 6, 14, 22, 7, 15, 23, 0, 0, 0, 0, 0, 0, 0, 0);
         bool keepRecovery = !recovery.IsEmpty;
         Span<float> vf = stackalloc float[16];
         Span<float> uf = stackalloc float[16];
@@ -208,9 +254,18 @@ public static class StateSpaceRollout
             vt.StoreUnsafe(ref v[0], (nuint)trace);
             ut.StoreUnsafe(ref u[0], (nuint)trace);
             (Vector512<double>.One & spike).StoreUnsafe(ref spiked[0], (nuint)trace);
+            int row = 3 * trace;
+            if (Avx512F.IsSupported)
+            {
+                // The 24 floats (v, u, I) of 8 traces from [v0..v7 | u0..u7] and [I0..I7] with two two-source permutes.
+                var vu = Vector512.Narrow(vt, ut);
+                var i = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(currents), (nuint)trace).ToVector512Unsafe();
+                Avx512F.PermuteVar16x32x2(vu, firstRows, i).StoreUnsafe(ref states[0], (nuint)row);
+                Avx512F.PermuteVar16x32x2(vu, lastRows, i).GetLower().StoreUnsafe(ref states[0], (nuint)(row + 16));
+                continue;
+            }
             Vector512.Narrow(vt, vt).StoreUnsafe(ref vf[0]);
             Vector512.Narrow(ut, ut).StoreUnsafe(ref uf[0]);
-            int row = 3 * trace;
             for (int k = 0; k < 8; k++)
             {
                 states[row + 3 * k] = vf[k];
