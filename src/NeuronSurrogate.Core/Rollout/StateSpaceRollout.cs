@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -31,24 +33,39 @@ public static class StateSpaceRollout
         // contiguously. The whole buffers are converted once, before and after: each trace's row is then read or written
         // in one sequential pass. (Converting a block of steps at a time between model calls was measured slower at
         // 10 000 traces: every block touches every page of the trace-major buffers again, and the TLB misses dominate.)
-        var currentsByStep = new float[steps * traceCount];
-        for (int trace = 0; trace < traceCount; trace++)
+        // The buffers come from the shared pool: a fresh 100 MB array costs a page fault per 4 KB on every call.
+        int length = steps * traceCount;
+        var currentsByStep = ArrayPool<float>.Shared.Rent(length);
+        var recordedByStep = ArrayPool<double>.Shared.Rent(length);
+        var recoveryByStep = recovery.IsEmpty ? null : ArrayPool<double>.Shared.Rent(length);
+        try
         {
-            var row = currents.Slice(trace * steps, steps);
-            for (int t = 0; t < steps; t++)
+            for (int trace = 0; trace < traceCount; trace++)
             {
-                currentsByStep[t * traceCount + trace] = (float)row[t];
+                var row = currents.Slice(trace * steps, steps);
+                for (int t = 0; t < steps; t++)
+                {
+                    currentsByStep[t * traceCount + trace] = (float)row[t];
+                }
+            }
+            var diverged = ClosedLoopTimeMajor(model, currentsByStep.AsSpan(0, length), recordedByStep.AsSpan(0, length), traceCount, rule,
+                initialVoltageMv, initialRecovery, recoveryByStep is null ? default : recoveryByStep.AsSpan(0, length));
+            FromTimeMajor(recordedByStep, predictionsMv, traceCount, steps);
+            if (recoveryByStep is not null)
+            {
+                FromTimeMajor(recoveryByStep, recovery, traceCount, steps);
+            }
+            return diverged;
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(currentsByStep);
+            ArrayPool<double>.Shared.Return(recordedByStep);
+            if (recoveryByStep is not null)
+            {
+                ArrayPool<double>.Shared.Return(recoveryByStep);
             }
         }
-        var recordedByStep = new double[steps * traceCount];
-        var recoveryByStep = recovery.IsEmpty ? [] : new double[steps * traceCount];
-        var diverged = ClosedLoopTimeMajor(model, currentsByStep, recordedByStep, traceCount, rule, initialVoltageMv, initialRecovery, recoveryByStep);
-        FromTimeMajor(recordedByStep, predictionsMv, traceCount, steps);
-        if (!recovery.IsEmpty)
-        {
-            FromTimeMajor(recoveryByStep, recovery, traceCount, steps);
-        }
-        return diverged;
     }
 
     /// <summary>Copies a <c>[step, trace]</c> buffer into a <c>[trace, step]</c> one.</summary>
@@ -104,8 +121,9 @@ public static class StateSpaceRollout
         private readonly IStatePredictor _model;
         private readonly SpikeResetRule _rule;
         private readonly double[] _v, _u;
-        // 1.0 where the trace was reset on the previous step (its model increments are then ignored), else 0.0.
-        private readonly double[] _spiked;
+        // 1 where the trace was reset on the previous step (its model increments are then ignored), else 0; a byte per
+        // trace, since after every model call these arrays come back from L3 and their bytes are the bookkeeping's cost.
+        private readonly byte[] _spiked;
         private readonly float[] _states, _increments;
         private int _divergedCount;
 
@@ -117,7 +135,7 @@ public static class StateSpaceRollout
             _u = new double[traceCount];
             Array.Fill(_v, initialVoltageMv);
             Array.Fill(_u, initialRecovery);
-            _spiked = new double[traceCount];
+            _spiked = new byte[traceCount];
             _states = new float[traceCount * 3];
             _increments = new float[traceCount * 2];
             Diverged = new int[traceCount];
@@ -147,7 +165,7 @@ public static class StateSpaceRollout
     /// record, apply the rule, and write the state row the model advances next with this step's current.
     /// </summary>
     /// <returns>1 when the trace diverges at this step, else 0.</returns>
-    private static int Advance(int trace, int step, SpikeResetRule rule, double[] v, double[] u, double[] spiked, int[] diverged,
+    private static int Advance(int trace, int step, SpikeResetRule rule, double[] v, double[] u, byte[] spiked, int[] diverged,
         float[] increments, float[] states, ReadOnlySpan<float> currents, Span<double> recorded, Span<double> recovery)
     {
         if (diverged[trace] >= 0)
@@ -204,10 +222,10 @@ public static class StateSpaceRollout
     /// which any trace would diverge is left to the scalar path, which reports it.
     /// </summary>
     /// <returns>The first trace not handled (the caller finishes the rest with the scalar path).</returns>
-    private static int AdvanceVectorized(int step, SpikeResetRule rule, double[] v, double[] u, double[] spiked,
+    private static int AdvanceVectorized(int step, SpikeResetRule rule, double[] v, double[] u, byte[] spiked,
         float[] increments, float[] states, ReadOnlySpan<float> currents, Span<double> recorded, Span<double> recovery)
     {
-        if (!Vector512.IsHardwareAccelerated)
+        if (!Vector512.IsHardwareAccelerated || !Avx512F.IsSupported)
         {
             return 0;
         }
@@ -222,18 +240,17 @@ public static class StateSpaceRollout
         var firstRows = Vector512.Create(0, 8, 16, 1, 9, 17, 2, 10, 18, 3, 11, 19, 4, 12, 20, 5);
         var lastRows = Vector512.Create(13, 21, 6, 14, 22, 7, 15, 23, 0, 0, 0, 0, 0, 0, 0, 0);
         bool keepRecovery = !recovery.IsEmpty;
-        Span<float> vf = stackalloc float[16];
-        Span<float> uf = stackalloc float[16];
         int trace = 0;
         for (; trace + 8 <= v.Length; trace += 8)
         {
             var vt = Vector512.LoadUnsafe(ref v[0], (nuint)trace);
             var ut = Vector512.LoadUnsafe(ref u[0], (nuint)trace);
-            var wasSpike = Vector512.LoadUnsafe(ref spiked[0], (nuint)trace);
+            // 8 flag bytes, zero-extended to 8 lanes.
+            var wasSpike = Avx512F.ConvertToVector512Int64(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref spiked[trace])).AsByte());
             if (step > 0)
             {
                 var pair = Vector512.LoadUnsafe(ref increments[0], (nuint)(2 * trace));
-                var active = Vector512.Equals(wasSpike, Vector512<double>.Zero);
+                var active = Vector512.Equals(wasSpike, Vector512<long>.Zero).AsDouble();
                 vt += Vector512.WidenLower(Vector512.Shuffle(pair, evens)) & active;
                 ut += Vector512.WidenLower(Vector512.Shuffle(pair, odds)) & active;
             }
@@ -253,25 +270,13 @@ public static class StateSpaceRollout
             ut = Vector512.ConditionalSelect(spike, ut + jump, ut);
             vt.StoreUnsafe(ref v[0], (nuint)trace);
             ut.StoreUnsafe(ref u[0], (nuint)trace);
-            (Vector512<double>.One & spike).StoreUnsafe(ref spiked[0], (nuint)trace);
+            Unsafe.WriteUnaligned(ref spiked[trace], Avx512F.ConvertToVector128Byte(spike.AsInt64() & Vector512<long>.One).AsUInt64().ToScalar());
+            // The 24 floats (v, u, I) of 8 traces from [v0..v7 | u0..u7] and [I0..I7] with two two-source permutes.
             int row = 3 * trace;
-            if (Avx512F.IsSupported)
-            {
-                // The 24 floats (v, u, I) of 8 traces from [v0..v7 | u0..u7] and [I0..I7] with two two-source permutes.
-                var vu = Vector512.Narrow(vt, ut);
-                var i = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(currents), (nuint)trace).ToVector512Unsafe();
-                Avx512F.PermuteVar16x32x2(vu, firstRows, i).StoreUnsafe(ref states[0], (nuint)row);
-                Avx512F.PermuteVar16x32x2(vu, lastRows, i).GetLower().StoreUnsafe(ref states[0], (nuint)(row + 16));
-                continue;
-            }
-            Vector512.Narrow(vt, vt).StoreUnsafe(ref vf[0]);
-            Vector512.Narrow(ut, ut).StoreUnsafe(ref uf[0]);
-            for (int k = 0; k < 8; k++)
-            {
-                states[row + 3 * k] = vf[k];
-                states[row + 3 * k + 1] = uf[k];
-                states[row + 3 * k + 2] = currents[trace + k];
-            }
+            var vu = Vector512.Narrow(vt, ut);
+            var i = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(currents), (nuint)trace).ToVector512Unsafe();
+            Avx512F.PermuteVar16x32x2(vu, firstRows, i).StoreUnsafe(ref states[0], (nuint)row);
+            Avx512F.PermuteVar16x32x2(vu, lastRows, i).GetLower().StoreUnsafe(ref states[0], (nuint)(row + 16));
         }
         return trace;
     }
