@@ -95,13 +95,22 @@ public sealed class IzhikevichBatchSimulatorTest
     [TestMethod]
     public void IzhikevichBatchSimulatorTest_TimeMajorAcrossBlocksAndThreads()
     {
-        const int traces = 600, steps = 200; // three blocks of 256 traces, the last one short
+        // On 3 threads: blocks of 256, 256 and 91 traces (the last one short, with 3 traces past its 8-lane vectors); on
+        // the default thread count, whatever blocks this machine gets.
+        const int traces = 603, steps = 200;
         var options = new IzhikevichSimulationOptions();
         var currents = Currents(traces, steps, StimulusKind.Gaussian);
         var expected = Reference(options, currents, traces);
-        var actual = new double[currents.Length];
-        IzhikevichBatchSimulator.SimulateTimeMajor(options, Transpose(currents, traces), actual, traces);
-        CollectionAssert.AreEqual(expected, Transpose(actual, steps));
+        foreach (int threads in new[] { 3, 0 })
+        {
+            var actual = new double[currents.Length];
+            IzhikevichBatchSimulator.SimulateTimeMajor(options, Transpose(currents, traces), actual, traces, maxDegreeOfParallelism: threads);
+            CollectionAssert.AreEqual(expected, Transpose(actual, steps), $"threads {threads}");
+        }
+        // A divergence in the last block is found there and reported with its trace and step.
+        currents[600 * steps + 50] = -1e308;
+        var divergences = IzhikevichBatchSimulator.SimulateTimeMajor(options, Transpose(currents, traces), new double[currents.Length], traces, maxDegreeOfParallelism: 3);
+        CollectionAssert.AreEqual(new[] { new TraceDivergence(600, 52) }, divergences.ToArray());
     }
 
     [TestMethod]

@@ -23,8 +23,14 @@ namespace NeuronSurrogate.Simulation;
 /// </remarks>
 public static class IzhikevichBatchSimulator
 {
-    /// <summary>Traces per block of the time-major path: its state (2 × 256 doubles) stays in L1.</summary>
-    private const int TimeMajorBlockTraces = 256;
+    /// <summary>
+    /// Traces per block of the time-major path: one block per thread, between 256 and 65 536 traces (a multiple of 8).
+    /// The path is bound by memory (a current read and a voltage written per neuron-step), and long contiguous row
+    /// segments stream better than short ones: at 100 000 traces on 2 cores, blocks of 50 000 traces ran 1.3–1.7× faster
+    /// than blocks of 256 (measured in alternation); the state of the largest block (1 MB) still fits in L2.
+    /// </summary>
+    private static int TimeMajorBlockTraces(int traceCount, int threads) =>
+        Math.Clamp(((traceCount + threads - 1) / threads + 7) & ~7, 256, 65536);
 
     /// <summary>Traces × steps of one transposed tile of the trace-major path (64 × 128 doubles = 64 KiB per buffer).</summary>
     private const int TileTraces = 64, TileSteps = 64;
@@ -43,22 +49,24 @@ public static class IzhikevichBatchSimulator
     {
         int steps = CheckShapes(options, currents.Length, voltagesMv.Length, recovery.Length, traceCount);
         var constants = new KernelConstants(options);
-        int blocks = (traceCount + TimeMajorBlockTraces - 1) / TimeMajorBlockTraces;
+        var parallel = ParallelOptionsFor(maxDegreeOfParallelism);
+        int blockTraces = TimeMajorBlockTraces(traceCount, parallel.MaxDegreeOfParallelism);
+        int blocks = (traceCount + blockTraces - 1) / blockTraces;
         var diverged = new bool[blocks];
-        Parallel.For(0, blocks, ParallelOptionsFor(maxDegreeOfParallelism), block =>
+        Parallel.For(0, blocks, parallel, block =>
         {
-            int first = block * TimeMajorBlockTraces;
-            int width = Math.Min(TimeMajorBlockTraces, traceCount - first);
-            Span<double> v = stackalloc double[TimeMajorBlockTraces];
-            Span<double> u = stackalloc double[TimeMajorBlockTraces];
-            v[..width].Fill(options.InitialVoltageMv);
-            u[..width].Fill(options.InitialRecovery);
+            int first = block * blockTraces;
+            int width = Math.Min(blockTraces, traceCount - first);
+            var v = new double[width];
+            var u = new double[width];
+            v.AsSpan().Fill(options.InitialVoltageMv);
+            u.AsSpan().Fill(options.InitialRecovery);
             ref double i0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(currents.Span), first);
             ref double v0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(voltagesMv.Span), first);
             ref double r0 = ref recovery.IsEmpty ? ref Unsafe.NullRef<double>() : ref Unsafe.Add(ref MemoryMarshal.GetReference(recovery.Span), first);
-            diverged[block] = Run(constants, ref i0, ref v0, ref r0, traceCount, v[..width], u[..width], steps);
+            diverged[block] = Run(constants, ref i0, ref v0, ref r0, traceCount, v, u, steps);
         });
-        return FindDivergences(options, diverged, TimeMajorBlockTraces, traceCount, steps,
+        return FindDivergences(options, diverged, blockTraces, traceCount, steps,
             (trace, buffer) => { var span = currents.Span; for (int t = 0; t < steps; t++) { buffer[t] = span[t * traceCount + trace]; } });
     }
 
