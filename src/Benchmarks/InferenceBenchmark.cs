@@ -133,14 +133,10 @@ internal static class InferenceBenchmark
             var (simSeconds, simMb) = Timed(() => IzhikevichBatchSimulator.SimulateTraceMajor(simulation, currents, voltages, traces));
             var timedOrt = new TimedModel(ort);
             var (loopSeconds, loopMb) = Timed(() => StateSpaceRollout.ClosedLoop(timedOrt, currents, voltages, traces, rule, card.State.InitialVoltageMv, card.State.InitialRecovery));
-            // Everything the C# loop spends outside the model call: both clocks read the same three runs.
-            timedOrt.Reset();
-            for (int run = 0; run < 3; run++)
-            {
-                timedOrt.Measure(() => StateSpaceRollout.ClosedLoop(timedOrt, currents, voltages, traces, rule, card.State.InitialVoltageMv, card.State.InitialRecovery));
-            }
-            double outsideModelUs = (timedOrt.TotalSeconds - timedOrt.ModelSeconds) / timedOrt.Runs / steps * 1e6;
-            // The same loop on time-major buffers the caller keeps (no transposes, no allocation of the big buffers).
+            // Everything the C# loop spends outside the model call, per step: both clocks read the same runs (median of 5
+            // after a warm-up).
+            double outsideModelUs = timedOrt.OutsidePerStepUs(steps, () => StateSpaceRollout.ClosedLoop(timedOrt, currents, voltages, traces, rule, card.State.InitialVoltageMv, card.State.InitialRecovery));
+            // The same loop on time-major buffers the caller keeps (no layout conversion, no allocation of the big buffers).
             var currentsByStep = new float[currents.Length];
             for (int trace = 0; trace < traces; trace++)
             {
@@ -150,16 +146,7 @@ internal static class InferenceBenchmark
                 }
             }
             var recordedByStep = new double[currents.Length];
-            timedOrt.Reset();
-            for (int run = 0; run < 4; run++)
-            {
-                if (run == 1)
-                {
-                    timedOrt.Reset(); // the first run warms up
-                }
-                timedOrt.Measure(() => StateSpaceRollout.ClosedLoopTimeMajor(timedOrt, currentsByStep, recordedByStep, traces, rule, card.State.InitialVoltageMv, card.State.InitialRecovery));
-            }
-            double outsideTimeMajorUs = (timedOrt.TotalSeconds - timedOrt.ModelSeconds) / timedOrt.Runs / steps * 1e6;
+            double outsideTimeMajorUs = timedOrt.OutsidePerStepUs(steps, () => StateSpaceRollout.ClosedLoopTimeMajor(timedOrt, currentsByStep, recordedByStep, traces, rule, card.State.InitialVoltageMv, card.State.InitialRecovery));
             var (graphSeconds, graphMb) = Timed(() => rolloutGraph.Run(currentsFloat, traces));
             // The C# loop's own work per step, with a model that does nothing: building the states, applying the rule.
             var (bookkeeping, _) = Timed(() => StateSpaceRollout.ClosedLoop(new NoOpModel(), currents, voltages, traces, rule, card.State.InitialVoltageMv, card.State.InitialRecovery));
@@ -267,14 +254,10 @@ internal static class InferenceBenchmark
         return (median, Invariant($"{peakMb:F0} RSS, {allocatedMb:F0} alloc"));
     }
 
-    /// <summary>Clocks the time spent inside a model's calls and the time of whole rollouts around it.</summary>
+    /// <summary>Clocks the time spent inside a model's calls, to tell it from the rest of a rollout.</summary>
     private sealed class TimedModel(IStatePredictor inner) : IStatePredictor
     {
-        private long _inside, _total;
-
-        public int Runs { get; private set; }
-        public double ModelSeconds => _inside / (double)Stopwatch.Frequency;
-        public double TotalSeconds => _total / (double)Stopwatch.Frequency;
+        private long _inside;
 
         public void Predict(ReadOnlySpan<float> states, Span<float> increments, int rows)
         {
@@ -283,15 +266,19 @@ internal static class InferenceBenchmark
             _inside += Stopwatch.GetTimestamp() - start;
         }
 
-        public void Reset() => (_inside, _total, Runs) = (0, 0, 0);
-
-        /// <summary>Times one whole rollout.</summary>
-        public void Measure(Action rollout)
+        /// <summary>The median over 5 rollouts (after one to warm up) of the time spent outside the model's calls, per step, in µs.</summary>
+        public double OutsidePerStepUs(int steps, Action rollout)
         {
-            long started = Stopwatch.GetTimestamp();
             rollout();
-            _total += Stopwatch.GetTimestamp() - started;
-            Runs++;
+            var outside = new double[5];
+            for (int run = 0; run < outside.Length; run++)
+            {
+                _inside = 0;
+                long started = Stopwatch.GetTimestamp();
+                rollout();
+                outside[run] = (Stopwatch.GetTimestamp() - started - _inside) / (double)Stopwatch.Frequency / steps * 1e6;
+            }
+            return MedianOf(outside);
         }
     }
 

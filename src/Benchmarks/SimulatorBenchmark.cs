@@ -39,7 +39,7 @@ internal static class SimulatorBenchmark
             Parallel.For(0, traces, trace => StimulusGenerator.Fill(new StimulusOptions(), 42, trace / 5, trace % 5, 0.1, currents.AsSpan(trace * steps, steps)));
             var timeMajorCurrents = Transpose(currents, traces);
             var voltages = new double[currents.Length];
-            int repeats = traces > 10_000 ? 3 : 15;
+            int repeats = traces > 10_000 ? 9 : 15;
             double reference = 0;
             void Row(string path, int threads, (double Median, double Best) time)
             {

@@ -78,8 +78,9 @@ public sealed class StateSpaceSurrogateTest
     [TestMethod]
     public void StateSpaceSurrogateTest_VectorAndScalarPathsAgreeAndDivergenceIsPerTrace()
     {
-        // 21 traces; trace 13 is driven to divergence at step 40. Until then the vector path handles whole groups; after
-        // it the scalar path takes over. Every trace but 13 must equal a run of that trace alone (all scalar).
+        // 21 traces; trace 13 is driven to divergence at step 40. The vector path handles the groups 0–7 and 8–15 (from
+        // then on 8–15 goes through the scalar path, 0–7 stays vectorized), traces 16–20 are the scalar tail. Every trace
+        // but 13 must equal a run of that trace alone (all scalar).
         var traces = Traces(11, 300, seed: 21);
         int count = 21, steps = traces.Steps;
         var currents = traces.Currents.AsSpan(0, count * steps).ToArray();

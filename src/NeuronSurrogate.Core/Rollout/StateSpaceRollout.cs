@@ -121,11 +121,11 @@ public static class StateSpaceRollout
         private readonly IStatePredictor _model;
         private readonly SpikeResetRule _rule;
         private readonly double[] _v, _u;
-        // 1 where the trace was reset on the previous step (its model increments are then ignored), else 0; a byte per
-        // trace, since after every model call these arrays come back from L3 and their bytes are the bookkeeping's cost.
+        // Per trace: Reset where it was reset on the previous step (its model increments are then ignored), Stopped once
+        // it has diverged, else 0; a byte per trace, since after every model call these arrays come back from L3 and
+        // their bytes are the bookkeeping's cost.
         private readonly byte[] _spiked;
         private readonly float[] _states, _increments;
-        private int _divergedCount;
 
         public Loop(IStatePredictor model, int traceCount, SpikeResetRule rule, double initialVoltageMv, double initialRecovery)
         {
@@ -152,10 +152,10 @@ public static class StateSpaceRollout
             {
                 _model.Predict(_states, _increments, _v.Length);
             }
-            int trace = _divergedCount == 0 ? AdvanceVectorized(step, _rule, _v, _u, _spiked, _increments, _states, currents, recorded, recovery) : 0;
+            int trace = AdvanceVectorized(step, _rule, _v, _u, _spiked, Diverged, _increments, _states, currents, recorded, recovery);
             for (; trace < _v.Length; trace++)
             {
-                _divergedCount += Advance(trace, step, _rule, _v, _u, _spiked, Diverged, _increments, _states, currents, recorded, recovery);
+                Advance(trace, step, _rule, _v, _u, _spiked, Diverged, _increments, _states, currents, recorded, recovery);
             }
         }
     }
@@ -164,8 +164,7 @@ public static class StateSpaceRollout
     /// One step of one trace: apply the previous step's increments (unless it was a spike or the trace has stopped),
     /// record, apply the rule, and write the state row the model advances next with this step's current.
     /// </summary>
-    /// <returns>1 when the trace diverges at this step, else 0.</returns>
-    private static int Advance(int trace, int step, SpikeResetRule rule, double[] v, double[] u, byte[] spiked, int[] diverged,
+    private static void Advance(int trace, int step, SpikeResetRule rule, double[] v, double[] u, byte[] spiked, int[] diverged,
         float[] increments, float[] states, ReadOnlySpan<float> currents, Span<double> recorded, Span<double> recovery)
     {
         if (diverged[trace] >= 0)
@@ -175,7 +174,7 @@ public static class StateSpaceRollout
             {
                 recovery[trace] = double.NaN;
             }
-            return 0;
+            return;
         }
         double vt = v[trace], ut = u[trace];
         if (step > 0 && spiked[trace] == 0)
@@ -187,12 +186,13 @@ public static class StateSpaceRollout
         if (!(Math.Abs(vt) <= VoltageLagRollout.DivergenceLimitMv) || !double.IsFinite(ut))
         {
             diverged[trace] = step;
+            spiked[trace] = Stopped;
             recorded[trace] = double.NaN;
             if (!recovery.IsEmpty)
             {
                 recovery[trace] = double.NaN;
             }
-            return 1;
+            return;
         }
         if (!recovery.IsEmpty)
         {
@@ -203,7 +203,7 @@ public static class StateSpaceRollout
             recorded[trace] = rule.PeakMv;
             vt = rule.ResetMv;
             ut += rule.RecoveryIncrement;
-            spiked[trace] = 1;
+            spiked[trace] = Reset;
         }
         else
         {
@@ -214,15 +214,18 @@ public static class StateSpaceRollout
         states[3 * trace] = (float)vt;
         states[3 * trace + 1] = (float)ut;
         states[3 * trace + 2] = currents[trace];
-        return 0;
     }
 
+    /// <summary>The flag bytes of <see cref="Loop"/>.</summary>
+    private const byte Reset = 1, Stopped = 2;
+
     /// <summary>
-    /// <see cref="Advance"/> for 8 traces at a time with 512-bit vectors, the same arithmetic lane by lane. A group in
-    /// which any trace would diverge is left to the scalar path, which reports it.
+    /// <see cref="Advance"/> for 8 traces at a time with 512-bit vectors, the same arithmetic lane by lane. A group that
+    /// holds a stopped trace, or a trace that would diverge now, goes through the scalar path (which reports it); the
+    /// other groups stay vectorized.
     /// </summary>
     /// <returns>The first trace not handled (the caller finishes the rest with the scalar path).</returns>
-    private static int AdvanceVectorized(int step, SpikeResetRule rule, double[] v, double[] u, byte[] spiked,
+    private static int AdvanceVectorized(int step, SpikeResetRule rule, double[] v, double[] u, byte[] spiked, int[] diverged,
         float[] increments, float[] states, ReadOnlySpan<float> currents, Span<double> recorded, Span<double> recovery)
     {
         if (!Vector512.IsHardwareAccelerated || !Avx512F.IsSupported)
@@ -243,10 +246,16 @@ public static class StateSpaceRollout
         int trace = 0;
         for (; trace + 8 <= v.Length; trace += 8)
         {
+            ulong flags = Unsafe.ReadUnaligned<ulong>(ref spiked[trace]);
+            if ((flags & StoppedInAnyByte) != 0)
+            {
+                AdvanceGroup(trace, step, rule, v, u, spiked, diverged, increments, states, currents, recorded, recovery);
+                continue;
+            }
             var vt = Vector512.LoadUnsafe(ref v[0], (nuint)trace);
             var ut = Vector512.LoadUnsafe(ref u[0], (nuint)trace);
-            // 8 flag bytes, zero-extended to 8 lanes.
-            var wasSpike = Avx512F.ConvertToVector512Int64(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref spiked[trace])).AsByte());
+            // The 8 flag bytes, zero-extended to 8 lanes.
+            var wasSpike = Avx512F.ConvertToVector512Int64(Vector128.CreateScalarUnsafe(flags).AsByte());
             if (step > 0)
             {
                 var pair = Vector512.LoadUnsafe(ref increments[0], (nuint)(2 * trace));
@@ -258,7 +267,9 @@ public static class StateSpaceRollout
             var sane = Vector512.LessThanOrEqual(Vector512.Abs(vt), limit) & Vector512.Equals(ut - ut, Vector512<double>.Zero);
             if (!Vector512.EqualsAll(sane.AsInt64(), Vector512<long>.AllBitsSet))
             {
-                break;
+                // Nothing of this group has been written yet: the scalar path redoes it and reports the divergence.
+                AdvanceGroup(trace, step, rule, v, u, spiked, diverged, increments, states, currents, recorded, recovery);
+                continue;
             }
             if (keepRecovery)
             {
@@ -279,6 +290,18 @@ public static class StateSpaceRollout
             Avx512F.PermuteVar16x32x2(vu, lastRows, i).GetLower().StoreUnsafe(ref states[0], (nuint)(row + 16));
         }
         return trace;
+    }
+
+    private const ulong StoppedInAnyByte = 0x0202020202020202UL;
+
+    /// <summary>The scalar path for the 8 traces of one vector group.</summary>
+    private static void AdvanceGroup(int first, int step, SpikeResetRule rule, double[] v, double[] u, byte[] spiked, int[] diverged,
+        float[] increments, float[] states, ReadOnlySpan<float> currents, Span<double> recorded, Span<double> recovery)
+    {
+        for (int trace = first; trace < first + 8; trace++)
+        {
+            Advance(trace, step, rule, v, u, spiked, diverged, increments, states, currents, recorded, recovery);
+        }
     }
 
 

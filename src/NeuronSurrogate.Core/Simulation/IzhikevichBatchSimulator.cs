@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -57,14 +58,19 @@ public static class IzhikevichBatchSimulator
         {
             int first = block * blockTraces;
             int width = Math.Min(blockTraces, traceCount - first);
-            var v = new double[width];
-            var u = new double[width];
-            v.AsSpan().Fill(options.InitialVoltageMv);
-            u.AsSpan().Fill(options.InitialRecovery);
+            // The state of a block (up to 1 MB) comes from the shared pool: no large-object allocation per call.
+            var vBuffer = ArrayPool<double>.Shared.Rent(width);
+            var uBuffer = ArrayPool<double>.Shared.Rent(width);
+            var v = vBuffer.AsSpan(0, width);
+            var u = uBuffer.AsSpan(0, width);
+            v.Fill(options.InitialVoltageMv);
+            u.Fill(options.InitialRecovery);
             ref double i0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(currents.Span), first);
             ref double v0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(voltagesMv.Span), first);
             ref double r0 = ref recovery.IsEmpty ? ref Unsafe.NullRef<double>() : ref Unsafe.Add(ref MemoryMarshal.GetReference(recovery.Span), first);
             diverged[block] = Run(constants, ref i0, ref v0, ref r0, traceCount, v, u, steps);
+            ArrayPool<double>.Shared.Return(vBuffer);
+            ArrayPool<double>.Shared.Return(uBuffer);
         });
         return FindDivergences(options, diverged, blockTraces, traceCount, steps,
             (trace, buffer) => { var span = currents.Span; for (int t = 0; t < steps; t++) { buffer[t] = span[t * traceCount + trace]; } });
