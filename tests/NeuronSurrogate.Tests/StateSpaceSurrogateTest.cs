@@ -75,16 +75,23 @@ public sealed class StateSpaceSurrogateTest
         }
     }
 
+    /// <summary>21 traces of 300 steps (two 8-lane groups and a scalar tail); one of them gets a current that makes it diverge.</summary>
+    private static (double[] Currents, int Count, int Steps) TracesWithOneDiverging(int trace, int step)
+    {
+        var traces = Traces(11, 300, seed: 21);
+        const int count = 21;
+        var currents = traces.Currents.AsSpan(0, count * traces.Steps).ToArray();
+        currents[trace * traces.Steps + step] = 1e30;
+        return (currents, count, traces.Steps);
+    }
+
     [TestMethod]
     public void StateSpaceSurrogateTest_VectorAndScalarPathsAgreeAndDivergenceIsPerTrace()
     {
         // 21 traces; trace 13 is driven to divergence at step 40. The vector path handles the groups 0–7 and 8–15 (from
         // then on 8–15 goes through the scalar path, 0–7 stays vectorized), traces 16–20 are the scalar tail. Every trace
         // but 13 must equal a run of that trace alone (all scalar).
-        var traces = Traces(11, 300, seed: 21);
-        int count = 21, steps = traces.Steps;
-        var currents = traces.Currents.AsSpan(0, count * steps).ToArray();
-        currents[13 * steps + 40] = 1e30f;
+        var (currents, count, steps) = TracesWithOneDiverging(13, 40);
         var together = new double[count * steps];
         var diverged = StateSpaceRollout.ClosedLoop(new EulerIncrements(Rs.Parameters, 0.1), currents, together, count, Rule, -65, -13);
         Assert.AreEqual(41, diverged[13], "current 40 drives the update to step 41, which lands beyond ±1000 mV");
@@ -105,12 +112,9 @@ public sealed class StateSpaceSurrogateTest
     [TestMethod]
     public void StateSpaceSurrogateTest_TraceMajorAndTimeMajorApisAgree()
     {
-        // The trace-major API transposes blocks of steps: 300 steps cross several block edges and end inside a block;
+        // The trace-major API converts the buffers to time-major around the same loop: the same numbers, bit for bit;
         // trace 5 diverges at step 131, after which its voltages and recovery are NaN in both layouts.
-        var traces = Traces(11, 300, seed: 21);
-        int count = 21, steps = traces.Steps;
-        var currents = traces.Currents.AsSpan(0, count * steps).ToArray();
-        currents[5 * steps + 130] = 1e30;
+        var (currents, count, steps) = TracesWithOneDiverging(5, 130);
         var voltages = new double[count * steps];
         var recovery = new double[count * steps];
         var diverged = StateSpaceRollout.ClosedLoop(new EulerIncrements(Rs.Parameters, 0.1), currents, voltages, count, Rule, -65, -13, recovery);
