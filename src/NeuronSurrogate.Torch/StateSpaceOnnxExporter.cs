@@ -83,7 +83,7 @@ public static class StateSpaceOnnxExporter
     /// <summary>
     /// (Gemm → SiLU)* → Gemm, from raw features <c>[N, 4]</c> to raw increments <c>[N, 2]</c>, written from the
     /// <see cref="StateSpaceMlp.Folded"/> form: the standardization lives in the first and last Gemm, which saves four
-    /// element-wise passes per call (measured with ONNX Runtime's profiler at batch 8192: a quarter of the graph's time).
+    /// element-wise passes per call (measured at batch 8192: a fifth of the graph's time in ONNX Runtime's profiler, 6.6e6 → 7.8e6 rows/s).
     /// </summary>
     private static string Mlp(OnnxGraphBuilder g, StateSpaceMlp trained, string features)
     {
