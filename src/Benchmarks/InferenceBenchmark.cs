@@ -89,13 +89,13 @@ internal static class InferenceBenchmark
             var peakMb = engines.Take(4).Select(ColdPeakMb).ToArray();
             var seconds = Interleaved(engines);
             const int Sim = 0, Ort = 1, TorchCall = 2, Tree = 3, MlasGemm = 4, TorchGemm = 5;
-            double Median(int engine) => MedianOf(seconds[engine]);
+            double Median(int engine) => Measurement.Median(seconds[engine]);
             double PairedRatio(int faster, int slower, out double low, out double high)
             {
                 var ratios = seconds[slower].Zip(seconds[faster], (a, b) => a / b).ToArray();
                 low = ratios.Min();
                 high = ratios.Max();
-                return MedianOf(ratios);
+                return Measurement.Median(ratios);
             }
             double sim = (double)batch * simulatorSteps / Median(Sim);
             double ortRate = batch / Median(Ort), torchRate = batch / Median(TorchCall), treeRate = batch / Median(Tree);
@@ -104,7 +104,7 @@ internal static class InferenceBenchmark
             double mlasGflops = batch * flopsPerRow / Median(MlasGemm) / 1e9, torchGflops = batch * flopsPerRow / Median(TorchGemm) / 1e9;
             // ORT's share of the faster SGEMM, round by round.
             var shares = Enumerable.Range(0, Rounds).Select(r => Math.Min(seconds[MlasGemm][r], seconds[TorchGemm][r]) / seconds[Ort][r]).ToArray();
-            text.AppendLine(Invariant($"| {batch:N0} | {sim:E2} | {ortRate:E2} | {torchRate:E2} | {treeRate:E2} | {overTorch:F2}× ({overTorchLow:F2}–{overTorchHigh:F2}) | {ortRate / sim:E1} | {ortGflops:F1} | {mlasGflops:F1} / {torchGflops:F1} | {100 * MedianOf(shares):F0} % ({100 * shares.Min():F0}–{100 * shares.Max():F0}) | {peakMb[Sim]:F0} / {peakMb[Ort]:F0} / {peakMb[TorchCall]:F0} / {peakMb[Tree]:F0} |"));
+            text.AppendLine(Invariant($"| {batch:N0} | {sim:E2} | {ortRate:E2} | {torchRate:E2} | {treeRate:E2} | {overTorch:F2}× ({overTorchLow:F2}–{overTorchHigh:F2}) | {ortRate / sim:E1} | {ortGflops:F1} | {mlasGflops:F1} / {torchGflops:F1} | {100 * Measurement.Median(shares):F0} % ({100 * shares.Min():F0}–{100 * shares.Max():F0}) | {peakMb[Sim]:F0} / {peakMb[Ort]:F0} / {peakMb[TorchCall]:F0} / {peakMb[Tree]:F0} |"));
             Console.WriteLine(Invariant($"batch {batch}: simulator {sim:E2}, ORT {ortRate:E2}, torch {torchRate:E2}, FastTree {treeRate:E2} rows/s; ORT/torch {overTorch:F2} ({overTorchLow:F2}–{overTorchHigh:F2}); ORT {ortGflops:F1} GFLOP/s, SGEMM MLAS {mlasGflops:F1}, libtorch {torchGflops:F1} GFLOP/s"));
             chart["simulator"].Add((batch, sim));
             chart["ONNX Runtime"].Add((batch, ortRate));
@@ -160,7 +160,7 @@ internal static class InferenceBenchmark
                 states[3 * r + 1] = (float)random.NextDouble(-20, 5);
                 states[3 * r + 2] = currentsFloat[r * steps];
             }
-            double call = MedianOf(Interleaved([() => ort.Predict(states, increments, traces)])[0]);
+            double call = Measurement.Median(Interleaved([() => ort.Predict(states, increments, traces)])[0]);
             text.AppendLine(Invariant($"| {traces:N0} | {simSeconds * 1e3:F2} ms | {loopSeconds * 1e3:F1} ms | {graphSeconds * 1e3:F1} ms | {loopSeconds / simSeconds:F0}× slower | {graphSeconds / simSeconds:F0}× slower | {outsideTimeMajorUs:F1} µs | {outsideModelUs:F1} µs | {bookkeeping / steps * 1e6:F1} µs; {call * 1e6:F0} µs | {simMb} / {loopMb} / {graphMb} |"));
             Console.WriteLine(Invariant($"rollout {traces}: simulator {simSeconds * 1e3:F2} ms, loop {loopSeconds * 1e3:F1} ms, graph {graphSeconds * 1e3:F1} ms, outside the model {outsideModelUs:F1} µs/step (time-major API {outsideTimeMajorUs:F1}), no-op loop {bookkeeping / steps * 1e6:F1} µs/step, call {call * 1e6:F0} µs"));
         }
@@ -222,12 +222,6 @@ internal static class InferenceBenchmark
         return seconds;
     }
 
-    private static double MedianOf(double[] values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
-
     /// <summary>The resident growth of one (the first) call, measured on its own so that no probe runs while a clock does.</summary>
     private static double ColdPeakMb(Action call)
     {
@@ -278,7 +272,7 @@ internal static class InferenceBenchmark
                 rollout();
                 outside[run] = (Stopwatch.GetTimestamp() - started - _inside) / (double)Stopwatch.Frequency / steps * 1e6;
             }
-            return MedianOf(outside);
+            return Measurement.Median(outside);
         }
     }
 

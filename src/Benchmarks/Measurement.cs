@@ -29,7 +29,13 @@ internal static class Measurement
             seconds[i] = clock.Elapsed.TotalSeconds;
             runs++;
         }
-        Array.Sort(seconds);
-        return (seconds[repeats / 2], seconds[0], runs);
+        return (Median(seconds), seconds.Min(), runs);
+    }
+
+    /// <summary>The median (the mean of the middle two for an even count).</summary>
+    public static double Median(double[] values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }

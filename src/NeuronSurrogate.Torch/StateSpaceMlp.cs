@@ -74,8 +74,7 @@ public sealed class StateSpaceMlp : nn.Module<Tensor, Tensor>, IStandardizedMlp
     public StateSpaceMlp Folded()
     {
         var s = Scaling;
-        var folded = new StateSpaceMlp(Settings, new StateSpaceScaling(new float[s.InputOffset.Length],
-            Enumerable.Repeat(1f, s.InputScale.Length).ToArray(), new float[s.TargetMean.Length], Enumerable.Repeat(1f, s.TargetScale.Length).ToArray()));
+        var folded = new StateSpaceMlp(Settings, StateSpaceScaling.Identity);
         var layers = Export();
         using (no_grad())
         {

@@ -42,8 +42,7 @@ public static class StateSpaceOnnxImporter
                 $"a graph written by this version's exporter (metadata '{StateSpaceOnnxExporter.StandardizationKey}': standardization folded into the weights); re-export or retrain the model");
         }
         TorchRuntime.Initialize();
-        var scaling = new StateSpaceScaling(new float[StateSpaceScaling.FeatureCount], [1f, 1f, 1f, 1f], [0f, 0f], [1f, 1f]);
-        var mlp = new StateSpaceMlp(new MlpSettings { Hidden = card.Hidden, Activation = activation }, scaling);
+        var mlp = new StateSpaceMlp(new MlpSettings { Hidden = card.Hidden, Activation = activation }, StateSpaceScaling.Identity);
         using (no_grad())
         {
             for (int i = 0; i < gemms.Length; i++)

@@ -10,6 +10,9 @@ public sealed record StateSpaceScaling(float[] InputOffset, float[] InputScale, 
 {
     /// <summary>The features of a state: v, u, I and v² (the model's quadratic term, given explicitly).</summary>
     public const int FeatureCount = 4;
+
+    /// <summary>The maps that change nothing: the standardization of a model whose weights already hold it (folded).</summary>
+    public static StateSpaceScaling Identity => new(new float[FeatureCount], [1f, 1f, 1f, 1f], [0f, 0f], [1f, 1f]);
 }
 
 /// <summary>
