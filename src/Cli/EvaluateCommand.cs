@@ -15,10 +15,10 @@ internal static class EvaluateCommand
 {
     public static Command Create(CliContext context)
     {
-        var truth = new Option<string>("--truth", "-t") { Description = "Traces CSV with the true voltage column 'voltage'.", Required = true };
-        var prediction = new Option<string>("--prediction", "-p") { Description = "CSV with run,neuron,time_ms and the predicted voltage column.", Required = true };
+        var truth = new Option<string>("--truth", "-t") { Description = "Traces CSV with the true voltage column 'voltage' (- for standard input).", Required = true };
+        var prediction = new Option<string>("--prediction", "-p") { Description = "CSV with run,neuron,time_ms and the predicted voltage column (- for standard input).", Required = true };
         var column = new Option<string>("--column", "-c") { Description = "The predicted voltage column.", DefaultValueFactory = _ => "predicted_voltage" };
-        var json = new Option<string?>("--json") { Description = "Also write the metrics as JSON to this file." };
+        var json = new Option<string?>("--json") { Description = "Also write the metrics as JSON to this file (- for standard output; the table then goes to standard error)." };
         var command = new Command("evaluate", "Score a predicted voltage column against the truth: spike timing (Γ, precision, recall, F1 at ±2 ms), RMSE, subthreshold RMSE, rate error.")
         {
             truth, prediction, column, json,
@@ -30,8 +30,13 @@ internal static class EvaluateCommand
             {
                 AtomicFile.CheckWritable(jsonPath, "JSON file");
             }
-            var (summary, traces) = Score(result.GetValue(truth)!, result.GetValue(prediction)!, result.GetValue(column)!);
-            Print(context.Out, summary, traces);
+            string truthPath = result.GetValue(truth)!, predictionPath = result.GetValue(prediction)!;
+            if (AtomicFile.IsStandardStream(truthPath) && AtomicFile.IsStandardStream(predictionPath))
+            {
+                throw new ArgumentException("--truth - and --prediction -: expected standard input for at most one of them");
+            }
+            var (summary, traces) = Score(truthPath, predictionPath, result.GetValue(column)!);
+            Print(context.MessagesFor(jsonPath), summary, traces);
             if (jsonPath.Length > 0)
             {
                 AtomicFile.Write(jsonPath, s => s.Write(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(summary, VoltageLagModelCard.JsonOptions))));

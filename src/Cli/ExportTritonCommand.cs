@@ -25,6 +25,10 @@ internal static class ExportTritonCommand
                 throw new ArgumentException($"--max-batch {result.GetValue(maxBatch)}: expected a positive batch size");
             }
             string folder = result.GetValue(output)!;
+            if (Data.AtomicFile.IsStandardStream(folder))
+            {
+                throw new ArgumentException("--out -: expected a folder for the model repository (it holds two files, so it cannot be standard output)");
+            }
             TritonRepository.Write(modelPath, folder, modelName, result.GetValue(maxBatch));
             context.Out.WriteLine($"wrote {Path.Combine(folder, modelName)}/1/model.onnx and config.pbtxt; serve with: tritonserver --model-repository={folder}");
             return ExitCodes.Success;

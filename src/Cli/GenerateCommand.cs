@@ -40,7 +40,7 @@ internal static class GenerateCommand
         var width = new Option<double>("--pulse-width") { Description = "Pulse duration in ms.", DefaultValueFactory = _ => stimulusDefaults.PulseWidthMs };
         var period = new Option<double>("--pulse-period") { Description = "Pulse period in ms.", DefaultValueFactory = _ => stimulusDefaults.PulsePeriodMs };
         var seed = new Option<long>("--seed") { Description = "Global seed; each trace's stream is derived from (seed, run, neuron).", DefaultValueFactory = _ => defaults.Seed };
-        var output = new Option<string>("--out", "-o") { Description = "Output CSV (written through a temporary file).", DefaultValueFactory = _ => "data/spike_dataset.csv" };
+        var output = new Option<string>("--out", "-o") { Description = "Output CSV (- for standard output; a file is replaced only once complete).", DefaultValueFactory = _ => "data/spike_dataset.csv" };
         var recovery = new Option<bool>("--recovery") { Description = "Also write the recovery variable u as a 'recovery' column." };
         var shard = new Option<string?>("--shard") { Description = "K/N: write only shard K (0-based) of N contiguous run ranges, header included; the N files concatenated with one header equal the whole dataset." };
         var neuron = new NeuronOptions();
@@ -99,11 +99,11 @@ internal static class GenerateCommand
             throw new InputException(null, null, null, null, null, string.Create(CultureInfo.InvariantCulture,
                 $"stimulus settings that keep the model finite: {batch.Divergences.Count} trace(s) diverged (NaN or infinity), the first run {run}, neuron {first.Trace % batch.NeuronsPerRun}, at step {first.Step}"));
         }
-        context.WithProgress($"writing {path}", batch.RunCount, advance =>
+        context.WithProgress($"writing {AtomicFile.DisplayName(path)}", batch.RunCount, advance =>
             AtomicFile.Write(path, stream => TraceCsvWriter.WriteDataset(stream, batch, writeHeader: true, runWritten: advance)));
         long spikes = batch.VoltagesMv.Count(v => v == Simulation.IzhikevichModel.PeakMv);
-        context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"wrote {path}: runs {batch.FirstRun}..{batch.FirstRun + batch.RunCount - 1} × {batch.NeuronsPerRun} neurons × {batch.Steps} steps of {batch.TimeStepMs} ms ({(long)batch.TraceCount * batch.Steps:N0} rows), {options.Simulation.Parameters}, {options.Stimulus.Kind} stimulus, seed {options.Seed}; {spikes:N0} spikes; {clock.Elapsed.TotalSeconds:F2} s"));
+        context.MessagesFor(path).WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"wrote {AtomicFile.DisplayName(path)}: runs {batch.FirstRun}..{batch.FirstRun + batch.RunCount - 1} × {batch.NeuronsPerRun} neurons × {batch.Steps} steps of {batch.TimeStepMs} ms ({(long)batch.TraceCount * batch.Steps:N0} rows), {options.Simulation.Parameters}, {options.Stimulus.Kind} stimulus, seed {options.Seed}; {spikes:N0} spikes; {clock.Elapsed.TotalSeconds:F2} s"));
         return ExitCodes.Success;
     }
 

@@ -11,8 +11,8 @@ internal static class PredictCommand
     public static Command Create(CliContext context)
     {
         var model = new Option<string>("--model", "-m") { Description = "ONNX model; its card is the .json beside it (models/surrogate.onnx, models/surrogate_mixed.onnx, models/fasttree.onnx).", DefaultValueFactory = _ => "models/surrogate.onnx" };
-        var input = new Option<string>("--input", "-i") { Description = "CSV with run,neuron,time_ms,current (teacher-forced also needs voltage, and recovery for a state-space model); dt must equal the card's.", Required = true };
-        var output = new Option<string>("--output", "-o") { Description = "CSV to write: the input rows plus predicted_voltage and predicted_spike (written through a temporary file).", Required = true };
+        var input = new Option<string>("--input", "-i") { Description = "CSV with run,neuron,time_ms,current, or - for standard input (teacher-forced also needs voltage, and recovery for a state-space model); dt must equal the card's.", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "CSV to write: the input rows plus predicted_voltage and predicted_spike (- for standard output; a file is replaced only once complete).", Required = true };
         var mode = new Option<string>("--mode") { Description = "closed-loop (given only the currents, fed its own predictions) or teacher-forced (fed the true past state, one step ahead).", DefaultValueFactory = _ => "closed-loop" };
         mode.AcceptOnlyFromAmong("closed-loop", "teacher-forced");
         var batch = new Option<int>("--batch-size") { Description = "Traces advanced together per model call; memory is bounded by the batch, not the file (about 0.3 MB per 1000-step trace).", DefaultValueFactory = _ => 256 };
@@ -45,8 +45,8 @@ internal static class PredictCommand
             {
                 context.Error.WriteLine($"warning: {summary.Divergences.Count - 10} more traces diverged");
             }
-            context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"wrote {outputPath}: {summary.Traces:N0} traces, {summary.Rows:N0} rows, {summary.Spikes:N0} predicted spikes, {(predictionMode == PredictionMode.ClosedLoop ? "closed loop" : "teacher-forced")} with {surrogate.ModelPath}; {clock.Elapsed.TotalSeconds:F2} s"));
+            context.MessagesFor(outputPath).WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"wrote {Data.AtomicFile.DisplayName(outputPath)}: {summary.Traces:N0} traces, {summary.Rows:N0} rows, {summary.Spikes:N0} predicted spikes, {(predictionMode == PredictionMode.ClosedLoop ? "closed loop" : "teacher-forced")} with {surrogate.ModelPath}; {clock.Elapsed.TotalSeconds:F2} s"));
             return ExitCodes.Success;
         }));
         return command;

@@ -10,8 +10,8 @@ internal static class SimulateCommand
 {
     public static Command Create(CliContext context)
     {
-        var input = new Option<string>("--input", "-i") { Description = "Currents CSV with at least run,neuron,time_ms,current; dt is read from each trace's time column.", Required = true };
-        var output = new Option<string>("--output", "-o") { Description = "Traces CSV to write: the input's columns plus voltage and spike (written through a temporary file).", Required = true };
+        var input = new Option<string>("--input", "-i") { Description = "Currents CSV with at least run,neuron,time_ms,current (- for standard input); dt is read from each trace's time column.", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "Traces CSV to write: the input's columns plus voltage and spike (- for standard output; a file is replaced only once complete).", Required = true };
         var recovery = new Option<bool>("--recovery") { Description = "Also write the recovery variable u as a 'recovery' column." };
         var neuron = new NeuronOptions();
         var command = new Command("simulate", "Simulate an Izhikevich neuron on your own currents; other input columns pass through unchanged.")
@@ -25,8 +25,8 @@ internal static class SimulateCommand
             var clock = Stopwatch.StartNew();
             string outputPath = result.GetValue(output)!;
             var summary = TraceFileSimulator.Run(result.GetValue(input)!, outputPath, simulation, result.GetValue(recovery));
-            context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"wrote {outputPath}: {summary.Traces:N0} traces, {summary.Rows:N0} rows, {summary.Spikes:N0} spikes, {simulation.Parameters}, {simulation.Integrator}; {clock.Elapsed.TotalSeconds:F2} s"));
+            context.MessagesFor(outputPath).WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"wrote {AtomicFile.DisplayName(outputPath)}: {summary.Traces:N0} traces, {summary.Rows:N0} rows, {summary.Spikes:N0} spikes, {simulation.Parameters}, {simulation.Integrator}; {clock.Elapsed.TotalSeconds:F2} s"));
             return ExitCodes.Success;
         }));
         return command;

@@ -7,6 +7,7 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
+        using var interruption = OutputInterruption.Install(line => Console.Error.WriteLine($"error: {line}"));
         var defaults = new TrainOptions();
         var regime = new Option<string>("--regime") { Description = "default (the prototype's dataset → models/surrogate.*) or mixed (mixed stimuli → the general model, models/surrogate_mixed.*, results/mixed/).", DefaultValueFactory = _ => "default" };
         regime.AcceptOnlyFromAmong("default", "mixed");
@@ -56,6 +57,12 @@ internal static class Program
             {
                 Console.Error.WriteLine($"error: {e.Message}");
                 return 2;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A failed write names its output (AtomicFile); the run's earlier outputs are complete.
+                Console.Error.WriteLine($"error: {e.Message.ReplaceLineEndings(" ")}");
+                return 1;
             }
         });
         var parsed = root.Parse(args);

@@ -16,6 +16,9 @@ public sealed class TraceCsvReader : IDisposable
     /// <summary>Relative tolerance on a trace's time step: time columns written with 9 decimals stay well inside it.</summary>
     public const double TimeStepTolerance = 1e-6;
 
+    /// <summary>How messages name standard input, read when the path is <c>-</c>.</summary>
+    public const string StandardInputName = "standard input";
+
     private readonly CsvReader _csv;
     private readonly string _file;
     private readonly int _runIndex, _neuronIndex, _timeIndex;
@@ -73,7 +76,7 @@ public sealed class TraceCsvReader : IDisposable
     }
 
     /// <summary>Opens <paramref name="path"/> for reading.</summary>
-    /// <param name="path">The CSV file.</param>
+    /// <param name="path">The CSV file, or <c>-</c> for standard input.</param>
     /// <param name="numericColumns">Columns to parse as finite numbers besides run, neuron and time_ms (e.g. current).</param>
     /// <param name="keepFields">Whether to keep every field as text, to pass other columns through.</param>
     /// <exception cref="InputException">The file is missing, empty, or its header lacks a column.</exception>
@@ -84,11 +87,17 @@ public sealed class TraceCsvReader : IDisposable
         {
             throw new InputException(null, null, null, null, path ?? "", "a path to an input CSV file");
         }
-        if (Directory.Exists(path))
+        bool standardInput = AtomicFile.IsStandardStream(path);
+        if (standardInput)
+        {
+            // Messages say "standard input"; it is read once, as a stream.
+            path = StandardInputName;
+        }
+        else if (Directory.Exists(path))
         {
             throw new InputException(path, null, null, null, null, "a CSV file, not a folder");
         }
-        if (!File.Exists(path))
+        else if (!File.Exists(path))
         {
             throw new InputException(path, null, null, null, null, "an existing CSV file (it was not found)");
         }
@@ -106,7 +115,7 @@ public sealed class TraceCsvReader : IDisposable
         CsvReader csv;
         try
         {
-            csv = CsvReader.FromFile(path, options);
+            csv = standardInput ? CsvReader.Create(Console.OpenStandardInput(), options, leaveOpen: false) : CsvReader.FromFile(path, options);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
