@@ -24,6 +24,11 @@ internal sealed class CliContext(TextWriter output, TextWriter error, bool inter
             Error.WriteLine($"error: {e.Message}");
             return ExitCodes.BadInput;
         }
+        catch (Simulation.SimulatorException e)
+        {
+            Error.WriteLine($"error: {FirstLine(e.Message)}");
+            return ExitCodes.RuntimeFailure;
+        }
         catch (ArgumentException e)
         {
             // Option values that parse but are out of range (validated by the option records).

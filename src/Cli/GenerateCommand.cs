@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using NeuronSurrogate.Data;
 using NeuronSurrogate.Dataset;
+using NeuronSurrogate.Simulation;
 using NeuronSurrogate.Stimuli;
 
 namespace NeuronSurrogate.Cli;
@@ -27,14 +28,14 @@ internal static class GenerateCommand
         var runs = new Option<int>("--runs") { Description = "Runs in the dataset.", DefaultValueFactory = _ => defaults.Runs };
         var neurons = new Option<int>("--neurons") { Description = "Independent neurons per run, each with its own stimulus.", DefaultValueFactory = _ => defaults.NeuronsPerRun };
         var steps = new Option<int>("--steps") { Description = "Recorded steps per trace.", DefaultValueFactory = _ => defaults.Steps };
-        var dt = new Option<double>("--dt") { Description = "Time step in ms.", DefaultValueFactory = _ => defaults.Simulation.TimeStepMs };
+        var dt = new Option<double>("--dt") { Description = "Recording step in ms (the Izhikevich neuron integrates at it; hh and NEURON cells step at most --solver-dt inside it).", DefaultValueFactory = _ => defaults.Simulation.TimeStepMs };
         var stimulus = new Option<string>("--stimulus") { Description = "Input current: gaussian (i.i.d. per step), ou (Ornstein-Uhlenbeck), step, ramp, pulses, or mixed (each trace draws a family and its parameters).", DefaultValueFactory = _ => "gaussian" };
         stimulus.AcceptOnlyFromAmong([.. Stimuli.Keys]);
-        var mean = new Option<double>("--mean") { Description = "Mean current (gaussian, ou).", DefaultValueFactory = _ => stimulusDefaults.MeanCurrent };
-        var sd = new Option<double>("--sd") { Description = "Standard deviation of the current (gaussian per step, ou stationary).", DefaultValueFactory = _ => stimulusDefaults.StandardDeviation };
+        var mean = new Option<double?>("--mean") { Description = $"Mean current (gaussian, ou), in the neuron's unit (izhikevich: model units, default {stimulusDefaults.MeanCurrent}; hh and NEURON cells: nA, default per model)." };
+        var sd = new Option<double?>("--sd") { Description = $"Standard deviation of the current (gaussian per step, ou stationary); izhikevich default {stimulusDefaults.StandardDeviation}." };
         var tau = new Option<double>("--tau") { Description = "OU correlation time in ms.", DefaultValueFactory = _ => stimulusDefaults.TimeConstantMs };
-        var baseline = new Option<double>("--baseline") { Description = "Current outside the step, at the ramp's start, between pulses.", DefaultValueFactory = _ => stimulusDefaults.BaselineCurrent };
-        var amplitude = new Option<double>("--amplitude") { Description = "Current of the step and pulses; the ramp's end value.", DefaultValueFactory = _ => stimulusDefaults.Amplitude };
+        var baseline = new Option<double?>("--baseline") { Description = $"Current outside the step, at the ramp's start, between pulses; izhikevich default {stimulusDefaults.BaselineCurrent}." };
+        var amplitude = new Option<double?>("--amplitude") { Description = $"Current of the step and pulses; the ramp's end value; izhikevich default {stimulusDefaults.Amplitude}." };
         var onset = new Option<double>("--onset") { Description = "Start of the step, ramp or pulses in ms.", DefaultValueFactory = _ => stimulusDefaults.OnsetMs };
         var offset = new Option<double?>("--offset") { Description = "End of the step or ramp in ms (default: the end of the trace)." };
         var width = new Option<double>("--pulse-width") { Description = "Pulse duration in ms.", DefaultValueFactory = _ => stimulusDefaults.PulseWidthMs };
@@ -42,31 +43,38 @@ internal static class GenerateCommand
         var seed = new Option<long>("--seed") { Description = "Global seed; each trace's stream is derived from (seed, run, neuron).", DefaultValueFactory = _ => defaults.Seed };
         var output = new Option<string>("--out", "-o") { Description = "Output CSV (- for standard output; a file is replaced only once complete).", DefaultValueFactory = _ => "data/spike_dataset.csv" };
         var recovery = new Option<bool>("--recovery") { Description = "Also write the recovery variable u as a 'recovery' column." };
+        var currents = new Option<string>("--currents") { Description = "Current columns to drive, comma-separated, 'current' first (a NEURON cell may add its other sites, e.g. current,current_dend); each gets its own seeded stream.", DefaultValueFactory = _ => "current" };
         var shard = new Option<string?>("--shard") { Description = "K/N: write only shard K (0-based) of N contiguous run ranges, header included; the N files concatenated with one header equal the whole dataset." };
         var neuron = new NeuronOptions();
 
         var command = new Command("generate", "Simulate a seeded dataset and write it as a traces CSV: run,neuron,time_ms,current,voltage,spike.")
         {
-            runs, neurons, steps, dt, stimulus, mean, sd, tau, baseline, amplitude, onset, offset, width, period, seed, output, recovery, shard,
+            runs, neurons, steps, dt, stimulus, mean, sd, tau, baseline, amplitude, onset, offset, width, period, seed, output, recovery, currents, shard,
         };
         neuron.AddTo(command);
         command.SetAction(result => context.Guard(() =>
         {
             var (shardIndex, shardCount) = ParseShard(result.GetValue(shard));
+            var model = neuron.Read(result, result.GetValue(dt));
+            var modelStimulus = model.DefaultStimulus;
             var options = new DatasetOptions
             {
                 Runs = result.GetValue(runs),
                 NeuronsPerRun = result.GetValue(neurons),
                 Steps = result.GetValue(steps),
-                Simulation = neuron.Read(result, result.GetValue(dt)),
+                Simulation = neuron.IsIzhikevich(result) ? ((IzhikevichNeuron)model).Options : new IzhikevichSimulationOptions(),
+                Neuron = neuron.IsIzhikevich(result) ? null : model,
+                RecordingStepMs = result.GetValue(dt),
+                CurrentColumns = [.. result.GetValue(currents)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)],
                 Stimulus = new StimulusOptions
                 {
                     Kind = Stimuli[result.GetValue(stimulus)!],
-                    MeanCurrent = result.GetValue(mean),
-                    StandardDeviation = result.GetValue(sd),
+                    MeanCurrent = result.GetValue(mean) ?? modelStimulus.MeanCurrent,
+                    StandardDeviation = result.GetValue(sd) ?? modelStimulus.StandardDeviation,
                     TimeConstantMs = result.GetValue(tau),
-                    BaselineCurrent = result.GetValue(baseline),
-                    Amplitude = result.GetValue(amplitude),
+                    BaselineCurrent = result.GetValue(baseline) ?? modelStimulus.BaselineCurrent,
+                    Amplitude = result.GetValue(amplitude) ?? modelStimulus.Amplitude,
+                    MixedMaxCurrent = model.MixedMaxCurrent,
                     OnsetMs = result.GetValue(onset),
                     OffsetMs = result.GetValue(offset) ?? double.PositiveInfinity,
                     PulseWidthMs = result.GetValue(width),
@@ -101,9 +109,9 @@ internal static class GenerateCommand
         }
         context.WithProgress($"writing {AtomicFile.DisplayName(path)}", batch.RunCount, advance =>
             AtomicFile.Write(path, stream => TraceCsvWriter.WriteDataset(stream, batch, writeHeader: true, runWritten: advance)));
-        long spikes = batch.VoltagesMv.Count(v => v == Simulation.IzhikevichModel.PeakMv);
+        long spikes = Enumerable.Range(0, batch.TraceCount).Sum(t => (long)SpikeFlags.Count(batch.Spikes, batch.Trace(batch.VoltagesMv, t)));
         context.MessagesFor(path).WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"wrote {AtomicFile.DisplayName(path)}: runs {batch.FirstRun}..{batch.FirstRun + batch.RunCount - 1} × {batch.NeuronsPerRun} neurons × {batch.Steps} steps of {batch.TimeStepMs} ms ({(long)batch.TraceCount * batch.Steps:N0} rows), {options.Simulation.Parameters}, {options.Stimulus.Kind} stimulus, seed {options.Seed}; {spikes:N0} spikes; {clock.Elapsed.TotalSeconds:F2} s"));
+            $"wrote {AtomicFile.DisplayName(path)}: runs {batch.FirstRun}..{batch.FirstRun + batch.RunCount - 1} × {batch.NeuronsPerRun} neurons × {batch.Steps} steps of {batch.TimeStepMs} ms ({(long)batch.TraceCount * batch.Steps:N0} rows), {options.Model.Description}, {options.Stimulus.Kind} stimulus, seed {options.Seed}; {spikes:N0} spikes; {clock.Elapsed.TotalSeconds:F2} s"));
         return ExitCodes.Success;
     }
 

@@ -14,19 +14,20 @@ internal static class SimulateCommand
         var output = new Option<string>("--output", "-o") { Description = "Traces CSV to write: the input's columns plus voltage and spike (- for standard output; a file is replaced only once complete).", Required = true };
         var recovery = new Option<bool>("--recovery") { Description = "Also write the recovery variable u as a 'recovery' column." };
         var neuron = new NeuronOptions();
-        var command = new Command("simulate", "Simulate an Izhikevich neuron on your own currents; other input columns pass through unchanged.")
+        var command = new Command("simulate", "Simulate a neuron (Izhikevich, Hodgkin–Huxley or any NEURON cell) on your own currents; other input columns pass through unchanged.")
         {
             input, output, recovery,
         };
         neuron.AddTo(command);
         command.SetAction(result => context.Guard(() =>
         {
-            var simulation = neuron.Read(result, timeStepMs: 0.1).Validate();
+            var model = neuron.Read(result, timeStepMs: 0.1);
             var clock = Stopwatch.StartNew();
             string outputPath = result.GetValue(output)!;
-            var summary = TraceFileSimulator.Run(result.GetValue(input)!, outputPath, simulation, result.GetValue(recovery));
+            AtomicFile.CheckWritable(outputPath);
+            var summary = TraceFileSimulator.Run(result.GetValue(input)!, outputPath, model, result.GetValue(recovery));
             context.MessagesFor(outputPath).WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"wrote {AtomicFile.DisplayName(outputPath)}: {summary.Traces:N0} traces, {summary.Rows:N0} rows, {summary.Spikes:N0} spikes, {simulation.Parameters}, {simulation.Integrator}; {clock.Elapsed.TotalSeconds:F2} s"));
+                $"wrote {AtomicFile.DisplayName(outputPath)}: {summary.Traces:N0} traces, {summary.Rows:N0} rows, {summary.Spikes:N0} spikes, {model.Description}; {clock.Elapsed.TotalSeconds:F2} s"));
             return ExitCodes.Success;
         }));
         return command;

@@ -11,6 +11,9 @@ public static class TraceColumns
     public const string Spike = "spike";
     public const string Recovery = "recovery";
 
+    /// <summary>A second injected current, at a NEURON cell's dendritic site (nA).</summary>
+    public const string CurrentDend = "current_dend";
+
     /// <summary>The columns every input to <c>simulate</c> and <c>predict</c> needs.</summary>
     public static IReadOnlyList<string> Required { get; } = [Run, Neuron, TimeMs, Current];
 

@@ -28,7 +28,7 @@ public sealed class TraceCsvReader : IDisposable
     private readonly HashSet<(long Run, long Neuron)> _finished = [];
     private bool _pending, _done;
 
-    private TraceCsvReader(CsvReader csv, string file, IReadOnlyList<string> numericColumns, bool keepFields)
+    private TraceCsvReader(CsvReader csv, string file, IReadOnlyList<string> numericColumns, bool keepFields, IReadOnlyList<string> optionalColumns)
     {
         _csv = csv;
         _file = file;
@@ -59,7 +59,7 @@ public sealed class TraceCsvReader : IDisposable
         _runIndex = Require(TraceColumns.Run);
         _neuronIndex = Require(TraceColumns.Neuron);
         _timeIndex = Require(TraceColumns.TimeMs);
-        _numericNames = numericColumns.ToArray();
+        _numericNames = [.. numericColumns, .. optionalColumns.Where(c => Headers.Contains(c) && !numericColumns.Contains(c))];
         _numericIndex = _numericNames.Select(Require).ToArray();
         Buffer = new TraceBuffer(_numericNames, keepFields);
 
@@ -80,7 +80,8 @@ public sealed class TraceCsvReader : IDisposable
     /// <param name="numericColumns">Columns to parse as finite numbers besides run, neuron and time_ms (e.g. current).</param>
     /// <param name="keepFields">Whether to keep every field as text, to pass other columns through.</param>
     /// <exception cref="InputException">The file is missing, empty, or its header lacks a column.</exception>
-    public static TraceCsvReader Open(string path, IReadOnlyList<string> numericColumns, bool keepFields = false)
+    /// <param name="optionalColumns">Columns parsed as numbers like <paramref name="numericColumns"/> where the header has them (for example a second current).</param>
+    public static TraceCsvReader Open(string path, IReadOnlyList<string> numericColumns, bool keepFields = false, IReadOnlyList<string>? optionalColumns = null)
     {
         ArgumentNullException.ThrowIfNull(numericColumns);
         if (string.IsNullOrWhiteSpace(path))
@@ -123,7 +124,7 @@ public sealed class TraceCsvReader : IDisposable
         }
         try
         {
-            return new TraceCsvReader(csv, path, numericColumns, keepFields);
+            return new TraceCsvReader(csv, path, numericColumns, keepFields, optionalColumns ?? []);
         }
         catch
         {

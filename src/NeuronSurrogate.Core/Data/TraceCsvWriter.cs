@@ -25,9 +25,8 @@ public static class TraceCsvWriter
         using var csv = CsvWriter.Create(stream, Options, leaveOpen: true);
         if (writeHeader)
         {
-            string[] header = batch.Recovery is null
-                ? [.. TraceColumns.Dataset]
-                : [.. TraceColumns.Dataset, TraceColumns.Recovery];
+            string[] header = [TraceColumns.Run, TraceColumns.Neuron, TraceColumns.TimeMs, .. batch.CurrentColumns,
+                TraceColumns.Voltage, TraceColumns.Spike, .. batch.Recovery is null ? Array.Empty<string>() : [TraceColumns.Recovery]];
             csv.WriteHeader(header);
         }
         // Each run is formatted on a worker and written in run order: the bytes do not depend on the thread count.
@@ -50,7 +49,6 @@ public static class TraceCsvWriter
         for (int neuron = 0; neuron < batch.NeuronsPerRun; neuron++)
         {
             int trace = runOffset * batch.NeuronsPerRun + neuron;
-            var currents = batch.Trace(batch.Currents, trace);
             var voltages = batch.Trace(batch.VoltagesMv, trace);
             var recovery = batch.Recovery is null ? default : batch.Trace(batch.Recovery, trace);
             for (int t = 0; t < batch.Steps; t++)
@@ -58,9 +56,12 @@ public static class TraceCsvWriter
                 writer.WriteField(run);
                 writer.WriteField(neuron);
                 writer.WriteField(times[t]);
-                writer.WriteField(currents[t]);
+                for (int input = 0; input < batch.Inputs.Count; input++)
+                {
+                    writer.WriteField(batch.Inputs[input][trace * batch.Steps + t]);
+                }
                 writer.WriteField(voltages[t]);
-                writer.WriteField((int)IzhikevichReferenceSimulator.SpikeFlag(voltages[t]));
+                writer.WriteField((int)SpikeFlags.At(batch.Spikes, voltages, t));
                 if (!recovery.IsEmpty)
                 {
                     writer.WriteField(recovery[t]);

@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using CsvHelper;
+using NeuronSurrogate.Dataset;
 using NeuronSurrogate.Simulation;
 
 namespace NeuronSurrogate.Data;
@@ -12,23 +12,33 @@ namespace NeuronSurrogate.Data;
 public readonly record struct TraceFileSummary(long Rows, int Traces, long Spikes);
 
 /// <summary>
-/// Runs the reference simulator on a user's currents file (<c>run,neuron,time_ms,current</c>, other columns passed
-/// through unchanged) and writes <c>voltage</c> and <c>spike</c> (and <c>recovery</c> when asked) beside them,
-/// one trace at a time, so memory does not grow with the file.
+/// Runs a neuron model on a user's currents file (<c>run,neuron,time_ms,current</c>, other columns passed through
+/// unchanged) and writes <c>voltage</c> and <c>spike</c> (and <c>recovery</c> when asked) beside them. Consecutive
+/// traces of equal length and dt are simulated together in batches of at most <see cref="BatchTraces"/>, so memory
+/// is bounded by the batch, not the file, and a simulator that runs in other processes (NEURON) starts once a batch.
 /// </summary>
 public static class TraceFileSimulator
 {
+    /// <summary>The most traces simulated in one batch.</summary>
+    public const int BatchTraces = 4096;
+
     /// <summary>Simulates every trace of <paramref name="inputPath"/> into <paramref name="outputPath"/>.</summary>
-    /// <param name="inputPath">The currents CSV.</param>
-    /// <param name="outputPath">The traces CSV to write (through a temporary file).</param>
-    /// <param name="simulation">The neuron and integrator; dt is taken from each trace's time column.</param>
-    /// <param name="includeRecovery">Whether to write the recovery variable u.</param>
+    /// <param name="inputPath">The currents CSV, or <c>-</c> for standard input.</param>
+    /// <param name="outputPath">The traces CSV to write (see <see cref="AtomicFile"/>).</param>
+    /// <param name="model">The neuron; dt is taken from each trace's time column.</param>
+    /// <param name="includeRecovery">Whether to write Izhikevich's recovery variable u.</param>
     /// <exception cref="InputException">The input breaks the contract, the output cannot be written, or a trace diverges.</exception>
-    public static TraceFileSummary Run(string inputPath, string outputPath, IzhikevichSimulationOptions simulation, bool includeRecovery = false)
+    /// <exception cref="SimulatorException">An external simulator failed.</exception>
+    public static TraceFileSummary Run(string inputPath, string outputPath, INeuronModel model, bool includeRecovery = false)
     {
-        ArgumentNullException.ThrowIfNull(simulation);
-        simulation.Validate();
-        using var reader = TraceCsvReader.Open(inputPath, [TraceColumns.Current], keepFields: true);
+        ArgumentNullException.ThrowIfNull(model);
+        if (includeRecovery && !model.RecordsRecovery)
+        {
+            throw new ArgumentException($"--recovery: the {model.Name} model has no recovery variable (only izhikevich does)");
+        }
+        // The model's further current columns (a NEURON cell's current_dend) drive it where the file has them.
+        using var reader = TraceCsvReader.Open(inputPath, [TraceColumns.Current], keepFields: true, optionalColumns: model.CurrentColumns);
+        var inputs = reader.Buffer.NumericColumns.ToArray();
         var headers = reader.Headers.ToList();
         int voltageColumn = TraceColumns.IndexOrAppend(headers, TraceColumns.Voltage);
         int spikeColumn = TraceColumns.IndexOrAppend(headers, TraceColumns.Spike);
@@ -39,63 +49,106 @@ public static class TraceFileSimulator
         {
             using var csv = CsvWriter.Create(stream, TraceCsvWriter.Options, leaveOpen: true);
             csv.WriteHeader(headers.ToArray());
-            var voltages = new List<double>();
-            var recovery = new List<double>();
+            var pending = new List<Buffered>();
             var row = new string[headers.Count];
             while (reader.ReadTrace())
             {
-                var trace = reader.Buffer;
-                var currents = trace.Column(TraceColumns.Current);
-                // A one-row trace records only v0, whatever dt is.
-                var options = trace.Count >= 2 ? simulation with { TimeStepMs = trace.TimeStepMs } : simulation;
-                CheckTimeStep(reader, trace, options.TimeStepMs);
-                Resize(voltages, trace.Count);
-                Resize(recovery, includeRecovery ? trace.Count : 0);
-                var voltageSpan = CollectionsMarshal.AsSpan(voltages);
-                int diverged = IzhikevichReferenceSimulator.Simulate(options,
-                    CollectionsMarshal.AsSpan(currents), voltageSpan,
-                    CollectionsMarshal.AsSpan(recovery));
-                if (diverged >= 0)
+                var trace = Buffered.From(reader.Buffer, inputs);
+                CheckTimeStep(reader, trace, model);
+                if (pending.Count > 0 && (pending.Count >= BatchTraces || pending[0].Count != trace.Count || pending[0].TimeStepMs != trace.TimeStepMs))
                 {
-                    throw new InputException(reader.FilePath, trace.FirstLine + diverged, trace.FirstRow + diverged, TraceColumns.Current, null,
-                        string.Create(CultureInfo.InvariantCulture,
-                            $"currents that keep the model finite: trace (run {trace.Run}, neuron {trace.Neuron}) diverged (NaN or infinity) at step {diverged}, time_ms {trace.TimesMs[diverged]:R}"));
+                    Flush();
                 }
-                for (int t = 0; t < trace.Count; t++)
-                {
-                    var fields = trace.Fields[t];
-                    Array.Copy(fields, row, fields.Length);
-                    byte spike = IzhikevichReferenceSimulator.SpikeFlag(voltageSpan[t]);
-                    spikes += spike;
-                    row[voltageColumn] = voltageSpan[t].ToString("R", CultureInfo.InvariantCulture);
-                    row[spikeColumn] = spike == 1 ? "1" : "0";
-                    if (recoveryColumn >= 0)
-                    {
-                        row[recoveryColumn] = recovery[t].ToString("R", CultureInfo.InvariantCulture);
-                    }
-                    csv.WriteRecord(row);
-                }
-                rows += trace.Count;
-                traces++;
+                pending.Add(trace);
             }
+            Flush();
             csv.Flush();
+
+            void Flush()
+            {
+                if (pending.Count == 0)
+                {
+                    return;
+                }
+                var batch = new TraceBatch(0, pending.Count, 1, pending[0].Count, pending[0].TimeStepMs, includeRecovery, inputs, model.Spikes);
+                for (int b = 0; b < pending.Count; b++)
+                {
+                    for (int i = 0; i < inputs.Length; i++)
+                    {
+                        pending[b].Currents[i].CopyTo(batch.Trace(batch.Inputs[i], b));
+                    }
+                }
+                var divergences = model.Simulate(batch);
+                if (divergences.Count > 0)
+                {
+                    var d = divergences[0];
+                    var t = pending[d.Trace];
+                    throw new InputException(reader.FilePath, t.FirstLine + d.Step, t.FirstRow + d.Step, TraceColumns.Current, null,
+                        string.Create(CultureInfo.InvariantCulture,
+                            $"currents that keep the model finite: trace (run {t.Run}, neuron {t.Neuron}) diverged (NaN or infinity) at step {d.Step}, time_ms {t.Times[d.Step]:R}"));
+                }
+                for (int b = 0; b < pending.Count; b++)
+                {
+                    var trace = pending[b];
+                    var voltages = batch.Trace(batch.VoltagesMv, b);
+                    var recovery = includeRecovery ? batch.Trace(batch.Recovery!, b) : default;
+                    for (int k = 0; k < trace.Count; k++)
+                    {
+                        var fields = trace.Fields[k];
+                        Array.Copy(fields, row, fields.Length);
+                        byte spike = SpikeFlags.At(model.Spikes, voltages, k);
+                        spikes += spike;
+                        row[voltageColumn] = voltages[k].ToString("R", CultureInfo.InvariantCulture);
+                        row[spikeColumn] = spike == 1 ? "1" : "0";
+                        if (recoveryColumn >= 0)
+                        {
+                            row[recoveryColumn] = recovery[k].ToString("R", CultureInfo.InvariantCulture);
+                        }
+                        csv.WriteRecord(row);
+                    }
+                    rows += trace.Count;
+                    traces++;
+                }
+                pending.Clear();
+            }
         });
         return new TraceFileSummary(rows, traces, spikes);
     }
 
-    private static void CheckTimeStep(TraceCsvReader reader, TraceBuffer trace, double dt)
+    private static void CheckTimeStep(TraceCsvReader reader, Buffered trace, INeuronModel model)
     {
-        if (!(dt >= IzhikevichSimulationOptions.MinTimeStepMs && dt <= IzhikevichSimulationOptions.MaxTimeStepMs))
+        try
+        {
+            model.CheckRecordingStep(trace.TimeStepMs);
+        }
+        catch (ArgumentOutOfRangeException e)
         {
             throw new InputException(reader.FilePath, trace.FirstLine + 1, trace.FirstRow + 1, TraceColumns.TimeMs,
-                trace.TimesMs[1].ToString("R", CultureInfo.InvariantCulture),
+                trace.Times[1].ToString("R", CultureInfo.InvariantCulture),
                 string.Create(CultureInfo.InvariantCulture,
-                    $"a time step between {IzhikevichSimulationOptions.MinTimeStepMs} and {IzhikevichSimulationOptions.MaxTimeStepMs} ms (trace run {trace.Run}, neuron {trace.Neuron} has dt = {dt:R} ms)"));
+                    $"a time step between the {model.Name} model's limits (trace run {trace.Run}, neuron {trace.Neuron} has dt = {trace.TimeStepMs:R} ms: {Reason(e)})"));
         }
     }
 
-    private static void Resize(List<double> list, int count)
+    /// <summary>The exception's own sentence, without the runtime's "(Parameter ...)" and "Actual value was" additions.</summary>
+    private static string Reason(ArgumentException e)
     {
-        CollectionsMarshal.SetCount(list, count);
+        string message = e.Message;
+        int end = message.IndexOfAny(['\r', '\n']);
+        message = end < 0 ? message : message[..end];
+        int parameter = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
+        return parameter < 0 ? message : message[..parameter];
+    }
+
+    /// <summary>One trace held until its batch is simulated.</summary>
+    private sealed record Buffered(long Run, long Neuron, long FirstLine, long FirstRow, double[] Times, double[][] Currents, string[][] Fields)
+    {
+        public int Count => Times.Length;
+
+        /// <summary>The trace's dt; a one-row trace records only its initial state, whatever dt is, so it takes 0.1 ms.</summary>
+        public double TimeStepMs => Count >= 2 ? Times[1] - Times[0] : 0.1;
+
+        public static Buffered From(TraceBuffer b, string[] inputs) => new(
+            b.Run, b.Neuron, b.FirstLine, b.FirstRow, [.. b.TimesMs], [.. inputs.Select(c => b.Column(c).ToArray())], [.. b.Fields]);
     }
 }

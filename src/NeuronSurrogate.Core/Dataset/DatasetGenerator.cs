@@ -13,17 +13,20 @@ public static class DatasetGenerator
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        var model = options.Model;
         var batch = new TraceBatch(options.FirstRun, options.RunCount, options.NeuronsPerRun, options.Steps,
-            options.Simulation.TimeStepMs, options.IncludeRecovery);
+            options.TimeStepMs, options.IncludeRecovery, options.CurrentColumns, model.Spikes);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount };
         Parallel.For(0, batch.TraceCount, parallel, trace =>
         {
             int run = batch.FirstRun + trace / batch.NeuronsPerRun;
             int neuron = trace % batch.NeuronsPerRun;
-            StimulusGenerator.Fill(options.Stimulus, options.Seed, run, neuron, batch.TimeStepMs, batch.Trace(batch.Currents, trace));
+            for (int input = 0; input < batch.Inputs.Count; input++)
+            {
+                StimulusGenerator.Fill(options.Stimulus, options.Seed, run, neuron, batch.TimeStepMs, batch.Trace(batch.Inputs[input], trace), input);
+            }
         });
-        batch.Divergences = IzhikevichBatchSimulator.SimulateTraceMajor(options.Simulation, batch.Currents, batch.VoltagesMv,
-            batch.TraceCount, batch.Recovery, maxDegreeOfParallelism);
+        batch.Divergences = model.Simulate(batch, maxDegreeOfParallelism);
         return batch;
     }
 }

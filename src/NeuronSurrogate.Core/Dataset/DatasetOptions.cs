@@ -19,8 +19,23 @@ public sealed record DatasetOptions
     /// <summary>Recorded steps per trace. Defaults to 1000 (100 ms at 0.1 ms).</summary>
     public int Steps { get; init; } = 1000;
 
-    /// <summary>The neuron, dt and integrator.</summary>
+    /// <summary>The Izhikevich neuron, dt and integrator, used when <see cref="Neuron"/> is not set.</summary>
     public IzhikevichSimulationOptions Simulation { get; init; } = new();
+
+    /// <summary>Another neuron model (Hodgkin–Huxley, a NEURON cell); when null, the Izhikevich neuron of <see cref="Simulation"/>.</summary>
+    public INeuronModel? Neuron { get; init; }
+
+    /// <summary>The recording step of a <see cref="Neuron"/> in ms (Izhikevich records at <see cref="Simulation"/>'s dt). Defaults to 0.1 ms.</summary>
+    public double RecordingStepMs { get; init; } = 0.1;
+
+    /// <summary>The current columns to drive (of the model's <see cref="INeuronModel.CurrentColumns"/>), <c>current</c> first. Defaults to <c>current</c>.</summary>
+    public IReadOnlyList<string> CurrentColumns { get; init; } = [Data.TraceColumns.Current];
+
+    /// <summary>The model that is simulated.</summary>
+    public INeuronModel Model => Neuron ?? new IzhikevichNeuron(Simulation);
+
+    /// <summary>The traces' dt in ms.</summary>
+    public double TimeStepMs => Neuron is null ? Simulation.TimeStepMs : RecordingStepMs;
 
     /// <summary>The input current.</summary>
     public StimulusOptions Stimulus { get; init; } = new();
@@ -51,6 +66,16 @@ public sealed record DatasetOptions
     {
         Simulation.Validate();
         Stimulus.Validate();
+        Model.CheckRecordingStep(TimeStepMs);
+        if (IncludeRecovery && !Model.RecordsRecovery)
+        {
+            throw new ArgumentOutOfRangeException(nameof(IncludeRecovery), IncludeRecovery, $"a recovery column: the {Model.Name} model has no recovery variable (only izhikevich does)");
+        }
+        if (CurrentColumns.Count == 0 || CurrentColumns[0] != Data.TraceColumns.Current || CurrentColumns.Any(c => !Model.CurrentColumns.Contains(c)) || CurrentColumns.Distinct().Count() != CurrentColumns.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(CurrentColumns), string.Join(',', CurrentColumns),
+                $"current columns '{string.Join(',', CurrentColumns)}': expected 'current' first, then any of the {Model.Name} model's ({string.Join(',', Model.CurrentColumns)}), each once");
+        }
         Positive(Runs, "runs");
         Positive(NeuronsPerRun, "neurons");
         Positive(Steps, "steps");

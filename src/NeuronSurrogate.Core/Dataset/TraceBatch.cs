@@ -8,15 +8,31 @@ namespace NeuronSurrogate.Dataset;
 /// </summary>
 public sealed class TraceBatch
 {
-    public TraceBatch(int firstRun, int runCount, int neuronsPerRun, int steps, double timeStepMs, bool includeRecovery)
+    /// <summary>Allocates a batch.</summary>
+    /// <param name="firstRun">The first run.</param>
+    /// <param name="runCount">The runs.</param>
+    /// <param name="neuronsPerRun">Traces per run.</param>
+    /// <param name="steps">Recorded steps per trace.</param>
+    /// <param name="timeStepMs">The recording step.</param>
+    /// <param name="includeRecovery">Whether to hold Izhikevich's recovery variable.</param>
+    /// <param name="currentColumns">The current columns, <c>current</c> first; defaults to <c>current</c> alone.</param>
+    /// <param name="spikes">How the spike column is derived from the voltages.</param>
+    public TraceBatch(int firstRun, int runCount, int neuronsPerRun, int steps, double timeStepMs, bool includeRecovery,
+        IReadOnlyList<string>? currentColumns = null, SpikeRecording spikes = SpikeRecording.PeakAndReset)
     {
         FirstRun = firstRun;
         RunCount = runCount;
         NeuronsPerRun = neuronsPerRun;
         Steps = steps;
         TimeStepMs = timeStepMs;
+        Spikes = spikes;
+        CurrentColumns = currentColumns ?? [Data.TraceColumns.Current];
+        if (CurrentColumns.Count == 0 || CurrentColumns[0] != Data.TraceColumns.Current)
+        {
+            throw new ArgumentException($"the current columns must start with '{Data.TraceColumns.Current}'", nameof(currentColumns));
+        }
         int values = checked(runCount * neuronsPerRun * steps);
-        Currents = new double[values];
+        Inputs = [.. CurrentColumns.Select(_ => new double[values])];
         VoltagesMv = new double[values];
         Recovery = includeRecovery ? new double[values] : null;
     }
@@ -28,8 +44,17 @@ public sealed class TraceBatch
     public double TimeStepMs { get; }
     public int TraceCount => RunCount * NeuronsPerRun;
 
-    /// <summary>Input currents, trace-major.</summary>
-    public double[] Currents { get; }
+    /// <summary>The current columns, <c>current</c> first.</summary>
+    public IReadOnlyList<string> CurrentColumns { get; }
+
+    /// <summary>One trace-major array per current column.</summary>
+    public IReadOnlyList<double[]> Inputs { get; }
+
+    /// <summary>Input currents (the <c>current</c> column), trace-major.</summary>
+    public double[] Currents => Inputs[0];
+
+    /// <summary>How the spike column is derived from the voltages.</summary>
+    public SpikeRecording Spikes { get; }
 
     /// <summary>Recorded voltages in mV, trace-major (30 mV exactly on spike steps).</summary>
     public double[] VoltagesMv { get; }
@@ -38,7 +63,7 @@ public sealed class TraceBatch
     public double[]? Recovery { get; }
 
     /// <summary>Traces whose state stopped being finite.</summary>
-    public IReadOnlyList<TraceDivergence> Divergences { get; internal set; } = [];
+    public IReadOnlyList<TraceDivergence> Divergences { get; set; } = [];
 
     /// <summary>One trace's slice of a trace-major array.</summary>
     public Span<double> Trace(double[] values, int trace) => values.AsSpan(trace * Steps, Steps);

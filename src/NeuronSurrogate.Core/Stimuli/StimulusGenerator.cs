@@ -16,13 +16,16 @@ public static class StimulusGenerator
     /// <param name="neuron">The neuron of the trace within its run.</param>
     /// <param name="timeStepMs">The step in ms.</param>
     /// <param name="currents">Receives one current per step.</param>
-    public static void Fill(StimulusOptions options, long seed, long run, long neuron, double timeStepMs, Span<double> currents)
+    /// <param name="input">Which current column of the trace (0: <c>current</c>; 1: a second site such as <c>current_dend</c>), each with its own stream.</param>
+    public static void Fill(StimulusOptions options, long seed, long run, long neuron, double timeStepMs, Span<double> currents, int input = 0)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var random = new TraceRandom(seed, run, neuron);
+        ArgumentOutOfRangeException.ThrowIfNegative(input);
+        // Input 0 keeps the stream every existing dataset was made with; further inputs take neurons no run reaches.
+        var random = new TraceRandom(seed, run, neuron + ((long)input << 32));
         if (options.Kind == StimulusKind.Mixed)
         {
-            options = DrawMixed(ref random, currents.Length * timeStepMs);
+            options = DrawMixed(ref random, currents.Length * timeStepMs, options.MixedMaxCurrent);
         }
         Fill(options, ref random, timeStepMs, currents);
     }
@@ -83,41 +86,42 @@ public static class StimulusGenerator
     }
 
     /// <summary>One trace's family and parameters for the mixed set, drawn from the trace's own stream.</summary>
-    private static StimulusOptions DrawMixed(ref TraceRandom random, double durationMs)
+    private static StimulusOptions DrawMixed(ref TraceRandom random, double durationMs, double max)
     {
-        const double max = MixedMaxCurrent;
+        // Every current range scales with the family's largest current (1 for Izhikevich, so its datasets are unchanged).
+        double k = max / MixedMaxCurrent;
         return random.NextInt(5) switch
         {
             0 => new StimulusOptions
             {
                 Kind = StimulusKind.OrnsteinUhlenbeck,
                 MeanCurrent = random.NextDouble(0, max),
-                StandardDeviation = random.NextDouble(1, 6),
+                StandardDeviation = random.NextDouble(1, 6) * k,
                 TimeConstantMs = random.NextDouble(1, 20),
             },
             1 => new StimulusOptions
             {
                 Kind = StimulusKind.Step,
-                BaselineCurrent = random.NextDouble(0, 4),
+                BaselineCurrent = random.NextDouble(0, 4) * k,
                 Amplitude = random.NextDouble(0, max),
                 OnsetMs = random.NextDouble(0, 0.3 * durationMs),
             },
             2 => new StimulusOptions
             {
                 Kind = StimulusKind.Ramp,
-                BaselineCurrent = random.NextDouble(0, 10),
+                BaselineCurrent = random.NextDouble(0, 10) * k,
                 Amplitude = random.NextDouble(0, max),
             },
             3 => new StimulusOptions
             {
                 Kind = StimulusKind.Gaussian,
                 MeanCurrent = random.NextDouble(0, max),
-                StandardDeviation = random.NextDouble(1, 6),
+                StandardDeviation = random.NextDouble(1, 6) * k,
             },
             _ => new StimulusOptions
             {
                 Kind = StimulusKind.Pulses,
-                Amplitude = random.NextDouble(5, 30),
+                Amplitude = random.NextDouble(5, 30) * k,
                 PulseWidthMs = random.NextDouble(1, 10),
                 PulsePeriodMs = random.NextDouble(10, 50),
                 OnsetMs = random.NextDouble(0, 20),

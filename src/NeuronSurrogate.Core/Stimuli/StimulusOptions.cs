@@ -39,6 +39,13 @@ public sealed record StimulusOptions
     /// <summary>Time from one pulse onset to the next in ms. Defaults to 20 ms.</summary>
     public double PulsePeriodMs { get; init; } = 20;
 
+    /// <summary>
+    /// The largest current of the <see cref="StimulusKind.Mixed"/> family, in the neuron's current unit; every
+    /// current range of the family scales with it. Defaults to 25, the Izhikevich RS range
+    /// (<see cref="StimulusGenerator.MixedMaxCurrent"/>); a neuron model names its own (<c>INeuronModel.MixedMaxCurrent</c>).
+    /// </summary>
+    public double MixedMaxCurrent { get; init; } = StimulusGenerator.MixedMaxCurrent;
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the value and the allowed range.</summary>
     public StimulusOptions Validate()
     {
@@ -58,6 +65,7 @@ public sealed record StimulusOptions
         }
         Positive(PulseWidthMs, "pulse width (ms)");
         Positive(PulsePeriodMs, "pulse period (ms)");
+        Positive(MixedMaxCurrent, "mixed family's largest current");
         return this;
 
         static void Finite(double value, string name)

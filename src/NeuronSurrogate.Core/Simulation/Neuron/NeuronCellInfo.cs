@@ -1,0 +1,31 @@
+using System.Text.Json.Serialization;
+
+namespace NeuronSurrogate.Simulation;
+
+/// <summary>What the driver's <c>describe</c> reports of a cell file.</summary>
+public sealed record NeuronCellInfo
+{
+    /// <summary>The CSV current columns the cell has injection sites for, <c>current</c> first.</summary>
+    [JsonPropertyName("inject")] public IReadOnlyList<string> Inject { get; init; } = [];
+
+    /// <summary>The cell's solver step, ms.</summary>
+    [JsonPropertyName("dt")] public double SolverStepMs { get; init; }
+
+    /// <summary>The initial potential, mV.</summary>
+    [JsonPropertyName("v_init")] public double InitialVoltageMv { get; init; }
+
+    /// <summary>The temperature, °C.</summary>
+    [JsonPropertyName("celsius")] public double Celsius { get; init; }
+
+    /// <summary>The largest current of the mixed stimulus family, nA (the cell file's <c>mixed_max_current</c>, else 1 nA).</summary>
+    [JsonPropertyName("mixed_max_current")] public double MixedMaxCurrentNa { get; init; }
+
+    /// <summary>Sections in the cell.</summary>
+    [JsonPropertyName("sections")] public int Sections { get; init; }
+
+    /// <summary>Segments (compartments) in the cell.</summary>
+    [JsonPropertyName("segments")] public int Segments { get; init; }
+
+    /// <summary>NEURON's version string.</summary>
+    [JsonPropertyName("neuron")] public string NeuronVersion { get; init; } = "";
+}
