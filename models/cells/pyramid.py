@@ -91,4 +91,4 @@ def build(h):
             seg.pas.e = seg.v + (seg.ina + seg.ik) / seg.pas.g
     dend = h.dendrite_1[14]
     return {"inject": {"current": soma(0.5), "current_dend": dend(0.5)}, "record": soma(0.5),
-            "dt": 0.025, "v_init": -65, "celsius": 6.3, "mixed_max_current": 1.2}
+            "dt": 0.025, "v_init": -65, "celsius": 6.3, "mixed_max_current": 1.0}

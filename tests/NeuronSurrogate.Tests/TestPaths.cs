@@ -8,6 +8,9 @@ internal static class TestPaths
     /// <summary>A shipped model or card under models/.</summary>
     public static string Model(string name) => Path.Combine(Root, "models", name);
 
+    /// <summary>A shipped NEURON cell file under models/cells/.</summary>
+    public static string Cell(string name) => Path.Combine(Root, "models", "cells", name);
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -33,6 +33,9 @@ public sealed class NeuronCellModel : INeuronModel
     /// <summary>What the cell file describes.</summary>
     public NeuronCellInfo Info { get; }
 
+    /// <summary>The Python that runs NEURON for this cell.</summary>
+    public string Python => _python;
+
     /// <summary>The solver step used at most, ms.</summary>
     public double SolverStepMs => _options.SolverStepMs ?? Info.SolverStepMs;
 
