@@ -11,6 +11,9 @@ internal static class Program
             case "simulator":
                 SimulatorBenchmark.Run(root, quick: args.Contains("--quick"));
                 return 0;
+            case "simulators":
+                SimulatorsBenchmark.Run(root, quick: args.Contains("--quick"));
+                return 0;
             case "inference":
                 InferenceBenchmark.Run(root, quick: args.Contains("--quick"));
                 return 0;
@@ -25,10 +28,11 @@ internal static class Program
             }
             case "all":
                 SimulatorBenchmark.Run(root, quick: args.Contains("--quick"));
+                SimulatorsBenchmark.Run(root, quick: args.Contains("--quick"));
                 InferenceBenchmark.Run(root, quick: args.Contains("--quick"));
                 return 0;
             default:
-                Console.Error.WriteLine($"error: unknown benchmark '{what}': expected simulator, inference, all or bdn");
+                Console.Error.WriteLine($"error: unknown benchmark '{what}': expected simulator, simulators, inference, all or bdn");
                 return 2;
         }
     }

@@ -85,6 +85,8 @@ public static class HodgkinHuxleyBatchSimulator
             _tables = [.. new[] { t.MInf, t.MTau, t.HInf, t.HTau, t.NInf, t.NTau }.Select(a => (double[])[.. a, a[^1]])];
         }
 
+        // Fully optimized at once: a call may be the only one (one simulate of a few traces), too few for tiered compilation.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(ReadOnlySpan<double> currents, Span<double> voltages, int first, int count, int steps)
         {
             var g0 = _neuron ? _rates.Table(_initialV) : _rates.Exact(_initialV);
@@ -126,6 +128,7 @@ public static class HodgkinHuxleyBatchSimulator
             gna * (v - Vector512.Create(_p.SodiumReversalMv)) + gk * (v - Vector512.Create(_p.PotassiumReversalMv))
             + Vector512.Create(_p.LeakConductance) * (v - Vector512.Create(_p.LeakReversalMv));
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void NeuronStep(Vector512<double> stimulus, ref Vector512<double> v, ref Vector512<double> m, ref Vector512<double> h, ref Vector512<double> n)
         {
             var gna = Vector512.Create(_p.SodiumConductance) * m * m * m * h;
@@ -165,6 +168,7 @@ public static class HodgkinHuxleyBatchSimulator
         private static Vector512<double> Cnexp(Vector512<double> x, Vector512<double> inf, Vector512<double> tau, Vector512<double> dt) =>
             x + (Vector512<double>.One - PortableExp.Exp(-dt / tau)) * (inf - x);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void RungeKuttaStep(Vector512<double> stimulus, ref Vector512<double> v, ref Vector512<double> m, ref Vector512<double> h, ref Vector512<double> n)
         {
             var half = Vector512.Create(0.5 * _dt);
