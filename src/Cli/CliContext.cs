@@ -26,25 +26,25 @@ internal sealed class CliContext(TextWriter output, TextWriter error, bool inter
         }
         catch (Simulation.SimulatorException e)
         {
-            Error.WriteLine($"error: {FirstLine(e.Message)}");
+            Error.WriteLine($"error: {ExceptionMessages.OneLine(e)}");
             return ExitCodes.RuntimeFailure;
         }
         catch (ArgumentException e)
         {
             // Option values that parse but are out of range (validated by the option records).
-            Error.WriteLine($"error: {FirstLine(e.Message)}");
+            Error.WriteLine($"error: {ExceptionMessages.OneLine(e)}");
             return ExitCodes.BadInput;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Error.WriteLine($"error: {FirstLine(e.Message)}");
+            Error.WriteLine($"error: {ExceptionMessages.OneLine(e)}");
             return ExitCodes.RuntimeFailure;
         }
 #pragma warning disable CA1031 // The command line's last line of defence: report, never crash with a stack trace.
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            Error.WriteLine($"error: unexpected {e.GetType().Name}: {FirstLine(e.Message)}");
+            Error.WriteLine($"error: unexpected {e.GetType().Name}: {ExceptionMessages.OneLine(e)}");
             return ExitCodes.RuntimeFailure;
         }
     }
@@ -66,11 +66,5 @@ internal sealed class CliContext(TextWriter output, TextWriter error, bool inter
                 var task = progress.AddTask(Markup.Escape(description), maxValue: total);
                 work(() => task.Increment(1));
             });
-    }
-
-    private static string FirstLine(string message)
-    {
-        int newline = message.IndexOfAny(['\r', '\n']);
-        return newline < 0 ? message : message[..newline];
     }
 }

@@ -55,13 +55,13 @@ internal static class Program
             }
             catch (ArgumentException e)
             {
-                Console.Error.WriteLine($"error: {e.Message}");
+                Console.Error.WriteLine($"error: {ExceptionMessages.OneLine(e)}");
                 return 2;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 // A failed write names its output (AtomicFile); the run's earlier outputs are complete.
-                Console.Error.WriteLine($"error: {e.Message.ReplaceLineEndings(" ")}");
+                Console.Error.WriteLine($"error: {ExceptionMessages.OneLine(e)}");
                 return 1;
             }
         });

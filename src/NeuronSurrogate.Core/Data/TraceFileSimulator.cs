@@ -126,18 +126,8 @@ public static class TraceFileSimulator
             throw new InputException(reader.FilePath, trace.FirstLine + 1, trace.FirstRow + 1, TraceColumns.TimeMs,
                 trace.Times[1].ToString("R", CultureInfo.InvariantCulture),
                 string.Create(CultureInfo.InvariantCulture,
-                    $"a time step between the {model.Name} model's limits (trace run {trace.Run}, neuron {trace.Neuron} has dt = {trace.TimeStepMs:R} ms: {Reason(e)})"));
+                    $"a time step between the {model.Name} model's limits (trace run {trace.Run}, neuron {trace.Neuron} has dt = {trace.TimeStepMs:R} ms: {ExceptionMessages.OneLine(e)})"));
         }
-    }
-
-    /// <summary>The exception's own sentence, without the runtime's "(Parameter ...)" and "Actual value was" additions.</summary>
-    private static string Reason(ArgumentException e)
-    {
-        string message = e.Message;
-        int end = message.IndexOfAny(['\r', '\n']);
-        message = end < 0 ? message : message[..end];
-        int parameter = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
-        return parameter < 0 ? message : message[..parameter];
     }
 
     /// <summary>One trace held until its batch is simulated.</summary>

@@ -129,8 +129,7 @@ public sealed class NeuronCellModel : INeuronModel
             return [];
         }
         int processes = Math.Min(traces, maxDegreeOfParallelism > 0 ? Math.Min(maxDegreeOfParallelism, _options.Processes) : _options.Processes);
-        string folder = Path.Combine(Path.GetTempPath(), "neuron-surrogate", "shards-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
+        string folder = NeuronDriver.CreateShardFolder();
         try
         {
             var shards = Enumerable.Range(0, processes).Select(s => (First: (int)((long)traces * s / processes), End: (int)((long)traces * (s + 1) / processes))).ToArray();
@@ -170,13 +169,7 @@ public sealed class NeuronCellModel : INeuronModel
         }
         finally
         {
-            try
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
+            NeuronDriver.DeleteFolder(folder);
         }
     }
 

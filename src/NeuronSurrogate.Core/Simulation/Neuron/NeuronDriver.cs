@@ -21,6 +21,53 @@ internal static class NeuronDriver
 
     private static readonly Lazy<string> Script = new(WriteScript);
 
+    /// <summary>NEURON processes and shard folders in use, ended and removed if this process exits first (SIGINT, SIGTERM).</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Process, byte> Running = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> Folders = new();
+
+    static NeuronDriver()
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            foreach (var process in Running.Keys)
+            {
+                try
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+                catch (Exception e) when (e is InvalidOperationException or Win32Exception)
+                {
+                }
+            }
+            foreach (var folder in Folders.Keys)
+            {
+                DeleteFolder(folder);
+            }
+        };
+    }
+
+    /// <summary>A fresh folder for one batch's shard files, removed by <see cref="DeleteFolder"/> or at exit.</summary>
+    public static string CreateShardFolder()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "neuron-surrogate", "shards-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        Folders[folder] = 0;
+        return folder;
+    }
+
+    /// <summary>Removes a shard folder, ignoring what cannot be removed.</summary>
+    public static void DeleteFolder(string folder)
+    {
+        Folders.TryRemove(folder, out _);
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
     /// <summary>The one-line hint for a machine without NEURON.</summary>
     public const string InstallHint = "NEURON 8.2 is not installed for any Python found: on Debian or Ubuntu `apt-get install python3-neuron`, elsewhere `pip install neuron`; or set NEURON_PYTHON to a Python that can `import neuron`";
 
@@ -79,44 +126,57 @@ internal static class NeuronDriver
         {
             return null;
         }
+        Running[process] = 0;
         using (process)
         {
-            process.StandardInput.Close();
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(TimeSpan.FromSeconds(timeoutSeconds)))
+            try
             {
-                try
-                {
-                    process.Kill(entireProcessTree: true);
-                }
-                catch (InvalidOperationException)
-                {
-                    // It ended between the wait and the kill.
-                }
-                process.WaitForExit();
-                throw new SimulatorException(string.Create(CultureInfo.InvariantCulture,
-                    $"{what}: NEURON did not finish within {timeoutSeconds:0.#} s and was stopped; nothing was written"));
+                return Wait(process, timeoutSeconds, what, cellPath);
+            }
+            finally
+            {
+                Running.TryRemove(process, out _);
+            }
+        }
+    }
+
+    private static string? Wait(Process process, double timeoutSeconds, string what, string cellPath)
+    {
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(timeoutSeconds)))
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // It ended between the wait and the kill.
             }
             process.WaitForExit();
-            string error = stderr.Result;
-            string output = stdout.Result;
-            if (process.ExitCode == 0)
-            {
-                return output;
-            }
-            string? line = error.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.StartsWith(ErrorMark, StringComparison.Ordinal));
-            string message = line is null ? LastLine(error) : line[ErrorMark.Length..].Trim();
-            switch (process.ExitCode)
-            {
-                case NoNeuron:
-                    return null;
-                case CellProblem:
-                    throw new InputException(cellPath, null, null, null, null, $"a NEURON cell file that loads ({message})");
-                default:
-                    throw new SimulatorException(string.Create(CultureInfo.InvariantCulture,
-                        $"{what}: the NEURON process failed with exit code {process.ExitCode} ({message}); nothing was written"));
-            }
+            throw new SimulatorException(string.Create(CultureInfo.InvariantCulture,
+                $"{what}: NEURON did not finish within {timeoutSeconds:0.#} s and was stopped; nothing was written"));
+        }
+        process.WaitForExit();
+        string error = stderr.Result;
+        string output = stdout.Result;
+        if (process.ExitCode == 0)
+        {
+            return output;
+        }
+        string? line = error.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.StartsWith(ErrorMark, StringComparison.Ordinal));
+        string message = line is null ? LastLine(error) : line[ErrorMark.Length..].Trim();
+        switch (process.ExitCode)
+        {
+            case NoNeuron:
+                return null;
+            case CellProblem:
+                throw new InputException(cellPath, null, null, null, null, $"a NEURON cell file that loads ({message})");
+            default:
+                throw new SimulatorException(string.Create(CultureInfo.InvariantCulture,
+                    $"{what}: the NEURON process failed with exit code {process.ExitCode} ({message}); nothing was written"));
         }
     }
 
