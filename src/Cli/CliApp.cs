@@ -13,7 +13,7 @@ public static class CliApp
         error ??= Console.Error;
         bool interactive = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
         var context = new CliContext(output, error, interactive);
-        var root = new RootCommand("NeuronSurrogate: simulate Izhikevich neurons and learn, export and serve a surrogate of them.")
+        var root = new RootCommand("NeuronSurrogate: simulate neurons (Izhikevich, Hodgkin–Huxley, any NEURON cell) and serve and score ONNX surrogates of them.")
         {
             GenerateCommand.Create(context),
             SimulateCommand.Create(context),
