@@ -57,6 +57,7 @@ internal static partial class SimulatorsBenchmark
         PerTraceCost(report, engines, quick ? [1, 100] : [1, 100, 10_000], cores);
         if (neuronHh is not null && pyramid is not null)
         {
+            ManyCellsPerProcess(report, (HodgkinHuxleyNeuron)engines[1].Model, neuronHh, quick ? 1000 : 10_000, cores);
             BridgeAgainstDirect(report, root, neuronHh, pyramid, quick, cores);
             SegmentSweep(report, quick, cores);
         }
@@ -139,6 +140,39 @@ internal static partial class SimulatorsBenchmark
             }
             report.AppendLine();
         }
+    }
+
+    /// <summary>
+    /// NEURON at its most efficient for a point cell: 100 cells simulated together in each process (per-step overhead
+    /// shared), run directly by a script, against the managed HH on the same number of traces, in alternation.
+    /// </summary>
+    private static void ManyCellsPerProcess(StringBuilder report, HodgkinHuxleyNeuron managed, NeuronCellModel neuronHh, int traces, int cores)
+    {
+        const int copies = 100;
+        string script = Path.Combine(AppContext.BaseDirectory, "neuron_direct.py");
+        var batch = Batch(managed, traces, 42);
+        managed.Simulate(batch);
+        var neuron = new List<double>();
+        var ours = new List<double>();
+        for (int round = 0; round < 3; round++)
+        {
+            var clock = Stopwatch.StartNew();
+            Parallel.For(0, cores, new ParallelOptions { MaxDegreeOfParallelism = cores }, p =>
+            {
+                int first = traces * p / cores, end = traces * (p + 1) / cores;
+                RunPython(neuronHh.Python, script, neuronHh.CellPath, end - first, Steps, first, copies);
+            });
+            neuron.Add(clock.Elapsed.TotalSeconds / traces / TraceMs * 1e6);
+            clock.Restart();
+            managed.Simulate(batch);
+            ours.Add(clock.Elapsed.TotalSeconds / traces / TraceMs * 1e6);
+            Console.WriteLine(Invariant($"NEURON HH, {copies} cells per process: {neuron[^1]:G4}; managed HH: {ours[^1]:G4} µs per simulated ms per trace"));
+        }
+        var ratios = neuron.Zip(ours, (n, m) => n / m).ToArray();
+        report.AppendLine(Invariant($"NEURON at its most efficient for the point cell: {copies} HH cells simulated together in each of {cores} processes (`neuron_direct.py ... {copies}`,"));
+        report.AppendLine(Invariant($"per-step overhead shared), {traces:N0} traces: {Measurement.Median([.. neuron]):G3} µs per simulated ms per trace, against {Measurement.Median([.. ours]):G3} for the"));
+        report.AppendLine(Invariant($"managed HH in alternation: the managed HH is {Measurement.Median(ratios):F1}× faster (median of paired rounds, {ratios.Min():F1}–{ratios.Max():F1}×)."));
+        report.AppendLine();
     }
 
     private static void BridgeAgainstDirect(StringBuilder report, string root, NeuronCellModel hh, NeuronCellModel pyramid, bool quick, int cores)
@@ -306,9 +340,10 @@ internal static partial class SimulatorsBenchmark
         return match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : throw new InvalidOperationException($"anchor output: {output}");
     }
 
-    private static void RunPython(string python, string script, string cell, int traces, int steps, int first)
+    private static void RunPython(string python, string script, string cell, int traces, int steps, int first, int copies = 1)
     {
-        var info = new ProcessStartInfo(python, [script, cell, traces.ToString(CultureInfo.InvariantCulture), steps.ToString(CultureInfo.InvariantCulture), first.ToString(CultureInfo.InvariantCulture)])
+        var info = new ProcessStartInfo(python, [script, cell, traces.ToString(CultureInfo.InvariantCulture), steps.ToString(CultureInfo.InvariantCulture),
+            first.ToString(CultureInfo.InvariantCulture), copies.ToString(CultureInfo.InvariantCulture)])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
