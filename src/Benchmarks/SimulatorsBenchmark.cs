@@ -180,8 +180,9 @@ internal static partial class SimulatorsBenchmark
         report.AppendLine("## The NEURON bridge against NEURON run directly");
         report.AppendLine();
         report.AppendLine("Same cell, same traces × steps, wall time end to end (processes started, cell built, traces run). Direct: `src/Benchmarks/neuron_direct.py`,");
-        report.AppendLine(Invariant($"the cell file run by NEURON alone with stdrun's `continuerun`, {cores} processes in parallel on equal shares; bridge: `INeuronModel.Simulate` with"));
-        report.AppendLine("the project's driver (currents and voltages through binary shard files). Ratio: median of paired rounds.");
+        report.AppendLine(Invariant($"the cell file run by NEURON alone with stdrun's `continuerun`, {cores} processes in parallel on equal shares, as many cells per simulation as"));
+        report.AppendLine("the bridge uses (100 for a reentrant cell file such as hh.py, else 1); bridge: `INeuronModel.Simulate` with the project's driver (currents and");
+        report.AppendLine("voltages through binary shard files). Ratio: median of paired rounds.");
         report.AppendLine();
         report.AppendLine("| cell | traces | direct (s) | bridge (s) | bridge / direct | bridge, 1 process (s) | 1 process / all |");
         report.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
@@ -199,7 +200,7 @@ internal static partial class SimulatorsBenchmark
                 Parallel.For(0, cores, new ParallelOptions { MaxDegreeOfParallelism = cores }, p =>
                 {
                     int first = traces * p / cores, end = traces * (p + 1) / cores;
-                    RunPython(cell.Python, script, cell.CellPath, end - first, Steps, first);
+                    RunPython(cell.Python, script, cell.CellPath, end - first, Steps, first, cell.Info.Reentrant ? 100 : 1);
                 });
                 direct.Add(clock.Elapsed.TotalSeconds);
                 clock.Restart();

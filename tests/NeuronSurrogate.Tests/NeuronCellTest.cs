@@ -166,6 +166,26 @@ public sealed class NeuronCellTest
     }
 
     [TestMethod]
+    public void NeuronCellTest_ReentrantCellRunsCopiesTogetherWithTheSameTraces()
+    {
+        var together = LoadOrSkip(HhCell, new NeuronCellOptions { Processes = 1 });
+        Assert.IsTrue(together.Info.Reentrant);
+        using var folder = new TempFolder();
+        string single = folder.Write("hh_single.py", File.ReadAllText(HhCell).Replace("\"reentrant\": True", "\"reentrant\": False", StringComparison.Ordinal));
+        var alone = NeuronCellModel.Load(single, new NeuronCellOptions { Processes = 1 });
+        Assert.IsFalse(alone.Info.Reentrant);
+        // 130 traces: one simulation of 100 copies, then one of 30 with 70 idle copies.
+        TraceBatch Run(NeuronCellModel model)
+        {
+            var batch = new TraceBatch(0, 130, 1, 400, 0.1, false, null, SpikeRecording.UpwardZeroCrossing);
+            MixedCurrents(130, 400, HodgkinHuxleyNeuron.MixedMaxCurrentNa, seed: 5).CopyTo(batch.Currents, 0);
+            Assert.IsEmpty(model.Simulate(batch));
+            return batch;
+        }
+        CollectionAssert.AreEqual(Run(alone).VoltagesMv, Run(together).VoltagesMv);
+    }
+
+    [TestMethod]
     public void NeuronCellTest_BadCellFilesAreOneLineExitTwo()
     {
         LoadOrSkip(HhCell);

@@ -20,6 +20,9 @@ public sealed record NeuronCellInfo
     /// <summary>The largest current of the mixed stimulus family, nA (the cell file's <c>mixed_max_current</c>, else 1 nA).</summary>
     [JsonPropertyName("mixed_max_current")] public double MixedMaxCurrentNa { get; init; }
 
+    /// <summary>Whether each call of the cell file's build(h) makes an independent copy, so NEURON runs up to 100 traces in one simulation.</summary>
+    [JsonPropertyName("reentrant")] public bool Reentrant { get; init; }
+
     /// <summary>Sections in the cell.</summary>
     [JsonPropertyName("sections")] public int Sections { get; init; }
 
