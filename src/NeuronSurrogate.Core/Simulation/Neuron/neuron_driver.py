@@ -21,10 +21,10 @@ import math
 import os
 import struct
 import sys
-from array import array
 
 MAGIC = 0x4E535552
 MAX_COPIES = 100
+HEADER_BYTES = 32
 MARK = "neuron-surrogate-describe:"
 
 
@@ -105,15 +105,18 @@ def describe(path):
 def simulate(path, input_path, output_path):
     h, module, cell = load_cell(path)
     with open(input_path, "rb") as f:
-        magic, traces, steps, inputs = struct.unpack("<4i", f.read(16))
+        magic, traces, steps, inputs = struct.unpack("<4i", f.read(HEADER_BYTES // 2))
         if magic != MAGIC:
             fail(4, "%s: not a NeuronSurrogate shard file" % input_path)
-        recording_dt, solver_dt = struct.unpack("<2d", f.read(16))
-        currents = array("d")
-        currents.frombytes(f.read(8 * inputs * traces * steps))
+        recording_dt, solver_dt = struct.unpack("<2d", f.read(HEADER_BYTES // 2))
+        f.seek(HEADER_BYTES + 8 * inputs * traces * steps)
         names = f.read().decode("utf-8").split()
     if sys.byteorder != "little":
-        currents.byteswap()
+        fail(4, "the shard files are little-endian; this machine is not")
+    # Currents go into the play vectors and voltages out of the record vectors with NEURON's own binary file
+    # I/O (Vector.fread/fwrite), never as Python floats: per-element Python work would cost more than NEURON's.
+    source = h.File()
+    source.ropen(input_path)
     for name in names:
         if name not in cell["inject"]:
             fail(3, "%s: the traces have a '%s' column but the cell has no such injection site (it has %s)"
@@ -145,14 +148,15 @@ def simulate(path, input_path, output_path):
     h("proc neuron_surrogate_run() { while (t < $1 - dt / 2) { fadvance() } }")
     # One recording step past the last sample, so rounding in t never loses it; the extra sample is dropped.
     tstop = steps * recording_dt
-    out = array("d")
+    sink = h.File()
+    sink.wopen(output_path)
     for start in range(0, traces, len(copies)):
         for c, copy_plays in enumerate(plays):
             trace = start + c
             for i, play in enumerate(copy_plays):
                 if trace < traces:
-                    begin = (i * traces + trace) * steps
-                    play.from_python(currents[begin:begin + steps])
+                    source.seek(HEADER_BYTES + 8 * (i * traces + trace) * steps)
+                    play.fread(source, steps)
                 else:
                     play.fill(0)
         h.finitialize(v_init)
@@ -160,14 +164,11 @@ def simulate(path, input_path, output_path):
         for c, record in enumerate(records):
             if start + c >= traces:
                 break
-            values = record.to_python()
-            if len(values) < steps:
-                fail(4, "NEURON recorded %d samples of trace %d, expected %d" % (len(values), start + c, steps))
-            out.extend(values[:steps])
-    if sys.byteorder != "little":
-        out.byteswap()
-    with open(output_path, "wb") as f:
-        out.tofile(f)
+            if record.size() < steps:
+                fail(4, "NEURON recorded %d samples of trace %d, expected %d" % (record.size(), start + c, steps))
+            record.fwrite(sink, 0, steps - 1)
+    sink.close()
+    source.close()
 
 
 def main(argv):
