@@ -5,12 +5,6 @@ using NeuronSurrogate.Simulation;
 
 namespace NeuronSurrogate.Data;
 
-/// <summary>What <see cref="TraceFileSimulator.Run"/> did.</summary>
-/// <param name="Rows">Rows written.</param>
-/// <param name="Traces">Traces simulated.</param>
-/// <param name="Spikes">Spikes recorded over all traces.</param>
-public readonly record struct TraceFileSummary(long Rows, int Traces, long Spikes);
-
 /// <summary>
 /// Runs a neuron model on a user's currents file (<c>run,neuron,time_ms,current</c>, other columns passed through
 /// unchanged) and writes <c>voltage</c> and <c>spike</c> (and <c>recovery</c> when asked) beside them. Consecutive
