@@ -9,8 +9,8 @@ using NeuronSurrogate.Simulation;
 using NeuronSurrogate.Stimuli;
 using NeuronSurrogate.Torch;
 using ScottPlot;
-using static TorchSharp.torch;
 using static System.FormattableString;
+using static TorchSharp.torch;
 
 namespace NeuronSurrogate.Benchmarks;
 

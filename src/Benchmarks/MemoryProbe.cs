@@ -41,7 +41,8 @@ internal sealed partial class MemoryProbe : IDisposable
                     }
                     Thread.Sleep(1);
                 }
-            }) { IsBackground = true, Priority = ThreadPriority.Highest };
+            })
+            { IsBackground = true, Priority = ThreadPriority.Highest };
             _thread.Start();
         }
     }

@@ -18,14 +18,14 @@ internal static class Program
                 InferenceBenchmark.Run(root, quick: args.Contains("--quick"));
                 return 0;
             case "bdn":
-            {
-                var summary = BenchmarkDotNet.Running.BenchmarkRunner.Run<OneStepMicroBenchmarks>();
-                string report = Directory.EnumerateFiles(summary.ResultsDirectoryPath, "*-report-github.md").Single();
-                string target = Path.Combine(root, "results", "benchmarks", "bdn-one-step.md");
-                File.Copy(report, target, overwrite: true);
-                Console.WriteLine($"wrote {target}");
-                return 0;
-            }
+                {
+                    var summary = BenchmarkDotNet.Running.BenchmarkRunner.Run<OneStepMicroBenchmarks>();
+                    string report = Directory.EnumerateFiles(summary.ResultsDirectoryPath, "*-report-github.md").Single();
+                    string target = Path.Combine(root, "results", "benchmarks", "bdn-one-step.md");
+                    File.Copy(report, target, overwrite: true);
+                    Console.WriteLine($"wrote {target}");
+                    return 0;
+                }
             case "all":
                 SimulatorBenchmark.Run(root, quick: args.Contains("--quick"));
                 SimulatorsBenchmark.Run(root, quick: args.Contains("--quick"));

@@ -82,44 +82,44 @@ internal sealed class NeuronOptions
         switch (neuron)
         {
             case "hh":
-            {
-                if (integrator is "euler" or "half-step")
                 {
-                    throw new ArgumentException($"--integrator {integrator}: expected neuron or rk4 for the hh model");
+                    if (integrator is "euler" or "half-step")
+                    {
+                        throw new ArgumentException($"--integrator {integrator}: expected neuron or rk4 for the hh model");
+                    }
+                    var options = new HodgkinHuxleySimulationOptions
+                    {
+                        Integrator = integrator == "rk4" ? HodgkinHuxleyIntegrator.RungeKutta4 : HodgkinHuxleyIntegrator.Neuron,
+                        SolverStepMs = result.GetValue(SolverStep) ?? 0.025,
+                    };
+                    return new HodgkinHuxleyNeuron(options.Validate());
                 }
-                var options = new HodgkinHuxleySimulationOptions
-                {
-                    Integrator = integrator == "rk4" ? HodgkinHuxleyIntegrator.RungeKutta4 : HodgkinHuxleyIntegrator.Neuron,
-                    SolverStepMs = result.GetValue(SolverStep) ?? 0.025,
-                };
-                return new HodgkinHuxleyNeuron(options.Validate());
-            }
             case "neuron":
-            {
-                if (integrator is not null)
                 {
-                    throw new ArgumentException($"--integrator {integrator}: NEURON cells step with NEURON's own fixed-step method");
+                    if (integrator is not null)
+                    {
+                        throw new ArgumentException($"--integrator {integrator}: NEURON cells step with NEURON's own fixed-step method");
+                    }
+                    string cell = result.GetValue(Cell) ?? throw new ArgumentException("--neuron neuron: expected --cell FILE.py, the NEURON cell file (e.g. models/cells/pyramid.py)");
+                    int processes = result.GetValue(Processes) ?? Environment.ProcessorCount;
+                    if (processes <= 0)
+                    {
+                        throw new ArgumentException($"--processes {processes}: expected a positive number of NEURON processes");
+                    }
+                    return NeuronCellModel.Load(cell, new NeuronCellOptions { Processes = processes, SolverStepMs = result.GetValue(SolverStep) });
                 }
-                string cell = result.GetValue(Cell) ?? throw new ArgumentException("--neuron neuron: expected --cell FILE.py, the NEURON cell file (e.g. models/cells/pyramid.py)");
-                int processes = result.GetValue(Processes) ?? Environment.ProcessorCount;
-                if (processes <= 0)
-                {
-                    throw new ArgumentException($"--processes {processes}: expected a positive number of NEURON processes");
-                }
-                return NeuronCellModel.Load(cell, new NeuronCellOptions { Processes = processes, SolverStepMs = result.GetValue(SolverStep) });
-            }
             default:
-            {
-                if (integrator is "neuron" or "rk4")
                 {
-                    throw new ArgumentException($"--integrator {integrator}: expected euler or half-step for the izhikevich model");
+                    if (integrator is "neuron" or "rk4")
+                    {
+                        throw new ArgumentException($"--integrator {integrator}: expected euler or half-step for the izhikevich model");
+                    }
+                    if (result.GetValue(SolverStep) is not null)
+                    {
+                        throw new ArgumentException("--solver-dt: the izhikevich model steps at the traces' dt (--dt)");
+                    }
+                    return new IzhikevichNeuron(ReadIzhikevich(result, timeStepMs));
                 }
-                if (result.GetValue(SolverStep) is not null)
-                {
-                    throw new ArgumentException("--solver-dt: the izhikevich model steps at the traces' dt (--dt)");
-                }
-                return new IzhikevichNeuron(ReadIzhikevich(result, timeStepMs));
-            }
         }
     }
 

@@ -5,12 +5,6 @@ using NeuronSurrogate.Metrics;
 
 namespace NeuronSurrogate.Inference;
 
-/// <summary>A trace whose rollout diverged (NaN, or beyond ±1000 mV) and was stopped.</summary>
-public readonly record struct PredictionDivergence(long Run, long Neuron, int Step, double TimeMs);
-
-/// <summary>What <see cref="TraceFilePredictor.Run"/> did.</summary>
-public sealed record PredictionSummary(long Rows, int Traces, long Spikes, IReadOnlyList<PredictionDivergence> Divergences);
-
 /// <summary>
 /// Runs a surrogate over a currents CSV and writes the input rows plus <c>predicted_voltage</c> and <c>predicted_spike</c>,
 /// in batches of consecutive traces of equal length, so memory is bounded by the batch, not the file.

@@ -6,16 +6,6 @@ using NeuronSurrogate.Simulation;
 
 namespace NeuronSurrogate.MLNet;
 
-/// <summary>One training example: the causal features of a step and its target.</summary>
-public sealed class FeatureRow
-{
-    /// <summary>The features, in the <see cref="FeatureSpec"/>'s order.</summary>
-    public float[] Features { get; set; } = [];
-
-    /// <summary>The target: V(t) or its increment.</summary>
-    public float Label { get; set; }
-}
-
 /// <summary>Builds ML.NET views of causal (features → target) examples from traces.</summary>
 public static class FeatureDataView
 {

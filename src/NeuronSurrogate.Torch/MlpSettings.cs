@@ -2,19 +2,6 @@ using System.Globalization;
 
 namespace NeuronSurrogate.Torch;
 
-/// <summary>The activation between the MLP's hidden layers.</summary>
-public enum MlpActivation
-{
-    /// <summary>x·σ(x): smooth, which keeps the closed-loop dynamics smooth. The default.</summary>
-    SiLU,
-
-    /// <summary>tanh.</summary>
-    Tanh,
-
-    /// <summary>max(0, x).</summary>
-    ReLU,
-}
-
 /// <summary>The architecture and training schedule of the state-space MLP.</summary>
 /// <remarks>Model selection is by closed-loop Γ (then subthreshold RMSE) on the validation runs after every epoch,
 /// never by the one-step loss alone, which does not predict closed-loop quality.</remarks>

@@ -46,10 +46,3 @@ internal sealed class MlpStack
     public IReadOnlyList<(float[] Weight, long[] Shape, float[] Bias)> Export() =>
         _layers.Select(l => (l.weight!.data<float>().ToArray(), l.weight.shape, l.bias!.data<float>().ToArray())).ToArray();
 }
-
-/// <summary>An MLP trained on standardized inputs and targets: what <see cref="MlpTrainer"/> needs of a model.</summary>
-public interface IStandardizedMlp
-{
-    /// <summary>Standardized inputs → standardized outputs.</summary>
-    Tensor Core(Tensor standardized);
-}

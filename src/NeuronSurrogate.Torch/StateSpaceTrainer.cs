@@ -4,10 +4,6 @@ using static TorchSharp.torch;
 
 namespace NeuronSurrogate.Torch;
 
-/// <summary>One epoch of training: the one-step loss and the closed-loop validation score that chooses the model.</summary>
-public sealed record EpochReport(int Epoch, double TrainLoss, double ValidationGamma, double ValidationRmseSubthresholdMv,
-    double LearningRate, double Seconds, bool Best);
-
 /// <summary>
 /// Trains a <see cref="StateSpaceMlp"/> with Adam on mini-batches and a cosine learning-rate schedule, evaluates it in
 /// closed loop on the validation runs after every epoch, keeps the best weights by closed-loop Γ (then subthreshold

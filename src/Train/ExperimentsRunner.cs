@@ -9,8 +9,8 @@ using NeuronSurrogate.MLNet;
 using NeuronSurrogate.Rollout;
 using NeuronSurrogate.Simulation;
 using NeuronSurrogate.Torch;
-using static TorchSharp.torch;
 using static System.FormattableString;
+using static TorchSharp.torch;
 
 namespace NeuronSurrogate.Train;
 

@@ -9,24 +9,6 @@ using NeuronSurrogate.Stimuli;
 
 namespace NeuronSurrogate.Train;
 
-/// <summary>One level of the f–I curve: spikes in 1 s of constant current, simulator vs model.</summary>
-public sealed record FiPoint(
-    [property: JsonPropertyName("current")] double Current,
-    [property: JsonPropertyName("true_spikes")] int TrueSpikes,
-    [property: JsonPropertyName("model_spikes")] int ModelSpikes)
-{
-    [JsonPropertyName("error")] public int Error => Math.Abs(ModelSpikes - TrueSpikes);
-
-    /// <summary>Within one spike or 5 % of the true count, the tolerance.</summary>
-    [JsonPropertyName("within_tolerance")] public bool WithinTolerance => Error <= Math.Max(1, 0.05 * TrueSpikes);
-}
-
-/// <summary>How a shipped model does away from its own test split.</summary>
-public sealed record GeneralizationResult(
-    [property: JsonPropertyName("default_test")] MetricSummary DefaultTest,
-    [property: JsonPropertyName("mixed_heldout")] MetricSummary MixedHeldOut,
-    [property: JsonPropertyName("fi_curve")] IReadOnlyList<FiPoint> FiCurve);
-
 /// <summary>
 /// The evaluation suites every state-space model is scored on, in closed loop through its exported ONNX graph:
 /// the default dataset's test runs, a held-out mixed-stimulus set (generated with its own seed, never used to train or

@@ -4,9 +4,9 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.ML;
+using NeuronSurrogate.Cards;
 using NeuronSurrogate.Data;
 using NeuronSurrogate.Dataset;
-using NeuronSurrogate.Cards;
 using NeuronSurrogate.Features;
 using NeuronSurrogate.Inference;
 using NeuronSurrogate.Metrics;
@@ -16,11 +16,6 @@ using NeuronSurrogate.Simulation;
 using static System.FormattableString;
 
 namespace NeuronSurrogate.Train;
-
-/// <summary>The result of one model or baseline on the test runs, both modes.</summary>
-public sealed record ModelResult(
-    [property: JsonPropertyName("closed_loop")] MetricSummary ClosedLoop,
-    [property: JsonPropertyName("teacher_forced")] MetricSummary TeacherForced);
 
 /// <summary>
 /// The main job: load and split the dataset by run, fit the baselines and models on the training runs, choose their

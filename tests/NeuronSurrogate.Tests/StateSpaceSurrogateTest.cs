@@ -201,8 +201,10 @@ public sealed class StateSpaceSurrogateTest
                 Activation = model.Settings.Activation.ToString(),
                 State = new Cards.CardState
                 {
-                    FeatureOffset = model.Scaling.InputOffset, FeatureScale = model.Scaling.InputScale,
-                    IncrementMean = model.Scaling.TargetMean, IncrementScale = model.Scaling.TargetScale,
+                    FeatureOffset = model.Scaling.InputOffset,
+                    FeatureScale = model.Scaling.InputScale,
+                    IncrementMean = model.Scaling.TargetMean,
+                    IncrementScale = model.Scaling.TargetScale,
                 },
             };
             var fromImported = new float[rows * 2];

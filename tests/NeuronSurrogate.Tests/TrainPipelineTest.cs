@@ -1,7 +1,7 @@
 using System.Text.Json;
+using NeuronSurrogate.Cards;
 using NeuronSurrogate.Data;
 using NeuronSurrogate.Dataset;
-using NeuronSurrogate.Cards;
 using NeuronSurrogate.Features;
 using NeuronSurrogate.Train;
 

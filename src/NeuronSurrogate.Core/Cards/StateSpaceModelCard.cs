@@ -6,21 +6,6 @@ using NeuronSurrogate.Rollout;
 
 namespace NeuronSurrogate.Cards;
 
-/// <summary>The state and its standardization, as the graphs compute them.</summary>
-public sealed record CardState
-{
-    [JsonPropertyName("input")] public string Input { get; init; } = "";
-    [JsonPropertyName("features")] public IReadOnlyList<string> Features { get; init; } = [];
-    [JsonPropertyName("feature_offset")] public IReadOnlyList<float> FeatureOffset { get; init; } = [];
-    [JsonPropertyName("feature_scale")] public IReadOnlyList<float> FeatureScale { get; init; } = [];
-    [JsonPropertyName("increment_mean")] public IReadOnlyList<float> IncrementMean { get; init; } = [];
-    [JsonPropertyName("increment_scale")] public IReadOnlyList<float> IncrementScale { get; init; } = [];
-    [JsonPropertyName("dt_ms")] public double TimeStepMs { get; init; }
-    [JsonPropertyName("initial_voltage_mv")] public double InitialVoltageMv { get; init; }
-    [JsonPropertyName("initial_recovery")] public double InitialRecovery { get; init; }
-    [JsonPropertyName("meaning")] public string Meaning { get; init; } = "";
-}
-
 /// <summary>
 /// The card of a state-space surrogate (DESIGN section 4): the one-step graph and the rollout graph, their tensors, the
 /// state and its standardization, dt, the initial state, the peak → reset rule, the neuron, training and metrics.

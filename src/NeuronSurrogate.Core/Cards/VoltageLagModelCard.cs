@@ -1,100 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using NeuronSurrogate.Data;
+using NeuronSurrogate.Features;
 using NeuronSurrogate.Metrics;
 using NeuronSurrogate.Rollout;
 using NeuronSurrogate.Simulation;
 
-using NeuronSurrogate.Features;
-
 namespace NeuronSurrogate.Cards;
-
-/// <summary>A tensor of a model card: name, shape (−1 for the dynamic batch) and what it means.</summary>
-public sealed record CardTensor(
-    [property: JsonPropertyName("name")] string Name,
-    [property: JsonPropertyName("shape")] IReadOnlyList<long> Shape,
-    [property: JsonPropertyName("type")] string Type,
-    [property: JsonPropertyName("meaning")] string Meaning);
-
-/// <summary>The features section of a card: the <see cref="FeatureSpec"/>, spelled out.</summary>
-public sealed record CardFeatures
-{
-    [JsonPropertyName("names")] public IReadOnlyList<string> Names { get; init; } = [];
-    [JsonPropertyName("voltage_lags")] public IReadOnlyList<int> VoltageLags { get; init; } = [];
-    [JsonPropertyName("current_lags")] public IReadOnlyList<int> CurrentLags { get; init; } = [];
-    [JsonPropertyName("dt_ms")] public double TimeStepMs { get; init; }
-    [JsonPropertyName("voltage_padding_mv")] public double VoltagePaddingMv { get; init; }
-    [JsonPropertyName("current_padding")] public double CurrentPadding { get; init; }
-    [JsonPropertyName("target")] public string Target { get; init; } = "";
-    [JsonPropertyName("meaning")] public string Meaning { get; init; } = "";
-
-    public static CardFeatures From(FeatureSpec spec)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        return new CardFeatures
-        {
-            Names = spec.Names,
-            VoltageLags = spec.VoltageLags,
-            CurrentLags = spec.CurrentLags,
-            TimeStepMs = spec.TimeStepMs,
-            VoltagePaddingMv = spec.VoltagePaddingMv,
-            CurrentPadding = spec.CurrentPadding,
-            Target = spec.Target == FeatureTarget.Increment ? "increment" : "voltage",
-            Meaning = "features at step t: V(t−k) for each voltage lag k, then I(t−m) for each current lag m; before the trace starts V is the " +
-                      "voltage padding and I the current padding. Output: " +
-                      (spec.Target == FeatureTarget.Increment ? "V(t) − V(t−1) in mV." : "V(t) in mV."),
-        };
-    }
-
-    public FeatureSpec ToSpec() => new FeatureSpec
-    {
-        VoltageLags = VoltageLags,
-        CurrentLags = CurrentLags,
-        TimeStepMs = TimeStepMs,
-        VoltagePaddingMv = VoltagePaddingMv,
-        CurrentPadding = CurrentPadding,
-        Target = Target == "voltage" ? FeatureTarget.Voltage : FeatureTarget.Increment,
-    }.Validate();
-}
-
-/// <summary>The structural rule section of a card.</summary>
-public sealed record CardRule
-{
-    [JsonPropertyName("peak_mv")] public double PeakMv { get; init; }
-    [JsonPropertyName("reset_mv")] public double ResetMv { get; init; }
-    [JsonPropertyName("recovery_increment")] public double RecoveryIncrement { get; init; }
-    [JsonPropertyName("text")] public string Text { get; init; } = "";
-
-    public static CardRule From(SpikeResetRule rule)
-    {
-        ArgumentNullException.ThrowIfNull(rule);
-        return new CardRule
-        {
-            PeakMv = rule.PeakMv,
-            ResetMv = rule.ResetMv,
-            RecoveryIncrement = rule.RecoveryIncrement,
-            Text = FormattableString.Invariant($"voltage-lag models: if V(t−1) ≥ {rule.PeakMv} then V(t) = {rule.ResetMv} (reset, the model's output is ignored); else if V(t) ≥ {rule.PeakMv} then V(t) = {rule.PeakMv} (recorded peak). State-space models: at each step, if v ≥ {rule.PeakMv} record {rule.PeakMv}, then v ← {rule.ResetMv} and u ← u + {rule.RecoveryIncrement} without calling the model; else record v and add the model's increment."),
-        };
-    }
-}
-
-/// <summary>The neuron a model was trained on.</summary>
-public sealed record CardNeuron(
-    [property: JsonPropertyName("preset")] string Preset,
-    [property: JsonPropertyName("a")] double A,
-    [property: JsonPropertyName("b")] double B,
-    [property: JsonPropertyName("c")] double C,
-    [property: JsonPropertyName("d")] double D,
-    [property: JsonPropertyName("v0_mv")] double InitialVoltageMv,
-    [property: JsonPropertyName("integrator")] string Integrator)
-{
-    public static CardNeuron From(IzhikevichSimulationOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var p = options.Parameters;
-        return new CardNeuron(p.Name, p.A, p.B, p.C, p.D, options.InitialVoltageMv, options.Integrator == IzhikevichIntegrator.HalfStep ? "half-step" : "euler");
-    }
-}
 
 /// <summary>
 /// The card of a voltage-lag (NARX) one-step model exported as ONNX: everything a runtime needs to use the graph with

@@ -3,16 +3,6 @@ using NeuronSurrogate.Simulation;
 
 namespace NeuronSurrogate.Features;
 
-/// <summary>What a voltage-lag (NARX) model's output means.</summary>
-public enum FeatureTarget
-{
-    /// <summary>The model predicts V(t) in mV.</summary>
-    Voltage,
-
-    /// <summary>The model predicts the increment V(t) − V(t−1) in mV; the rollout adds it to V(t−1).</summary>
-    Increment,
-}
-
 /// <summary>
 /// The single source of truth for a voltage-lag model's inputs: which lags of V and of I, in which order, under
 /// which names, at which dt, and how the history is padded at the start of a trace. Training, export, the model card

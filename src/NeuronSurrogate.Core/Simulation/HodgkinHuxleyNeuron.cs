@@ -46,9 +46,15 @@ public sealed record HodgkinHuxleyNeuron(HodgkinHuxleySimulationOptions Options)
             var p = Options.Parameters;
             return new Dictionary<string, double>
             {
-                ["gnabar"] = p.SodiumConductance, ["gkbar"] = p.PotassiumConductance, ["gl"] = p.LeakConductance,
-                ["ena"] = p.SodiumReversalMv, ["ek"] = p.PotassiumReversalMv, ["el"] = p.LeakReversalMv,
-                ["cm"] = p.CapacitanceUfPerCm2, ["area_um2"] = p.AreaUm2, ["celsius"] = p.TemperatureCelsius,
+                ["gnabar"] = p.SodiumConductance,
+                ["gkbar"] = p.PotassiumConductance,
+                ["gl"] = p.LeakConductance,
+                ["ena"] = p.SodiumReversalMv,
+                ["ek"] = p.PotassiumReversalMv,
+                ["el"] = p.LeakReversalMv,
+                ["cm"] = p.CapacitanceUfPerCm2,
+                ["area_um2"] = p.AreaUm2,
+                ["celsius"] = p.TemperatureCelsius,
                 ["solver_dt_ms"] = Options.SolverStepMs,
             };
         }

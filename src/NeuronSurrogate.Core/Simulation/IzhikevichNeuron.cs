@@ -24,7 +24,10 @@ public sealed record IzhikevichNeuron(IzhikevichSimulationOptions Options) : INe
 
     public IReadOnlyDictionary<string, double> Parameters => new Dictionary<string, double>
     {
-        ["a"] = Options.Parameters.A, ["b"] = Options.Parameters.B, ["c"] = Options.Parameters.C, ["d"] = Options.Parameters.D,
+        ["a"] = Options.Parameters.A,
+        ["b"] = Options.Parameters.B,
+        ["c"] = Options.Parameters.C,
+        ["d"] = Options.Parameters.D,
     };
 
     public string Integrator => Options.Integrator == IzhikevichIntegrator.HalfStep ? "half-step" : "euler";

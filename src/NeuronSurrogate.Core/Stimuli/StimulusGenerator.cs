@@ -41,19 +41,19 @@ public static class StimulusGenerator
                 }
                 break;
             case StimulusKind.OrnsteinUhlenbeck:
-            {
-                // Exact update of dI = (μ − I)/τ dt + σ√(2/τ) dW (Gillespie 1996, Phys. Rev. E 54:2084), started
-                // from the stationary distribution, so the s.d. is σ at every step.
-                double decay = Math.Exp(-dt / o.TimeConstantMs);
-                double kick = o.StandardDeviation * Math.Sqrt(1 - decay * decay);
-                double current = o.MeanCurrent + o.StandardDeviation * random.NextNormal();
-                for (int t = 0; t < currents.Length; t++)
                 {
-                    currents[t] = current;
-                    current = o.MeanCurrent + (current - o.MeanCurrent) * decay + kick * random.NextNormal();
+                    // Exact update of dI = (μ − I)/τ dt + σ√(2/τ) dW (Gillespie 1996, Phys. Rev. E 54:2084), started
+                    // from the stationary distribution, so the s.d. is σ at every step.
+                    double decay = Math.Exp(-dt / o.TimeConstantMs);
+                    double kick = o.StandardDeviation * Math.Sqrt(1 - decay * decay);
+                    double current = o.MeanCurrent + o.StandardDeviation * random.NextNormal();
+                    for (int t = 0; t < currents.Length; t++)
+                    {
+                        currents[t] = current;
+                        current = o.MeanCurrent + (current - o.MeanCurrent) * decay + kick * random.NextNormal();
+                    }
+                    break;
                 }
-                break;
-            }
             case StimulusKind.Step:
                 for (int t = 0; t < currents.Length; t++)
                 {
@@ -62,16 +62,16 @@ public static class StimulusGenerator
                 }
                 break;
             case StimulusKind.Ramp:
-            {
-                double end = Math.Min(o.OffsetMs, currents.Length * dt);
-                double span = Math.Max(end - o.OnsetMs, dt);
-                for (int t = 0; t < currents.Length; t++)
                 {
-                    double fraction = Math.Clamp((t * dt - o.OnsetMs) / span, 0, 1);
-                    currents[t] = o.BaselineCurrent + (o.Amplitude - o.BaselineCurrent) * fraction;
+                    double end = Math.Min(o.OffsetMs, currents.Length * dt);
+                    double span = Math.Max(end - o.OnsetMs, dt);
+                    for (int t = 0; t < currents.Length; t++)
+                    {
+                        double fraction = Math.Clamp((t * dt - o.OnsetMs) / span, 0, 1);
+                        currents[t] = o.BaselineCurrent + (o.Amplitude - o.BaselineCurrent) * fraction;
+                    }
+                    break;
                 }
-                break;
-            }
             case StimulusKind.Pulses:
                 for (int t = 0; t < currents.Length; t++)
                 {

@@ -87,7 +87,10 @@ public sealed class NeuronCellModel : INeuronModel
 
     public IReadOnlyDictionary<string, double> Parameters => new Dictionary<string, double>
     {
-        ["celsius"] = Info.Celsius, ["solver_dt_ms"] = SolverStepMs, ["segments"] = Info.Segments, ["sections"] = Info.Sections,
+        ["celsius"] = Info.Celsius,
+        ["solver_dt_ms"] = SolverStepMs,
+        ["segments"] = Info.Segments,
+        ["sections"] = Info.Sections,
     };
 
     public string Integrator => "neuron";
@@ -98,7 +101,10 @@ public sealed class NeuronCellModel : INeuronModel
 
     public StimulusOptions DefaultStimulus => new()
     {
-        MeanCurrent = 0.8 * MixedMaxCurrent, StandardDeviation = 0.2 * MixedMaxCurrent, Amplitude = MixedMaxCurrent, MixedMaxCurrent = MixedMaxCurrent,
+        MeanCurrent = 0.8 * MixedMaxCurrent,
+        StandardDeviation = 0.2 * MixedMaxCurrent,
+        Amplitude = MixedMaxCurrent,
+        MixedMaxCurrent = MixedMaxCurrent,
     };
 
     public bool RecordsRecovery => false;
