@@ -1,6 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
-using Microsoft.ML;
 using NeuronSurrogate.Metrics;
 
 namespace NeuronSurrogate.Train;
