@@ -73,14 +73,23 @@ internal static class SimulatorBenchmark
             }
         }
         report.AppendLine();
-        GenerateRows(report);
+        GenerateRows(report, root);
         string path = Path.Combine(root, "results", "benchmarks", "simulator.md");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         AtomicFile.Write(path, stream => stream.Write(Encoding.UTF8.GetBytes(report.ToString())));
         Console.WriteLine($"wrote {path}");
     }
 
-    private static void GenerateRows(StringBuilder report)
+    /// <summary>The CLI built beside this benchmark (same configuration), found through the repository, not referenced.</summary>
+    private static string CliExecutable(string root)
+    {
+        var parts = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar).Split(Path.DirectorySeparatorChar);
+        string configuration = parts.Length >= 2 ? parts[^2] : "Release";
+        string framework = parts.Length >= 1 ? parts[^1] : "net10.0";
+        return Path.Combine(root, "src", "Cli", "bin", configuration, framework, "neuron-surrogate.dll");
+    }
+
+    private static void GenerateRows(StringBuilder report, string root)
     {
         string folder = Path.Combine(Path.GetTempPath(), "neuron-surrogate-bench");
         Directory.CreateDirectory(folder);
@@ -96,7 +105,13 @@ internal static class SimulatorBenchmark
         long bytes = new FileInfo(file).Length;
         report.AppendLine(Invariant($"| stimuli + simulation, in process | {simulate.MedianSeconds * 1e3:F0} |"));
         report.AppendLine(Invariant($"| CSV write ({bytes / 1e6:F1} MB, CsvHelper, formatted on {Environment.ProcessorCount} threads), in process | {write.MedianSeconds * 1e3:F0} |"));
-        string cli = Path.Combine(AppContext.BaseDirectory, "neuron-surrogate.dll");
+        string cli = CliExecutable(root);
+        if (!File.Exists(cli))
+        {
+            report.AppendLine(Invariant($"| `neuron-surrogate generate` as a new process | not measured: {cli} not built |"));
+            File.Delete(file);
+            return;
+        }
         var process = Measurement.Time(() =>
         {
             using var run = Process.Start(new ProcessStartInfo("dotnet", ["exec", cli, "generate", "--out", file]) { RedirectStandardOutput = true, RedirectStandardError = true })!;

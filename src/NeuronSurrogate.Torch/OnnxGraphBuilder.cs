@@ -7,7 +7,7 @@ namespace NeuronSurrogate.Torch;
 /// A thin helper over OnnxSharp's protobuf types for writing small graphs by hand: typed inputs and outputs,
 /// float initializers, nodes with attributes, and fresh names.
 /// </summary>
-internal sealed class OnnxGraphBuilder(string name)
+public sealed class OnnxGraphBuilder(string name)
 {
     private int _counter;
 
@@ -56,6 +56,8 @@ internal sealed class OnnxGraphBuilder(string name)
         return outputs;
     }
 
+    /// <summary>An INT attribute; named after ONNX's attribute type, as <see cref="Ints"/> is.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1720:Identifier contains type name", Justification = "ONNX's own name for the attribute type")]
     public static AttributeProto Int(string name, long value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
 
     public static AttributeProto Ints(string name, params long[] values)
