@@ -101,7 +101,7 @@ internal static class SimulatorBenchmark
         var options = new DatasetOptions();
         TraceBatch? batch = null;
         var simulate = Measurement.Time(() => batch = DatasetGenerator.Generate(options), 5);
-        var write = Measurement.Time(() => AtomicFile.Write(file, stream => TraceCsvWriter.WriteDataset(stream, batch!)), 5);
+        var write = Measurement.Time(() => AtomicFile.Write(file, stream => DatasetCsvWriter.WriteDataset(stream, batch!)), 5);
         long bytes = new FileInfo(file).Length;
         report.AppendLine(Invariant($"| stimuli + simulation, in process | {simulate.MedianSeconds * 1e3:F0} |"));
         report.AppendLine(Invariant($"| CSV write ({bytes / 1e6:F1} MB, CsvHelper, formatted on {Environment.ProcessorCount} threads), in process | {write.MedianSeconds * 1e3:F0} |"));

@@ -108,7 +108,7 @@ internal static class GenerateCommand
                 $"stimulus settings that keep the model finite: {batch.Divergences.Count} trace(s) diverged (NaN or infinity), the first run {run}, neuron {first.Trace % batch.NeuronsPerRun}, at step {first.Step}"));
         }
         context.WithProgress($"writing {AtomicFile.DisplayName(path)}", batch.RunCount, advance =>
-            AtomicFile.Write(path, stream => TraceCsvWriter.WriteDataset(stream, batch, writeHeader: true, runWritten: advance)));
+            AtomicFile.Write(path, stream => DatasetCsvWriter.WriteDataset(stream, batch, writeHeader: true, runWritten: advance)));
         long spikes = Enumerable.Range(0, batch.TraceCount).Sum(t => (long)SpikeFlags.Count(batch.Spikes, batch.Trace(batch.VoltagesMv, t)));
         context.MessagesFor(path).WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"wrote {AtomicFile.DisplayName(path)}: runs {batch.FirstRun}..{batch.FirstRun + batch.RunCount - 1} × {batch.NeuronsPerRun} neurons × {batch.Steps} steps of {batch.TimeStepMs} ms ({(long)batch.TraceCount * batch.Steps:N0} rows), {options.Model.Description}, {options.Stimulus.Kind} stimulus, seed {options.Seed}; {spikes:N0} spikes; {clock.Elapsed.TotalSeconds:F2} s"));

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using NeuronSurrogate.Data;
+using NeuronSurrogate.Simulation;
 
 namespace NeuronSurrogate.Cli;
 

@@ -122,7 +122,7 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
         {
             var batch = DatasetGenerator.Generate(new DatasetOptions { Simulation = simulation, IncludeRecovery = true });
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            AtomicFile.Write(path, stream => TraceCsvWriter.WriteDataset(stream, batch));
+            AtomicFile.Write(path, stream => DatasetCsvWriter.WriteDataset(stream, batch));
         }
         var (_, _, _, testView) = RunSplit.Create(ml, TraceDataLoader.Load(ml, path), seed: options.Seed);
         return TraceDataLoader.ToTraceSet(testView, path);
@@ -156,7 +156,7 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
             IncludeRecovery = true,
             Stimulus = new Stimuli.StimulusOptions { Kind = options.Regime == TrainRegime.Mixed ? Stimuli.StimulusKind.Mixed : Stimuli.StimulusKind.Gaussian },
         });
-        AtomicFile.Write(path, stream => TraceCsvWriter.WriteDataset(stream, batch));
+        AtomicFile.Write(path, stream => DatasetCsvWriter.WriteDataset(stream, batch));
         return path;
     }
 

@@ -74,7 +74,7 @@ public sealed class GenerateCommandTest
         var options = new DatasetOptions { Runs = 3, NeuronsPerRun = 2, Steps = 50, IncludeRecovery = true };
         var batch = DatasetGenerator.Generate(options);
         string path = folder.File("round.csv");
-        AtomicFile.Write(path, stream => TraceCsvWriter.WriteDataset(stream, batch));
+        AtomicFile.Write(path, stream => DatasetCsvWriter.WriteDataset(stream, batch));
         using var reader = TraceCsvReader.Open(path, [TraceColumns.Current, TraceColumns.Voltage, TraceColumns.Recovery]);
         int trace = 0;
         while (reader.ReadTrace())

@@ -15,7 +15,7 @@ public sealed class MLNetPipelineTest
     {
         string path = folder.File("d.csv");
         var batch = DatasetGenerator.Generate(new DatasetOptions { Runs = runs, NeuronsPerRun = 2, Steps = 300 });
-        AtomicFile.Write(path, s => TraceCsvWriter.WriteDataset(s, batch));
+        AtomicFile.Write(path, s => DatasetCsvWriter.WriteDataset(s, batch));
         return path;
     }
 
@@ -25,7 +25,7 @@ public sealed class MLNetPipelineTest
         using var folder = new TempFolder();
         var batch = DatasetGenerator.Generate(new DatasetOptions { Runs = 4, NeuronsPerRun = 2, Steps = 300 });
         string path = folder.File("d.csv");
-        AtomicFile.Write(path, s => TraceCsvWriter.WriteDataset(s, batch));
+        AtomicFile.Write(path, s => DatasetCsvWriter.WriteDataset(s, batch));
         var traces = TraceDataLoader.ToTraceSet(TraceDataLoader.Load(new MLContext(1), path), path);
         Assert.AreEqual(8, traces.TraceCount);
         Assert.AreEqual(300, traces.Steps);

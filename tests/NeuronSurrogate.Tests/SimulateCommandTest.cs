@@ -153,7 +153,7 @@ public sealed class SimulateCommandTest
         using var folder = new TempFolder();
         var batch = DatasetGenerator.Generate(new DatasetOptions { Runs = 2, NeuronsPerRun = 2, Steps = 30 });
         string dataset = folder.File("d.csv");
-        AtomicFile.Write(dataset, s => TraceCsvWriter.WriteDataset(s, batch));
+        AtomicFile.Write(dataset, s => DatasetCsvWriter.WriteDataset(s, batch));
         string again = folder.File("again.csv");
         Assert.AreEqual(0, CliRunner.Run("simulate", "--input", dataset, "--output", again).ExitCode);
         CollectionAssert.AreEqual(File.ReadAllBytes(dataset), File.ReadAllBytes(again), "re-simulating a dataset reproduces it byte for byte");

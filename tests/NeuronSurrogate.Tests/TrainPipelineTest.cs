@@ -17,7 +17,7 @@ public sealed class TrainPipelineTest
         using var folder = new TempFolder();
         string dataset = folder.File("d.csv");
         var batch = DatasetGenerator.Generate(new DatasetOptions { Runs = 30, NeuronsPerRun = 2, Steps = 300, IncludeRecovery = true });
-        AtomicFile.Write(dataset, s => TraceCsvWriter.WriteDataset(s, batch));
+        AtomicFile.Write(dataset, s => DatasetCsvWriter.WriteDataset(s, batch));
         var options = new TrainOptions
         {
             DatasetPath = dataset,
@@ -78,7 +78,7 @@ public sealed class TrainPipelineTest
         using var folder = new TempFolder();
         string dataset = folder.File("d.csv");
         var batch = DatasetGenerator.Generate(new DatasetOptions { Runs = 20, NeuronsPerRun = 2, Steps = 200, IncludeRecovery = true });
-        AtomicFile.Write(dataset, s => TraceCsvWriter.WriteDataset(s, batch));
+        AtomicFile.Write(dataset, s => DatasetCsvWriter.WriteDataset(s, batch));
         TrainOptions Options(string name) => new()
         {
             DatasetPath = dataset,

@@ -1,9 +1,9 @@
 using System.Globalization;
 using CsvHelper;
+using NeuronSurrogate.Data;
 using NeuronSurrogate.Dataset;
-using NeuronSurrogate.Simulation;
 
-namespace NeuronSurrogate.Data;
+namespace NeuronSurrogate.Simulation;
 
 /// <summary>
 /// Runs a neuron model on a user's currents file (<c>run,neuron,time_ms,current</c>, other columns passed through

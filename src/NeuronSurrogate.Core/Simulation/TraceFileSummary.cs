@@ -1,4 +1,4 @@
-namespace NeuronSurrogate.Data;
+namespace NeuronSurrogate.Simulation;
 
 /// <summary>What <see cref="TraceFileSimulator.Run"/> did.</summary>
 /// <param name="Rows">Rows written.</param>
