@@ -104,7 +104,7 @@ internal static class GenerateCommand
         {
             var first = batch.Divergences[0];
             int run = batch.FirstRun + first.Trace / batch.NeuronsPerRun;
-            throw new InputException(null, null, null, null, null, string.Create(CultureInfo.InvariantCulture,
+            throw InputException.About(null, string.Create(CultureInfo.InvariantCulture,
                 $"stimulus settings that keep the model finite: {batch.Divergences.Count} trace(s) diverged (NaN or infinity), the first run {run}, neuron {first.Trace % batch.NeuronsPerRun}, at step {first.Step}"));
         }
         context.WithProgress($"writing {AtomicFile.DisplayName(path)}", batch.RunCount, advance =>

@@ -27,18 +27,18 @@ internal sealed class OnnxMatrixSession : IDisposable
             var inputs = _session.InputMetadata;
             if (!inputs.TryGetValue(input, out var inputMeta) || inputMeta.Dimensions.Length != 2)
             {
-                throw new InputException(modelPath, null, null, null, input, $"a 2-D float input named '{input}' (the graph's inputs: {string.Join(", ", inputs.Keys)})");
+                throw InputException.BadValue(modelPath, input, $"a 2-D float input named '{input}' (the graph's inputs: {string.Join(", ", inputs.Keys)})");
             }
             if (!_session.OutputMetadata.TryGetValue(output, out var outputMeta))
             {
-                throw new InputException(modelPath, null, null, null, output, $"an output named '{output}' (the graph's outputs: {string.Join(", ", _session.OutputMetadata.Keys)})");
+                throw InputException.BadValue(modelPath, output, $"an output named '{output}' (the graph's outputs: {string.Join(", ", _session.OutputMetadata.Keys)})");
             }
             InputWidth = inputMeta.Dimensions[1];
             _vectorOutput = outputMeta.Dimensions.Length == 1;
             OutputWidth = _vectorOutput ? 1 : outputMeta.Dimensions[1];
             if (InputWidth <= 0 || OutputWidth <= 0)
             {
-                throw new InputException(modelPath, null, null, null, null, $"fixed widths for '{input}' and '{output}' (got {InputWidth} and {OutputWidth})");
+                throw InputException.About(modelPath, $"fixed widths for '{input}' and '{output}' (got {InputWidth} and {OutputWidth})");
             }
             _input = input;
             _output = output;

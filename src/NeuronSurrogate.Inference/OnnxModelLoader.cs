@@ -15,7 +15,7 @@ public static class OnnxModelLoader
     {
         if (!File.Exists(modelPath))
         {
-            throw new InputException(modelPath, null, null, null, null, "an existing ONNX model file (it was not found)");
+            throw InputException.About(modelPath, "an existing ONNX model file (it was not found)");
         }
         var options = new SessionOptions
         {
@@ -44,7 +44,7 @@ public static class OnnxModelLoader
         }
         catch (OnnxRuntimeException e)
         {
-            throw new InputException(modelPath, null, null, null, null, $"a valid ONNX model ({FirstLine(e.Message)})");
+            throw InputException.About(modelPath, $"a valid ONNX model ({FirstLine(e.Message)})");
         }
         finally
         {

@@ -19,7 +19,7 @@ public sealed class OnnxRolloutModel : IDisposable
         if (!_session.InputMetadata.ContainsKey(currentsInput) || !_session.OutputMetadata.ContainsKey(voltagesOutput))
         {
             _session.Dispose();
-            throw new InputException(modelPath, null, null, null, null, $"a rollout graph with input '{currentsInput}' and output '{voltagesOutput}'");
+            throw InputException.About(modelPath, $"a rollout graph with input '{currentsInput}' and output '{voltagesOutput}'");
         }
         _input = currentsInput;
         _output = voltagesOutput;

@@ -56,7 +56,7 @@ public sealed class SurrogateModel : IDisposable
     {
         if (string.IsNullOrWhiteSpace(modelPath) || !File.Exists(modelPath))
         {
-            throw new InputException(modelPath, null, null, null, null, "an existing ONNX model file");
+            throw InputException.About(modelPath, "an existing ONNX model file");
         }
         return new SurrogateModel(modelPath, Path.ChangeExtension(modelPath, ".json"), provider, warn);
     }

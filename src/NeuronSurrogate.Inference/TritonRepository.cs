@@ -21,7 +21,7 @@ public static class TritonRepository
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         if (name.IndexOfAny(['/', '\\', ' ']) >= 0 || name is "." or "..")
         {
-            throw new InputException(null, null, null, null, name, "a model name without slashes or spaces");
+            throw InputException.BadValue(null, name, "a model name without slashes or spaces");
         }
         string config;
         using (var session = OnnxModelLoader.Open(modelPath))
@@ -59,7 +59,7 @@ public static class TritonRepository
                 var dims = meta.Dimensions;
                 if (dims.Length == 0 || dims[0] > 0)
                 {
-                    throw new InputException(modelPath, null, null, null, tensorName, "a dynamic leading (batch) dimension on every input and output, for Triton's batching");
+                    throw InputException.BadValue(modelPath, tensorName, "a dynamic leading (batch) dimension on every input and output, for Triton's batching");
                 }
                 // Triton's dims leave out the batch dimension; −1 stays variable (e.g. the time axis of a rollout).
                 var rest = dims.Skip(1).Select(d => d > 0 ? d.ToString(CultureInfo.InvariantCulture) : "-1").ToArray();
@@ -84,7 +84,7 @@ public static class TritonRepository
             TensorElementType.Int64 => "TYPE_INT64",
             TensorElementType.Int32 => "TYPE_INT32",
             TensorElementType.Bool => "TYPE_BOOL",
-            _ => throw new InputException(modelPath, null, null, null, tensorName, $"a tensor type Triton supports (got {type})"),
+            _ => throw InputException.BadValue(modelPath, tensorName, $"a tensor type Triton supports (got {type})"),
         };
     }
 }

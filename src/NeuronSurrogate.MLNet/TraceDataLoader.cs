@@ -118,7 +118,7 @@ public static class TraceDataLoader
         }
         if (runs.Count == 0)
         {
-            throw new InputException(source, null, null, null, null, "at least one trace");
+            throw InputException.About(source, "at least one trace");
         }
         return new TraceSet([.. runs], [.. neurons], steps, dt, [.. currents], [.. voltages], withRecovery ? [.. recovery] : null);
 

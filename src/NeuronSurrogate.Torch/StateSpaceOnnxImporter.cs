@@ -26,19 +26,19 @@ public static class StateSpaceOnnxImporter
         }
         catch (Exception e) when (e is InvalidProtocolBufferException or IOException)
         {
-            throw new InputException(onnxPath, null, null, null, null, $"an ONNX model ({e.Message})");
+            throw InputException.About(onnxPath, $"an ONNX model ({e.Message})");
         }
         var initializers = model.Graph.Initializer.ToDictionary(t => t.Name);
         var gemms = model.Graph.Node.Where(n => n.OpType == "Gemm").ToArray();
         if (gemms.Length != card.Hidden.Count + 1 || !Enum.TryParse<MlpActivation>(card.Activation, out var activation))
         {
-            throw new InputException(onnxPath, null, null, null, null,
+            throw InputException.About(onnxPath,
                 $"{card.Hidden.Count + 1} dense layers and a known activation as its card says (found {gemms.Length} Gemm nodes, activation '{card.Activation}')");
         }
         // The weights are the folded form (StateSpaceMlp.Folded): the module's own standardization is the identity.
         if (!model.MetadataProps.Any(p => p.Key == StateSpaceOnnxExporter.StandardizationKey && p.Value == StateSpaceOnnxExporter.FoldedStandardization))
         {
-            throw new InputException(onnxPath, null, null, null, null,
+            throw InputException.About(onnxPath,
                 $"a graph written by this version's exporter (metadata '{StateSpaceOnnxExporter.StandardizationKey}': standardization folded into the weights); re-export or retrain the model");
         }
         TorchRuntime.Initialize();

@@ -30,7 +30,7 @@ internal sealed class ExperimentsRunner(TrainOptions options, Action<string> log
         string dataset = options.DatasetPath;
         if (!File.Exists(dataset))
         {
-            throw new InputException(dataset, null, null, null, null, "the default dataset: run `dotnet run --project src/Train -c Release` first, which generates it");
+            throw InputException.About(dataset, "the default dataset: run `dotnet run --project src/Train -c Release` first, which generates it");
         }
         var (split, trainView, validationView, _) = RunSplit.Create(ml, TraceDataLoader.Load(ml, dataset, withRecovery: true), seed: options.Seed);
         var train = TraceDataLoader.ToTraceSet(trainView, dataset);

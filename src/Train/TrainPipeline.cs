@@ -143,7 +143,7 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
         }
         else if (!isDefault)
         {
-            throw new InputException(path, null, null, null, null, "an existing dataset (only the default dataset is generated when missing)");
+            throw InputException.About(path, "an existing dataset (only the default dataset is generated when missing)");
         }
         else
         {

@@ -48,7 +48,7 @@ public sealed record StateSpaceModelCard
     {
         if (!File.Exists(path))
         {
-            throw new InputException(path, null, null, null, null, "an existing model card (JSON beside the ONNX file, same name)");
+            throw InputException.About(path, "an existing model card (JSON beside the ONNX file, same name)");
         }
         try
         {

@@ -47,7 +47,7 @@ public sealed record VoltageLagModelCard
     {
         if (!File.Exists(path))
         {
-            throw new InputException(path, null, null, null, null, "an existing model card (JSON beside the ONNX file)");
+            throw InputException.About(path, "an existing model card (JSON beside the ONNX file)");
         }
         try
         {

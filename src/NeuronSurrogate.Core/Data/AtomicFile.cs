@@ -35,7 +35,7 @@ public static class AtomicFile
     {
         if (string.IsNullOrWhiteSpace(path))
         {
-            throw new InputException(null, null, null, null, path ?? "", $"a path for the {what}");
+            throw InputException.BadValue(null, path ?? "", $"a path for the {what}");
         }
         if (IsStandardStream(path))
         {
@@ -49,7 +49,7 @@ public static class AtomicFile
         switch (FileStatus.KindOf(resolved))
         {
             case PathKind.Directory:
-                throw new InputException(path, null, null, null, null, $"a file path for the {what}, not a folder");
+                throw InputException.About(path, $"a file path for the {what}, not a folder");
             case PathKind.NamedPipe or PathKind.CharacterDevice or PathKind.BlockDevice:
                 return new OutputTarget(path, OutputKind.Stream, resolved);
             case PathKind.Socket:
@@ -58,7 +58,7 @@ public static class AtomicFile
         string? folder = Path.GetDirectoryName(resolved);
         if (folder is null || !Directory.Exists(folder))
         {
-            throw new InputException(path, null, null, null, null, $"the {what}'s folder '{folder}' to exist");
+            throw InputException.About(path, $"the {what}'s folder '{folder}' to exist");
         }
         string probe = TemporaryPath(resolved);
         try
@@ -69,7 +69,7 @@ public static class AtomicFile
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
-            throw new InputException(path, null, null, null, null, $"a writable folder for the {what} ({e.Message})");
+            throw InputException.About(path, $"a writable folder for the {what} ({e.Message})");
         }
         return new OutputTarget(path, OutputKind.File, resolved);
     }
@@ -213,7 +213,7 @@ public static class AtomicFile
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
-            throw new InputException(target.Given, null, null, null, null, $"a writable pipe or device ({e.Message})");
+            throw InputException.About(target.Given, $"a writable pipe or device ({e.Message})");
         }
     }
 
@@ -228,7 +228,7 @@ public static class AtomicFile
         catch (SocketException e)
         {
             socket.Dispose();
-            throw new InputException(target.Given, null, null, null, null, $"a Unix socket with a listener ({e.Message})");
+            throw InputException.About(target.Given, $"a Unix socket with a listener ({e.Message})");
         }
     }
 
@@ -241,7 +241,7 @@ public static class AtomicFile
         }
         catch (IOException e)
         {
-            throw new InputException(path, null, null, null, null, $"a symbolic link that resolves to a file for the {what} ({e.Message})");
+            throw InputException.About(path, $"a symbolic link that resolves to a file for the {what} ({e.Message})");
         }
     }
 

@@ -33,6 +33,17 @@ public sealed class InputException : Exception
         Expected = expected;
     }
 
+    /// <summary>A problem with a whole file or path (or, with a null <paramref name="file"/>, with the run's settings).</summary>
+    /// <param name="file">The file or path.</param>
+    /// <param name="expected">What was expected instead.</param>
+    public static InputException About(string? file, string expected) => new(file, null, null, null, null, expected);
+
+    /// <summary>A bad value that is not at a row of a file (an option, a name, a tensor).</summary>
+    /// <param name="file">The file it came from, if any.</param>
+    /// <param name="value">The value as given.</param>
+    /// <param name="expected">What was expected instead.</param>
+    public static InputException BadValue(string? file, string value, string expected) => new(file, null, null, null, value, expected);
+
     /// <summary>The file, when the problem is in a file.</summary>
     public string? FilePath { get; }
 

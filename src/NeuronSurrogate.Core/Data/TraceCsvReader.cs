@@ -44,7 +44,7 @@ public sealed class TraceCsvReader : IDisposable
         }
         if (headers.Count == 0 || headers.All(string.IsNullOrWhiteSpace))
         {
-            throw new InputException(file, null, null, null, null,
+            throw InputException.About(file,
                 $"a header row with at least the columns {string.Join(',', TraceColumns.Required)} (the file is empty)");
         }
         Headers = headers.Select(h => h.Trim()).ToArray();
@@ -86,7 +86,7 @@ public sealed class TraceCsvReader : IDisposable
         ArgumentNullException.ThrowIfNull(numericColumns);
         if (string.IsNullOrWhiteSpace(path))
         {
-            throw new InputException(null, null, null, null, path ?? "", "a path to an input CSV file");
+            throw InputException.BadValue(null, path ?? "", "a path to an input CSV file");
         }
         bool standardInput = AtomicFile.IsStandardStream(path);
         if (standardInput)
@@ -96,11 +96,11 @@ public sealed class TraceCsvReader : IDisposable
         }
         else if (Directory.Exists(path))
         {
-            throw new InputException(path, null, null, null, null, "a CSV file, not a folder");
+            throw InputException.About(path, "a CSV file, not a folder");
         }
         else if (!File.Exists(path))
         {
-            throw new InputException(path, null, null, null, null, "an existing CSV file (it was not found)");
+            throw InputException.About(path, "an existing CSV file (it was not found)");
         }
         var options = new CsvReaderOptions
         {
@@ -120,7 +120,7 @@ public sealed class TraceCsvReader : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new InputException(path, null, null, null, null, $"a readable file ({e.Message})");
+            throw InputException.About(path, $"a readable file ({e.Message})");
         }
         try
         {
@@ -161,7 +161,7 @@ public sealed class TraceCsvReader : IDisposable
             _done = true;
             if (RowsRead == 0)
             {
-                throw new InputException(_file, null, null, null, null, "at least one data row after the header (the file has only a header)");
+                throw InputException.About(_file, "at least one data row after the header (the file has only a header)");
             }
             return false;
         }

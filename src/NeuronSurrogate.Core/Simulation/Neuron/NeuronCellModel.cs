@@ -47,7 +47,7 @@ public sealed class NeuronCellModel : INeuronModel
         options ??= new NeuronCellOptions();
         if (string.IsNullOrWhiteSpace(cellPath) || !File.Exists(cellPath))
         {
-            throw new InputException(cellPath, null, null, null, null, "an existing NEURON cell file (.py; it was not found)");
+            throw InputException.About(cellPath, "an existing NEURON cell file (.py; it was not found)");
         }
         if (options.Processes <= 0)
         {

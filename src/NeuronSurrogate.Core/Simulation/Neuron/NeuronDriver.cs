@@ -173,7 +173,7 @@ internal static class NeuronDriver
             case NoNeuron:
                 return null;
             case CellProblem:
-                throw new InputException(cellPath, null, null, null, null, $"a NEURON cell file that loads ({message})");
+                throw InputException.About(cellPath, $"a NEURON cell file that loads ({message})");
             default:
                 throw new SimulatorException(string.Create(CultureInfo.InvariantCulture,
                     $"{what}: the NEURON process failed with exit code {process.ExitCode} ({message}); nothing was written"));
