@@ -270,7 +270,8 @@ public sealed class OutputPathTest
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         var clock = Stopwatch.StartNew();
-        while (Directory.GetFiles(folder.Path, ".data.csv.*.tmp").Length == 0 && !process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(1))
+        // The write has begun once a temporary holds bytes (the empty one beside it at start-up is the writability probe).
+        while (!Directory.GetFiles(folder.Path, ".data.csv.*.tmp").Any(WriteHasBegun) && !process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(1))
         {
             Thread.Sleep(2);
         }
@@ -286,6 +287,18 @@ public sealed class OutputPathTest
         StringAssert.Contains(stderr.Result, "data.csv keeps its previous content");
         Assert.AreEqual("previous content\n", File.ReadAllText(output));
         AssertNoTemporaryFiles(folder.Path);
+    }
+
+    private static bool WriteHasBegun(string temporary)
+    {
+        try
+        {
+            return new FileInfo(temporary).Length > 0;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     [TestMethod]
