@@ -10,7 +10,7 @@ internal sealed class CliContext(TextWriter output, TextWriter error, bool inter
     public TextWriter Error { get; } = error;
 
     /// <summary>Where a command's closing message goes: standard error when its output is standard output, so the data stays clean.</summary>
-    public TextWriter MessagesFor(string? outputPath) => AtomicFile.IsStandardStream(outputPath) ? Error : Out;
+    public TextWriter MessagesFor(string? outputPath) => AtomicFile.WritesToStandardOutput(outputPath) ? Error : Out;
 
     /// <summary>Runs a command body: bad input and bad options → exit 2, anything else → exit 1, one line on stderr each.</summary>
     public int Guard(Func<int> body)

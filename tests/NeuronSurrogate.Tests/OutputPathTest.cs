@@ -206,6 +206,14 @@ public sealed class OutputPathTest
         StringAssert.Contains(error, "wrote standard output: 2 traces, 5 rows");
         Assert.IsFalse(File.Exists(folder.File("-")), "no file named '-'");
         Assert.IsFalse(File.Exists(Path.Combine(Environment.CurrentDirectory, "-")), "no file named '-'");
+        if (OperatingSystem.IsLinux())
+        {
+            // /dev/stdout leads, through /proc, to a pipe with no path of its own: written as a stream, messages off it.
+            var alias = CliProcess.Run(null, "simulate", "--input", folder.File("in.csv"), "--output", "/dev/stdout");
+            Assert.AreEqual(0, alias.ExitCode, alias.Error);
+            Assert.AreEqual(expected, alias.Out);
+            StringAssert.Contains(alias.Error, "wrote /dev/stdout");
+        }
 
         string file = folder.File("dataset.csv");
         Assert.AreEqual(0, CliRunner.Run(["generate", .. SmallDataset, "--out", file]).ExitCode);

@@ -24,6 +24,12 @@ public static class AtomicFile
     /// <summary>Whether <paramref name="path"/> names standard output or input.</summary>
     public static bool IsStandardStream(string? path) => path == StandardStream;
 
+    /// <summary>
+    /// Whether writing to <paramref name="path"/> writes to this process's standard output: <c>-</c>, or one of the
+    /// names Unix gives it (<c>/dev/stdout</c>, <c>/dev/fd/1</c>, <c>/proc/self/fd/1</c>), so that messages stay off it.
+    /// </summary>
+    public static bool WritesToStandardOutput(string? path) => path is StandardStream or "/dev/stdout" or "/dev/fd/1" or "/proc/self/fd/1";
+
     /// <summary>How messages name the output <paramref name="path"/>: the path as given, or "standard output".</summary>
     public static string DisplayName(string path) => IsStandardStream(path) ? "standard output" : path;
 
@@ -41,20 +47,20 @@ public static class AtomicFile
         {
             return new OutputTarget(path, OutputKind.StandardOutput, StandardStream);
         }
-        string resolved = Path.GetFullPath(path);
-        if (FileStatus.KindOf(resolved, followLinks: false) == PathKind.SymbolicLink)
-        {
-            resolved = FollowLinks(path, resolved, what);
-        }
-        switch (FileStatus.KindOf(resolved))
+        string full = Path.GetFullPath(path);
+        // What the kernel reaches through any links decides first: /dev/stdout and /proc/self/fd/N lead to pipes and
+        // terminals that have no path of their own, so streams are opened through the path as given.
+        switch (FileStatus.KindOf(full))
         {
             case PathKind.Directory:
                 throw InputException.About(path, $"a file path for the {what}, not a folder");
             case PathKind.NamedPipe or PathKind.CharacterDevice or PathKind.BlockDevice:
-                return new OutputTarget(path, OutputKind.Stream, resolved);
+                return new OutputTarget(path, OutputKind.Stream, full);
             case PathKind.Socket:
-                return new OutputTarget(path, OutputKind.Socket, resolved);
+                return new OutputTarget(path, OutputKind.Socket, full);
         }
+        // A regular file or nothing yet: a link is followed to the file it names (or will name), replaced in its folder.
+        string resolved = FileStatus.KindOf(full, followLinks: false) == PathKind.SymbolicLink ? FollowLinks(path, full, what) : full;
         string? folder = Path.GetDirectoryName(resolved);
         if (folder is null || !Directory.Exists(folder))
         {
