@@ -11,7 +11,7 @@ internal static class CliProcess
     private static readonly string Cli = Path.Combine(AppContext.BaseDirectory, "neuron-surrogate.dll");
 
     /// <summary>The <c>dotnet</c> host the test run uses (the SDK sets DOTNET_HOST_PATH), else the one on PATH.</summary>
-    private static string DotNet => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+    public static string DotNet => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
     /// <summary>A start record for the CLI with every standard stream redirected; <paramref name="prefix"/> runs it through another program.</summary>
     public static ProcessStartInfo StartInfo(string[] args, params string[] prefix)

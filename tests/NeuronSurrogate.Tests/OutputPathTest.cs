@@ -181,7 +181,7 @@ public sealed class OutputPathTest
         // split.json is the first result the Train app writes, right after the split and before any training.
         Directory.CreateDirectory(folder.File("results"));
         File.CreateSymbolicLink(folder.File(Path.Combine("results", "split.json")), "/dev/full");
-        using var process = Process.Start(new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        using var process = Process.Start(new ProcessStartInfo(CliProcess.DotNet)
         {
             ArgumentList = { Path.Combine(AppContext.BaseDirectory, "NeuronSurrogate.Train.dll"), "--dataset", dataset, "--results", folder.File("results"), "--models", folder.File("models") },
             RedirectStandardError = true,

@@ -66,15 +66,16 @@ public sealed record DatasetOptions
     {
         Simulation.Validate();
         Stimulus.Validate();
-        Model.CheckRecordingStep(TimeStepMs);
-        if (IncludeRecovery && !Model.RecordsRecovery)
+        var model = Model;
+        model.CheckRecordingStep(TimeStepMs);
+        if (IncludeRecovery && !model.RecordsRecovery)
         {
-            throw new ArgumentOutOfRangeException(nameof(IncludeRecovery), IncludeRecovery, $"a recovery column: the {Model.Name} model has no recovery variable (only izhikevich does)");
+            throw new ArgumentOutOfRangeException(nameof(IncludeRecovery), IncludeRecovery, $"a recovery column: the {model.Name} model has no recovery variable (only izhikevich does)");
         }
-        if (CurrentColumns.Count == 0 || CurrentColumns[0] != Data.TraceColumns.Current || CurrentColumns.Any(c => !Model.CurrentColumns.Contains(c)) || CurrentColumns.Distinct().Count() != CurrentColumns.Count)
+        if (CurrentColumns.Count == 0 || CurrentColumns[0] != Data.TraceColumns.Current || CurrentColumns.Any(c => !model.CurrentColumns.Contains(c)) || CurrentColumns.Distinct().Count() != CurrentColumns.Count)
         {
             throw new ArgumentOutOfRangeException(nameof(CurrentColumns), string.Join(',', CurrentColumns),
-                $"current columns '{string.Join(',', CurrentColumns)}': expected 'current' first, then any of the {Model.Name} model's ({string.Join(',', Model.CurrentColumns)}), each once");
+                $"current columns '{string.Join(',', CurrentColumns)}': expected 'current' first, then any of the {model.Name} model's ({string.Join(',', model.CurrentColumns)}), each once");
         }
         Positive(Runs, "runs");
         Positive(NeuronsPerRun, "neurons");

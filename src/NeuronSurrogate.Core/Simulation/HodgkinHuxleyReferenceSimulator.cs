@@ -57,10 +57,12 @@ public static class HodgkinHuxleyReferenceSimulator
     public static double IonicCurrent(HodgkinHuxleyParameters p, double v, double m, double h, double n)
     {
         ArgumentNullException.ThrowIfNull(p);
-        double gna = p.SodiumConductance * m * m * m * h;
-        double gk = p.PotassiumConductance * n * n * n * n;
-        return gna * (v - p.SodiumReversalMv) + gk * (v - p.PotassiumReversalMv) + p.LeakConductance * (v - p.LeakReversalMv);
+        return Current(p, v, p.SodiumConductance * m * m * m * h, p.PotassiumConductance * n * n * n * n);
     }
+
+    /// <summary>The channels' current density at <paramref name="v"/> for the sodium and potassium conductances <paramref name="gna"/> and <paramref name="gk"/>.</summary>
+    private static double Current(HodgkinHuxleyParameters p, double v, double gna, double gk) =>
+        gna * (v - p.SodiumReversalMv) + gk * (v - p.PotassiumReversalMv) + p.LeakConductance * (v - p.LeakReversalMv);
 
     /// <summary>
     /// One step of NEURON's fixed-step method (fadvance): the current at the present v and gates, backward Euler for
@@ -71,7 +73,7 @@ public static class HodgkinHuxleyReferenceSimulator
     {
         double gna = p.SodiumConductance * m * m * m * h;
         double gk = p.PotassiumConductance * n * n * n * n;
-        double current = gna * (v - p.SodiumReversalMv) + gk * (v - p.PotassiumReversalMv) + p.LeakConductance * (v - p.LeakReversalMv);
+        double current = Current(p, v, gna, gk);
         double diagonal = 0.001 * p.CapacitanceUfPerCm2 / dt + (gna + gk + p.LeakConductance);
         v += (stimulus - current) / diagonal;
         var g = rates.Table(v);
@@ -81,7 +83,7 @@ public static class HodgkinHuxleyReferenceSimulator
     }
 
     /// <summary>The exact step of x' = (x∞ − x)/τ with x∞ and τ held: x + (1 − e^(−dt/τ)) (x∞ − x) (nocmodl's cnexp).</summary>
-    internal static double Cnexp(double x, double inf, double tau, double dt) => x + (1.0 - PortableExp.Exp(-dt / tau)) * (inf - x);
+    private static double Cnexp(double x, double inf, double tau, double dt) => x + (1.0 - PortableExp.Exp(-dt / tau)) * (inf - x);
 
     private static void RungeKuttaStep(HodgkinHuxleyParameters p, HodgkinHuxleyRates rates, double dt, double stimulus, ref double v, ref double m, ref double h, ref double n)
     {
