@@ -15,22 +15,25 @@ public static class TraceFilePredictor
 
     /// <summary>Predicts every trace of <paramref name="inputPath"/> into <paramref name="outputPath"/> (through a temporary file).</summary>
     /// <exception cref="InputException">The input breaks the contract, lacks the columns the mode needs, or has another dt than the model.</exception>
-    public static PredictionSummary Run(SurrogateModel model, string inputPath, string outputPath, PredictionMode mode, int batchSize = 4096)
+    public static PredictionSummary Run(ISurrogate model, string inputPath, string outputPath, PredictionMode mode, int batchSize = 4096)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        string[] numeric = mode == PredictionMode.ClosedLoop
-            ? [TraceColumns.Current]
-            : model.IsStateSpace ? [TraceColumns.Current, TraceColumns.Voltage, TraceColumns.Recovery] : [TraceColumns.Current, TraceColumns.Voltage];
+        string[] numeric = mode == PredictionMode.ClosedLoop ? [.. model.InputColumns] : [.. model.InputColumns, .. model.TeacherForcedColumns];
         TraceCsvReader reader;
         try
         {
             reader = TraceCsvReader.Open(inputPath, numeric, keepFields: true);
         }
-        catch (InputException e) when (mode == PredictionMode.TeacherForced && e.Column is TraceColumns.Voltage or TraceColumns.Recovery)
+        catch (InputException e) when (e.Line == 1 && e.Column is not null && model.InputColumns.Contains(e.Column) && e.Column != TraceColumns.Current)
         {
             throw new InputException(inputPath, 1, null, e.Column, null,
-                $"the true state columns for teacher-forced mode ({string.Join(", ", numeric.Skip(1))}); closed-loop mode needs only the currents");
+                $"every current the model reads ({string.Join(", ", model.InputColumns)}; {model.ModelPath} was trained with a '{e.Column}' input)");
+        }
+        catch (InputException e) when (mode == PredictionMode.TeacherForced && e.Line == 1 && e.Column is not null && model.TeacherForcedColumns.Contains(e.Column))
+        {
+            throw new InputException(inputPath, 1, null, e.Column, null,
+                $"the true state columns for teacher-forced mode ({string.Join(", ", model.TeacherForcedColumns)}); closed-loop mode needs only the currents");
         }
         using (reader)
         {
@@ -47,7 +50,7 @@ public static class TraceFilePredictor
                 var batch = new List<Buffered>();
                 while (reader.ReadTrace())
                 {
-                    var trace = Buffered.From(reader.Buffer, mode, model.IsStateSpace);
+                    var trace = Buffered.From(reader.Buffer, numeric);
                     CheckTimeStep(reader, trace, model.TimeStepMs);
                     if (batch.Count > 0 && (batch.Count >= batchSize || batch[0].Count != trace.Count))
                     {
@@ -65,11 +68,9 @@ public static class TraceFilePredictor
                         return;
                     }
                     int steps = batch[0].Count;
-                    var currents = batch.SelectMany(b => b.Currents).ToArray();
-                    var voltages = mode == PredictionMode.TeacherForced ? batch.SelectMany(b => b.Voltages!).ToArray() : null;
-                    var recovery = mode == PredictionMode.TeacherForced && model.IsStateSpace ? batch.SelectMany(b => b.Recovery!).ToArray() : null;
-                    var predictions = new double[currents.Length];
-                    var diverged = model.Predict(mode, currents, voltages, recovery, predictions, batch.Count);
+                    var columns = numeric.ToDictionary(c => c, c => batch.SelectMany(b => b.Columns[c]).ToArray());
+                    var predictions = new double[batch.Count * steps];
+                    var diverged = model.Predict(mode, columns, predictions, batch.Count);
                     var row = new string[headers.Count];
                     for (int b = 0; b < batch.Count; b++)
                     {
@@ -114,14 +115,11 @@ public static class TraceFilePredictor
         }
     }
 
-    private sealed record Buffered(long Run, long Neuron, long FirstLine, long FirstRow, double[] Times, double[] Currents, double[]? Voltages, double[]? Recovery, string[][] Fields)
+    private sealed record Buffered(long Run, long Neuron, long FirstLine, long FirstRow, double[] Times, Dictionary<string, double[]> Columns, string[][] Fields)
     {
         public int Count => Times.Length;
 
-        public static Buffered From(TraceBuffer b, PredictionMode mode, bool stateSpace) => new(
-            b.Run, b.Neuron, b.FirstLine, b.FirstRow, [.. b.TimesMs], [.. b.Column(TraceColumns.Current)],
-            mode == PredictionMode.TeacherForced ? [.. b.Column(TraceColumns.Voltage)] : null,
-            mode == PredictionMode.TeacherForced && stateSpace ? [.. b.Column(TraceColumns.Recovery)] : null,
-            [.. b.Fields]);
+        public static Buffered From(TraceBuffer b, IEnumerable<string> columns) => new(
+            b.Run, b.Neuron, b.FirstLine, b.FirstRow, [.. b.TimesMs], columns.ToDictionary(c => c, c => b.Column(c).ToArray()), [.. b.Fields]);
     }
 }

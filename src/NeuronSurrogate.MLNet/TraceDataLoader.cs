@@ -16,14 +16,21 @@ public static class TraceDataLoader
     /// <param name="ml">The context.</param>
     /// <param name="path">The traces CSV (run, neuron, time_ms, current, voltage; recovery when asked).</param>
     /// <param name="withRecovery">Whether to load the recovery column too.</param>
+    /// <param name="otherInputs">Further current columns to load (such as <c>current_dend</c>); each must start with <c>current_</c>.</param>
     /// <exception cref="InputException">The file breaks the traces contract.</exception>
-    public static IDataView Load(MLContext ml, string path, bool withRecovery = false)
+    public static IDataView Load(MLContext ml, string path, bool withRecovery = false, IReadOnlyList<string>? otherInputs = null)
     {
         ArgumentNullException.ThrowIfNull(ml);
+        otherInputs ??= [];
+        foreach (var column in otherInputs)
+        {
+            if (!column.StartsWith(OtherInputPrefix, StringComparison.Ordinal))
+            {
+                throw InputException.BadValue(path, column, $"a further current column named {OtherInputPrefix}… (such as {TraceColumns.CurrentDend})");
+            }
+        }
         IReadOnlyList<string> headers;
-        string[] numeric = withRecovery
-            ? [TraceColumns.Current, TraceColumns.Voltage, TraceColumns.Recovery]
-            : [TraceColumns.Current, TraceColumns.Voltage];
+        string[] numeric = [TraceColumns.Current, TraceColumns.Voltage, .. withRecovery ? [TraceColumns.Recovery] : Array.Empty<string>(), .. otherInputs];
         using (var reader = TraceCsvReader.Open(path, numeric))
         {
             headers = reader.Headers;
@@ -43,6 +50,7 @@ public static class TraceDataLoader
         {
             columns.Add(new(TraceColumns.Recovery, DataKind.Double, IndexOf(TraceColumns.Recovery)));
         }
+        columns.AddRange(otherInputs.Select(c => new TextLoader.Column(c, DataKind.Double, IndexOf(c))));
         var loader = ml.Data.CreateTextLoader(new TextLoader.Options
         {
             Separators = [','],
@@ -53,6 +61,16 @@ public static class TraceDataLoader
         return loader.Load(path);
 
         int IndexOf(string name) => headers.ToList().IndexOf(name);
+    }
+
+    /// <summary>Further current columns start with this (<c>current_dend</c>).</summary>
+    public const string OtherInputPrefix = "current_";
+
+    /// <summary>The further current columns of a header: <c>current_…</c> columns, in header order.</summary>
+    public static IReadOnlyList<string> OtherInputsOf(IReadOnlyList<string> headers)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        return headers.Where(h => h.StartsWith(OtherInputPrefix, StringComparison.Ordinal)).ToArray();
     }
 
     /// <summary>Reads a view's rows into traces of equal length (each trace's rows contiguous and in time order).</summary>
@@ -72,6 +90,9 @@ public static class TraceDataLoader
         {
             wanted.Add(schema[TraceColumns.Recovery]);
         }
+        var others = schema.Where(c => c.Name.StartsWith(OtherInputPrefix, StringComparison.Ordinal) && !c.IsHidden).ToArray();
+        wanted.AddRange(others);
+        var otherValues = others.Select(_ => new List<double>()).ToArray();
         var runs = new List<long>();
         var neurons = new List<long>();
         var currents = new List<double>();
@@ -88,6 +109,7 @@ public static class TraceDataLoader
             var getCurrent = cursor.GetGetter<double>(schema[TraceColumns.Current]);
             var getVoltage = cursor.GetGetter<double>(schema[TraceColumns.Voltage]);
             var getRecovery = withRecovery ? cursor.GetGetter<double>(schema[TraceColumns.Recovery]) : null;
+            var getOthers = others.Select(c => cursor.GetGetter<double>(c)).ToArray();
             long run = 0, neuron = 0, currentRun = long.MinValue, currentNeuron = long.MinValue;
             double time = 0, value = 0;
             while (cursor.MoveNext())
@@ -113,6 +135,11 @@ public static class TraceDataLoader
                     getRecovery(ref value);
                     recovery.Add(value);
                 }
+                for (int i = 0; i < getOthers.Length; i++)
+                {
+                    getOthers[i](ref value);
+                    otherValues[i].Add(value);
+                }
             }
             CloseTrace();
         }
@@ -120,7 +147,8 @@ public static class TraceDataLoader
         {
             throw InputException.About(source, "at least one trace");
         }
-        return new TraceSet([.. runs], [.. neurons], steps, dt, [.. currents], [.. voltages], withRecovery ? [.. recovery] : null);
+        return new TraceSet([.. runs], [.. neurons], steps, dt, [.. currents], [.. voltages], withRecovery ? [.. recovery] : null,
+            others.Select((c, i) => (c.Name, otherValues[i].ToArray())).ToArray());
 
         void CloseTrace()
         {

@@ -7,14 +7,16 @@ namespace NeuronSurrogate.Torch;
 /// A thin helper over OnnxSharp's protobuf types for writing small graphs by hand: typed inputs and outputs,
 /// float initializers, nodes with attributes, and fresh names.
 /// </summary>
-public sealed class OnnxGraphBuilder(string name)
+/// <param name="name">The graph's name.</param>
+/// <param name="prefix">Put before every fresh name: a subgraph (a Scan body) needs names its outer graph does not use.</param>
+public sealed class OnnxGraphBuilder(string name, string prefix = "")
 {
     private int _counter;
 
     public GraphProto Graph { get; } = new() { Name = name };
 
     /// <summary>A name not used yet in this graph.</summary>
-    public string Fresh(string stem) => $"{stem}_{_counter++}";
+    public string Fresh(string stem) => $"{prefix}{stem}_{_counter++}";
 
     public void Input(string name, TensorProto.Types.DataType type, params object[] dims) => Graph.Input.Add(ValueInfo(name, type, dims));
 

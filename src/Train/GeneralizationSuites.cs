@@ -36,15 +36,18 @@ internal static class GeneralizationSuites
         return new GeneralizationResult(ClosedLoop(model, defaultTest), ClosedLoop(model, mixedHeldOut), FiCurve(model, simulation));
     }
 
-    private static MetricSummary ClosedLoop(SurrogateModel model, TraceSet traces)
+    private static MetricSummary ClosedLoop(ISurrogate model, TraceSet traces)
     {
         var predictions = new double[traces.VoltagesMv.Length];
-        model.Predict(PredictionMode.ClosedLoop, traces.Currents, null, null, predictions, traces.TraceCount);
+        model.Predict(PredictionMode.ClosedLoop, ColumnsOf(traces), predictions, traces.TraceCount);
         return Evaluation.Summarize(traces, predictions);
     }
 
+    /// <summary>A set's current columns by name, as <see cref="ISurrogate.Predict"/> takes them.</summary>
+    public static Dictionary<string, double[]> ColumnsOf(TraceSet traces) => traces.Inputs.ToDictionary(i => i.Column, i => i.Values);
+
     /// <summary>Spikes in 1 s at each constant current 0, 1, …, 25: the simulator's and the model's.</summary>
-    public static IReadOnlyList<FiPoint> FiCurve(SurrogateModel model, IzhikevichSimulationOptions simulation)
+    public static IReadOnlyList<FiPoint> FiCurve(ISurrogate model, IzhikevichSimulationOptions simulation)
     {
         const int levels = 26;
         int steps = (int)Math.Round(1000 / simulation.TimeStepMs);
@@ -56,7 +59,7 @@ internal static class GeneralizationSuites
         var truth = new double[currents.Length];
         IzhikevichBatchSimulator.SimulateTraceMajor(simulation, currents, truth, levels);
         var predictions = new double[currents.Length];
-        model.Predict(PredictionMode.ClosedLoop, currents, null, null, predictions, levels);
+        model.Predict(PredictionMode.ClosedLoop, new Dictionary<string, double[]> { [TraceColumns.Current] = currents }, predictions, levels);
         return Enumerable.Range(0, levels).Select(level => new FiPoint(level,
             SpikeDetector.Detect(truth.AsSpan(level * steps, steps), simulation.TimeStepMs).Count,
             SpikeDetector.Detect(predictions.AsSpan(level * steps, steps), simulation.TimeStepMs).Count)).ToArray();

@@ -22,9 +22,17 @@ internal static class Program
         var stride = new Option<int>("--fasttree-stride") { Description = "FastTree trains on every n-th step.", DefaultValueFactory = _ => defaults.FastTreeStride };
         var results = new Option<string?>("--results") { Description = "Folder for metrics, report and plots (default: results, or results/mixed)." };
         var models = new Option<string>("--models") { Description = "Folder for the exported models and cards.", DefaultValueFactory = _ => defaults.ModelsFolder };
-        var root = new RootCommand("The main job: split the dataset by run, train the models and baselines, export them, and score everything closed-loop on held-out runs.")
+        var neuron = new Option<string?>("--neuron") { Description = "Train the latent surrogate on a built-in neuron's dataset (mixed stimuli; generated when missing): izhikevich (RS, models/rs_latent.*), hh (models/hh_latent.*) or pyramid (models/pyramid_latent.*, needs NEURON)." };
+        neuron.AcceptOnlyFromAmong([.. BuiltInNeuron.All.Select(n => n.Key)]);
+        var data = new Option<string?>("--data") { Description = "Train the latent surrogate on any traces CSV (run,neuron,time_ms,current,voltage; further current_* columns are inputs too; no recovery needed): models/NAME.*, results/NAME/." };
+        var name = new Option<string?>("--name") { Description = "File stem of the latent model (default: the built-in neuron's, or the CSV's name + _latent)." };
+        var iterations = new Option<int?>("--iterations") { Description = "Latent training iterations (default: 1500 in the main job, 4000 for --neuron and --data)." };
+        var seeds = new Option<int?>("--seeds") { Description = "Latent seeds trained side by side, --seed onwards; the best on validation ships, all are reported (default: 2 for --neuron, 1 otherwise)." };
+        var stepFactor = new Option<int>("--step-factor") { Description = "The latent surrogate steps k data steps at a time (1, 2, 5, 10…).", DefaultValueFactory = _ => 1 };
+        var unit = new Option<string>("--current-unit") { Description = "The unit of the currents of a --data file, for the card.", DefaultValueFactory = _ => "as in the training data" };
+        var root = new RootCommand("The main job: split the dataset by run, train the models and baselines, export them, and score everything closed-loop on held-out runs. With --neuron or --data: train a latent surrogate instead.")
         {
-            plots, regime, experiments, dataset, seed, vLags, iLags, stride, epochs, hidden, results, models,
+            plots, regime, experiments, dataset, seed, vLags, iLags, stride, epochs, hidden, results, models, neuron, data, name, iterations, seeds, stepFactor, unit,
         };
         root.SetAction(result =>
         {
@@ -44,6 +52,45 @@ internal static class Program
             };
             try
             {
+                if (result.GetValue(neuron) is not null || result.GetValue(data) is not null)
+                {
+                    if (result.GetValue(neuron) is not null && result.GetValue(data) is not null)
+                    {
+                        throw new ArgumentException("--neuron and --data: expected one of them (a built-in neuron's dataset, or your own CSV)");
+                    }
+                    var builtIn = BuiltInNeuron.All.FirstOrDefault(n => n.Key == result.GetValue(neuron));
+                    string path = builtIn?.DatasetPath ?? result.GetValue(data)!;
+                    string stem = result.GetValue(name) ?? builtIn?.ModelName ?? Path.GetFileNameWithoutExtension(path) + "_latent";
+                    var settings = new Torch.LatentSettings
+                    {
+                        Seed = result.GetValue(seed),
+                        Iterations = result.GetValue(iterations) ?? 4000,
+                        StepFactor = result.GetValue(stepFactor),
+                    };
+                    if (result.GetResult(hidden) is { Implicit: false })
+                    {
+                        settings = settings with { Hidden = result.GetValue(hidden)! };
+                    }
+                    var job = new LatentJobOptions
+                    {
+                        Name = stem,
+                        DatasetPath = path,
+                        Neuron = builtIn,
+                        CurrentUnit = result.GetValue(unit)!,
+                        Settings = settings.Validate(),
+                        Seeds = result.GetValue(seeds) ?? (builtIn is null ? 1 : 2),
+                        SplitSeed = result.GetValue(seed),
+                        ModelsFolder = result.GetValue(models)!,
+                        ResultsFolder = result.GetValue(results) ?? Path.Combine("results", stem),
+                        PlotTraces = result.GetValue(plots),
+                        Command = "dotnet run --project src/Train -c Release -- " + string.Join(' ', args),
+                    };
+                    if (job.Seeds is < 1 or > 16)
+                    {
+                        throw new ArgumentException($"--seeds {job.Seeds}: expected 1 to 16");
+                    }
+                    return new LatentJob(job, message => Console.Error.WriteLine(message)).Run();
+                }
                 return result.GetValue(experiments)
                     ? new ExperimentsRunner(options, message => Console.Error.WriteLine(message)).Run()
                     : new TrainPipeline(options, message => Console.Error.WriteLine(message)).Run();

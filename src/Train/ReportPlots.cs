@@ -55,6 +55,22 @@ internal static class ReportPlots
         Save(plot, path);
     }
 
+    /// <summary>Latent training: the closed-loop validation Γ that chose the weights, one line per seed.</summary>
+    public static void LatentTraining(string path, IReadOnlyDictionary<string, IReadOnlyList<Torch.LatentTrainingReport>> histories)
+    {
+        var plot = new Plot();
+        foreach (var (name, history) in histories)
+        {
+            var gamma = plot.Add.Scatter(history.Select(h => (double)h.Iteration).ToArray(), history.Select(h => h.ValidationGamma).ToArray());
+            gamma.LegendText = $"validation Γ (closed loop), {name}";
+        }
+        plot.Title("Latent training: the weights kept are those with the best closed-loop validation Γ");
+        plot.XLabel("iteration");
+        plot.YLabel("Γ");
+        plot.ShowLegend(Alignment.LowerRight);
+        Save(plot, path);
+    }
+
     /// <summary>Spike raster of the first traces: truth and one model, side by side on each row.</summary>
     public static void Raster(string path, TraceSet test, double[] predictions, string model, int traces = 25)
     {
@@ -94,7 +110,8 @@ internal static class ReportPlots
     }
 
     /// <summary>The RS f–I curve: spikes in 1 s of constant current, simulator and models.</summary>
-    public static void FiCurve(string path, IReadOnlyDictionary<string, IReadOnlyList<FiPoint>> curves)
+    public static void FiCurve(string path, IReadOnlyDictionary<string, IReadOnlyList<FiPoint>> curves,
+        string title = "RS f–I curve: spikes in 1 s of constant current", string currentLabel = "current I")
     {
         var plot = new Plot();
         bool truthDrawn = false;
@@ -112,8 +129,8 @@ internal static class ReportPlots
             var model = plot.Add.Scatter(currents, points.Select(p => (double)p.ModelSpikes).ToArray());
             model.LegendText = $"{name} (closed loop)";
         }
-        plot.Title("RS f–I curve: spikes in 1 s of constant current");
-        plot.XLabel("current I");
+        plot.Title(title);
+        plot.XLabel(currentLabel);
         plot.YLabel("spikes per second");
         plot.ShowLegend(Alignment.UpperLeft);
         Save(plot, path);

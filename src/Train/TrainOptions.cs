@@ -38,6 +38,9 @@ public sealed record TrainOptions
     /// <summary>The MLP trains on every n-th eligible step. Defaults to 1.</summary>
     public int MlpStride { get; init; } = 1;
 
+    /// <summary>Training iterations of the main job's latent surrogate. Defaults to 1500.</summary>
+    public int LatentIterations { get; init; } = 1500;
+
     /// <summary>File stem of the exported MLP (models/NAME.onnx, NAME_rollout.onnx, NAME.json). Defaults to surrogate.</summary>
     public string ModelName { get; init; } = "surrogate";
 

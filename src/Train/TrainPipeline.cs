@@ -84,11 +84,19 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
         {
             log("no recovery column: the state-space MLP is skipped");
         }
+        LatentEvaluation? latent = null;
+        if (options.Regime == TrainRegime.Default)
+        {
+            // The latent surrogate learns from the current and the voltage alone (the recovery column is never read).
+            latent = Timed("latent", () => Latent(ml, simulation, train.WithoutRecovery(), validation.WithoutRecovery(), test.WithoutRecovery(), dataset));
+            results["latent"] = latent.Result;
+            _closedLoop["latent"] = latent.ClosedLoop;
+        }
 
         Timed("generalization", () => Generalize(ml, simulation, test));
         Timed("plots", () => Plot(test, _closedLoop));
         WriteMetrics(dataset, split, results);
-        WriteReport(dataset, split, results, spec, fastTreeCard, total.Elapsed.TotalSeconds);
+        WriteReport(dataset, split, results, spec, fastTreeCard, latent, total.Elapsed.TotalSeconds);
         log(Invariant($"done in {total.Elapsed.TotalSeconds:F1} s"));
         return 0;
     }
@@ -100,7 +108,7 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
     {
         var defaultTest = options.Regime == TrainRegime.Default ? test : DefaultTestRuns(ml, simulation);
         var mixed = GeneralizationSuites.MixedHeldOut(simulation);
-        foreach (string name in new[] { "surrogate", "surrogate_mixed" })
+        foreach (string name in new[] { "surrogate", "surrogate_mixed", "latent", BuiltInNeuron.Izhikevich.ModelName })
         {
             string path = Path.Combine(options.ModelsFolder, $"{name}.onnx");
             if (!File.Exists(path))
@@ -390,7 +398,34 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
         WriteText(Path.Combine(options.ResultsFolder, "metrics.json"), JsonSerializer.Serialize(document, VoltageLagModelCard.JsonOptions));
     }
 
-    private void WriteReport(string dataset, RunSplit split, Dictionary<string, ModelResult> results, FeatureSpec spec, VoltageLagModelCard? fastTree, double seconds)
+    /// <summary>The latent surrogate on the same split: trained on currents and voltages only, exported as models/latent.*.</summary>
+    private LatentEvaluation Latent(MLContext ml, IzhikevichSimulationOptions simulation, TraceSet train, TraceSet validation, TraceSet test, string dataset)
+    {
+        const string name = "latent";
+        var settings = new Torch.LatentSettings { Seed = options.Seed, Iterations = options.LatentIterations };
+        var spec = LatentStage.FitSpec(ml, train, new IzhikevichNeuron(simulation).CurrentUnit, settings);
+        var trained = LatentStage.Train(name, spec, settings, train, validation, log);
+        using var network = trained.Network;
+        var export = LatentStage.Export(network, options.ModelsFolder, name);
+        var evaluation = LatentStage.Evaluate(name, network, export, test, log);
+        var neuron = new IzhikevichNeuron(simulation);
+        var card = LatentStage.Card(name, network, settings, trained, evaluation, new CardSource
+        {
+            Dataset = dataset,
+            Neuron = neuron.Name,
+            Description = neuron.Description,
+            Stimulus = "i.i.d. Gaussian current per step, mean 10, s.d. 5 (the prototype's dataset)",
+        });
+        WriteText(export.CardPath, card.ToJson());
+        _latentHistory = trained.History;
+        _latentCard = card;
+        return evaluation;
+    }
+
+    private IReadOnlyList<Torch.LatentTrainingReport> _latentHistory = [];
+    private LatentModelCard? _latentCard;
+
+    private void WriteReport(string dataset, RunSplit split, Dictionary<string, ModelResult> results, FeatureSpec spec, VoltageLagModelCard? fastTree, LatentEvaluation? latent, double seconds)
     {
         var text = new StringBuilder();
         string regime = options.Regime == TrainRegime.Default
@@ -442,6 +477,22 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
             text.AppendLine(Invariant($"Exported from the trained weights as `models/{options.ModelName}.onnx` (one step: state [N, 3] → increment [N, 2]) and `models/{options.ModelName}_rollout.onnx` (the whole closed loop as one `Scan`: currents [N, T] → voltages [N, T]), card `models/{options.ModelName}.json`. The test numbers were computed by running the exported one-step graph with ONNX Runtime; the rollout graph gives the same spike times as that C#-driven loop on {_rolloutAgreement.Same} of {_rolloutAgreement.Traces} test traces. The graphs carry the standardization folded into the first and last layer; one step of the graph and of the trained TorchSharp module differ by at most {_parity:E1} (relative, on the test traces' states)."));
             text.AppendLine();
             text.AppendLine(Invariant($"Why it works so well here: with v² given as a feature, one forward-Euler step of the Izhikevich model is *linear* in (v, u, I, v²), so a small MLP can represent the simulator's own update almost exactly; the hidden variable u, which voltage-lag models must infer from the voltage history, is part of the state. Closed loop on the test runs: Γ = {mlp.ClosedLoop.Gamma:F3}, F1 = {mlp.ClosedLoop.SpikeF1:F3} (precision {mlp.ClosedLoop.SpikePrecision:F3}, recall {mlp.ClosedLoop.SpikeRecall:F3}), subthreshold RMSE {mlp.ClosedLoop.RmseSubthresholdMv:F2} mV. The full-trace RMSE ({mlp.ClosedLoop.RmseMv:F2} mV) is dominated by spikes drawn a step early or late, which the 2 ms timing window forgives."));
+            text.AppendLine();
+        }
+        if (latent is not null && _latentCard is { } latentCard && results.TryGetValue("latent", out var lr))
+        {
+            var ls = latentCard.Latent;
+            text.AppendLine("## The latent surrogate (current and voltage only)");
+            text.AppendLine();
+            text.AppendLine(Invariant($"Given no recovery variable and no v², only the current and its own voltage: {ls.VoltageMemory} leaky traces of its voltage and {ls.SpikeMemory} leaky counts of its spikes (time constants learned, now {string.Join(", ", ls.VoltageTimeConstantsMs.Select(t => t.ToString("G3", CultureInfo.InvariantCulture)))} ms for the voltage) feed an MLP ({string.Join(" × ", latentCard.Hidden)}, SiLU) that predicts the next voltage; the 30 → {latentCard.Rule?.ResetMv} mV reset is the rule the training traces show, estimated from them. Trained by masked multiple shooting ({_latentHistory.Count} validations, the best kept; `models/latent.json` has the settings and history); {latentCard.FlopPerStep:N0} FLOP per step."));
+            text.AppendLine();
+            text.AppendLine(Invariant($"Closed loop on the test runs: Γ = {lr.ClosedLoop.Gamma:F3}, F1 = {lr.ClosedLoop.SpikeF1:F3}, subthreshold RMSE {lr.ClosedLoop.RmseSubthresholdMv:F2} mV. Exported as `models/latent.onnx` and `models/latent_rollout.onnx`; the test numbers ran the one-step graph with ONNX Runtime; the rollout graph gives the same spike times on {latent.RolloutSame} of {latent.RolloutTraces} test traces; graph and TorchSharp module differ by at most {latent.Parity:E1} on test states."));
+            if (results.TryGetValue("input_blind", out var blindResult))
+            {
+                double margin = lr.ClosedLoop.Gamma - blindResult.ClosedLoop.Gamma;
+                text.AppendLine();
+                text.AppendLine(Invariant($"Against the input-blind baseline (Γ {blindResult.ClosedLoop.Gamma:F3}) its closed-loop Γ is {(margin > 0 ? "higher" : "not higher")} by {Math.Abs(margin):F3}; against the state-space MLP, which is handed u and v², it is {(results.TryGetValue("mlp", out var m) ? Invariant($"{m.ClosedLoop.Gamma - lr.ClosedLoop.Gamma:F3} lower") : "not compared (no MLP)")}."));
+            }
             text.AppendLine();
         }
         if (fastTree is not null && results.TryGetValue("fasttree", out var ft))
@@ -504,7 +555,7 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
         }
         WriteText(Path.Combine(options.ResultsFolder, "report.md"), text.ToString());
 
-        static int Order(string name) => name switch { "mlp" => 0, "fasttree" => 1, "input_blind" => 2, "train_mean" => 3, _ => 4 };
+        static int Order(string name) => name switch { "mlp" => 0, "latent" => 1, "fasttree" => 2, "input_blind" => 3, "train_mean" => 4, _ => 5 };
     }
 
     /// <summary>The report's PNGs; a plotting failure (e.g. no fonts) is logged, never fatal.</summary>

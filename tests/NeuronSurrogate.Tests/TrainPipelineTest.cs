@@ -28,6 +28,7 @@ public sealed class TrainPipelineTest
             Epochs = 2,
             Hidden = [16, 16],
             PlotTraces = 1,
+            LatentIterations = 4,
         };
         var log = new List<string>();
         Assert.AreEqual(0, new TrainPipeline(options, log.Add).Run());
@@ -39,7 +40,7 @@ public sealed class TrainPipelineTest
         var test = split.GetProperty("test").EnumerateArray().Select(e => e.GetInt64()).ToHashSet();
         var validation = split.GetProperty("validation").EnumerateArray().Select(e => e.GetInt64()).ToHashSet();
         Assert.IsFalse(train.Overlaps(test) || train.Overlaps(validation) || test.Overlaps(validation));
-        foreach (string model in new[] { "mlp", "fasttree", "constant_rest", "train_mean", "input_blind" })
+        foreach (string model in new[] { "mlp", "latent", "fasttree", "constant_rest", "train_mean", "input_blind" })
         {
             foreach (string mode in new[] { "closed_loop", "teacher_forced" })
             {
@@ -65,6 +66,12 @@ public sealed class TrainPipelineTest
         Assert.IsTrue(File.Exists(Path.Combine(options.ModelsFolder, "surrogate_rollout.onnx")));
         var generalization = root.GetProperty("generalization").GetProperty("surrogate");
         Assert.AreEqual(26, generalization.GetProperty("fi_curve").GetArrayLength());
+        var latent = LatentModelCard.Read(Path.Combine(options.ModelsFolder, "latent.json"));
+        Assert.AreEqual(30, latent.Rule!.PeakMv, "the reset rule is read off the training traces");
+        Assert.AreEqual(-65, latent.Rule.ResetMv);
+        CollectionAssert.AreEqual(new[] { "current" }, latent.Latent.Inputs.Select(i => i.Column).ToArray(), "the latent model reads the current only");
+        Assert.IsTrue(File.Exists(Path.Combine(options.ModelsFolder, "latent_rollout.onnx")));
+        Assert.AreEqual(26, root.GetProperty("generalization").GetProperty("latent").GetProperty("fi_curve").GetArrayLength());
         // Plots need fonts on the machine; without them the job warns and goes on (the metrics must never be lost).
         Assert.IsTrue(File.Exists(Path.Combine(options.ResultsFolder, "plots", "test_trace_1.png")) || log.Any(l => l.StartsWith("warning: plots not written", StringComparison.Ordinal)),
             string.Join('\n', log));
@@ -89,10 +96,11 @@ public sealed class TrainPipelineTest
             Epochs = 1,
             Hidden = [8],
             PlotTraces = 0,
+            LatentIterations = 3,
         };
         Assert.AreEqual(0, new TrainPipeline(Options("a"), _ => { }).Run());
         Assert.AreEqual(0, new TrainPipeline(Options("b"), _ => { }).Run());
-        foreach (string file in new[] { "surrogate.onnx", "surrogate_rollout.onnx", "surrogate.json", "fasttree.onnx", "fasttree.json" })
+        foreach (string file in new[] { "surrogate.onnx", "surrogate_rollout.onnx", "surrogate.json", "fasttree.onnx", "fasttree.json", "latent.onnx", "latent_rollout.onnx", "latent.json" })
         {
             CollectionAssert.AreEqual(File.ReadAllBytes(Path.Combine(folder.File("models_a"), file)), File.ReadAllBytes(Path.Combine(folder.File("models_b"), file)), file);
         }

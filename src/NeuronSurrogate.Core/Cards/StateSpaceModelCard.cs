@@ -41,28 +41,4 @@ public sealed record StateSpaceModelCard
     /// <summary>Reads a card.</summary>
     /// <exception cref="InputException">The file is missing or is not such a card.</exception>
     public static StateSpaceModelCard Read(string path) => VoltageLagModelCard.ReadCard<StateSpaceModelCard>(path, FormatName, card => card.Format);
-
-    /// <summary>The format named by a card file, to tell the card kinds apart.</summary>
-    /// <exception cref="InputException">The file is missing or is not JSON with a format.</exception>
-    public static string FormatOf(string path)
-    {
-        if (!File.Exists(path))
-        {
-            throw InputException.About(path, "an existing model card (JSON beside the ONNX file, same name)");
-        }
-        try
-        {
-            using var document = JsonDocument.Parse(File.ReadAllText(path));
-            if (document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("format", out var format) && format.ValueKind == JsonValueKind.String)
-            {
-                return format.GetString()!;
-            }
-        }
-        catch (JsonException e)
-        {
-            throw new InputException(path, e.LineNumber + 1, null, null, null, $"a JSON model card ({e.Message})");
-        }
-        throw new InputException(path, null, null, "format", null, $"a model card with a \"format\" ({FormatName} or {VoltageLagModelCard.FormatName})");
-    }
 }

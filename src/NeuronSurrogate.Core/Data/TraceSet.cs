@@ -6,7 +6,17 @@ namespace NeuronSurrogate.Data;
 /// </summary>
 public sealed class TraceSet
 {
-    public TraceSet(long[] runs, long[] neurons, int steps, double timeStepMs, double[] currents, double[] voltagesMv, double[]? recovery = null)
+    /// <summary>Creates a set.</summary>
+    /// <param name="runs">The run of each trace.</param>
+    /// <param name="neurons">The neuron of each trace.</param>
+    /// <param name="steps">Steps per trace.</param>
+    /// <param name="timeStepMs">The step in ms.</param>
+    /// <param name="currents">The <c>current</c> column, trace-major.</param>
+    /// <param name="voltagesMv">The voltages, trace-major.</param>
+    /// <param name="recovery">Izhikevich's recovery variable, when recorded.</param>
+    /// <param name="otherInputs">Further current columns (such as <c>current_dend</c>), in order, trace-major.</param>
+    public TraceSet(long[] runs, long[] neurons, int steps, double timeStepMs, double[] currents, double[] voltagesMv, double[]? recovery = null,
+        IReadOnlyList<(string Column, double[] Values)>? otherInputs = null)
     {
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentNullException.ThrowIfNull(neurons);
@@ -24,7 +34,29 @@ public sealed class TraceSet
         Currents = currents;
         VoltagesMv = voltagesMv;
         Recovery = recovery;
+        var inputs = new List<(string, double[])> { (TraceColumns.Current, currents) };
+        foreach (var (column, values) in otherInputs ?? [])
+        {
+            ArgumentNullException.ThrowIfNull(values);
+            if (values.Length != currents.Length || inputs.Any(i => i.Item1 == column))
+            {
+                throw new ArgumentException($"input column '{column}': expected {currents.Length} values under a new name, got {values.Length}");
+            }
+            inputs.Add((column, values));
+        }
+        Inputs = inputs;
     }
+
+    /// <summary>Every current column, <c>current</c> first, trace-major.</summary>
+    public IReadOnlyList<(string Column, double[] Values)> Inputs { get; }
+
+    /// <summary>The names of <see cref="Inputs"/>, in order.</summary>
+    public IReadOnlyList<string> InputColumns => Inputs.Select(i => i.Column).ToArray();
+
+    /// <summary>The values of the current column <paramref name="column"/>.</summary>
+    /// <exception cref="KeyNotFoundException">The set has no such column.</exception>
+    public double[] Input(string column) =>
+        Inputs.FirstOrDefault(i => i.Column == column).Values ?? throw new KeyNotFoundException($"no current column '{column}' (the traces have {string.Join(", ", InputColumns)})");
 
     /// <summary>The run of each trace.</summary>
     public long[] Runs { get; }
@@ -53,6 +85,12 @@ public sealed class TraceSet
     /// <summary>One trace's slice of a trace-major array of this set.</summary>
     public Span<double> Trace(double[] values, int trace) => values.AsSpan(trace * Steps, Steps);
 
+    /// <summary>
+    /// The same traces without the simulator's recovery variable: what a surrogate that must not see the simulator's
+    /// internal state is given (the arrays are shared, not copied).
+    /// </summary>
+    public TraceSet WithoutRecovery() => new(Runs, Neurons, Steps, TimeStepMs, Currents, VoltagesMv, null, Inputs.Skip(1).ToArray());
+
     /// <summary>The traces whose run is in <paramref name="runs"/>, in their original order.</summary>
     public TraceSet SelectRuns(IReadOnlySet<long> runs)
     {
@@ -75,7 +113,7 @@ public sealed class TraceSet
             return result;
         }
         return new TraceSet(traces.Select(i => Runs[i]).ToArray(), traces.Select(i => Neurons[i]).ToArray(), Steps, TimeStepMs,
-            Copy(Currents), Copy(VoltagesMv), Recovery is null ? null : Copy(Recovery));
+            Copy(Currents), Copy(VoltagesMv), Recovery is null ? null : Copy(Recovery), Inputs.Skip(1).Select(i => (i.Column, Copy(i.Values))).ToArray());
     }
 
     /// <summary>The traces of a generated batch.</summary>
@@ -89,6 +127,7 @@ public sealed class TraceSet
             runs[trace] = batch.FirstRun + trace / batch.NeuronsPerRun;
             neurons[trace] = trace % batch.NeuronsPerRun;
         }
-        return new TraceSet(runs, neurons, batch.Steps, batch.TimeStepMs, batch.Currents, batch.VoltagesMv, batch.Recovery);
+        return new TraceSet(runs, neurons, batch.Steps, batch.TimeStepMs, batch.Currents, batch.VoltagesMv, batch.Recovery,
+            batch.CurrentColumns.Skip(1).Select((column, i) => (column, batch.Inputs[i + 1])).ToArray());
     }
 }

@@ -15,6 +15,48 @@ public sealed record SpikeResetRule(double PeakMv, double ResetMv, double Recove
     /// <summary>The rule of a neuron with parameters <paramref name="parameters"/>.</summary>
     public static SpikeResetRule For(IzhikevichParameters parameters) => new(IzhikevichModel.PeakMv, parameters.C, parameters.D);
 
+    /// <summary>
+    /// The rule the traces themselves show, for models that are not handed the neuron's equations: the largest recorded
+    /// voltage is a peak when it occurs at least <paramref name="minimumPeaks"/> times and every occurrence that has a
+    /// successor is followed by one and the same lower value, the reset. Null when the data show no such rule (as for
+    /// Hodgkin–Huxley and NEURON cells, whose spikes have no fixed apex).
+    /// </summary>
+    /// <param name="traces">The training traces.</param>
+    /// <param name="minimumPeaks">How often the peak must be seen before it is believed.</param>
+    public static SpikeResetRule? FromTraces(Data.TraceSet traces, int minimumPeaks = 10)
+    {
+        ArgumentNullException.ThrowIfNull(traces);
+        var voltages = traces.VoltagesMv;
+        if (voltages.Length == 0)
+        {
+            return null;
+        }
+        double peak = voltages.Max();
+        double? reset = null;
+        int seen = 0;
+        for (int trace = 0; trace < traces.TraceCount; trace++)
+        {
+            var v = traces.Trace(voltages, trace);
+            for (int t = 0; t < v.Length; t++)
+            {
+                if (v[t] != peak)
+                {
+                    continue;
+                }
+                seen++;
+                if (t + 1 < v.Length)
+                {
+                    reset ??= v[t + 1];
+                    if (v[t + 1] != reset.Value)
+                    {
+                        return null;
+                    }
+                }
+            }
+        }
+        return seen >= minimumPeaks && reset is double r && r < peak ? new SpikeResetRule(peak, r) : null;
+    }
+
     /// <summary>The recorded V(t) given the recorded V(t−1) and the model's V(t).</summary>
     public double Apply(double previousMv, double predictedMv) =>
         previousMv >= PeakMv ? ResetMv : predictedMv >= PeakMv ? PeakMv : predictedMv;

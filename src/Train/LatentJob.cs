@@ -1,0 +1,291 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Microsoft.ML;
+using NeuronSurrogate.Cards;
+using NeuronSurrogate.Data;
+using NeuronSurrogate.Dataset;
+using NeuronSurrogate.Inference;
+using NeuronSurrogate.Metrics;
+using NeuronSurrogate.MLNet;
+using NeuronSurrogate.Rollout;
+using NeuronSurrogate.Simulation;
+using NeuronSurrogate.Torch;
+using static System.FormattableString;
+
+namespace NeuronSurrogate.Train;
+
+/// <summary>
+/// Trains a latent surrogate on any traces CSV (<c>--data</c>) or on a built-in neuron's dataset (<c>--neuron</c>):
+/// load and split by run → fit the spec → train every seed → export → score the exported graphs on the test runs →
+/// card, baselines, f–I curve, plots, metrics.json and report.md in the results folder.
+/// </summary>
+internal sealed class LatentJob(LatentJobOptions options, Action<string> log)
+{
+    public int Run()
+    {
+        var total = Stopwatch.StartNew();
+        var timings = new Dictionary<string, double>();
+        var neuron = Timed(timings, "neuron", CreateNeuron);
+        string dataset = Timed(timings, "dataset", () => EnsureDataset(neuron));
+        var ml = new MLContext(options.SplitSeed);
+        var data = Timed(timings, "load and split", () => LoadAndSplit(ml, dataset));
+        log(Invariant($"{options.Name}: split by run: {data.Split.Train.Count}/{data.Split.Validation.Count}/{data.Split.Test.Count} runs ({data.Train.TraceCount}/{data.Validation.TraceCount}/{data.Test.TraceCount} traces of {data.Train.Steps} steps)"));
+        Directory.CreateDirectory(options.ResultsFolder);
+        WriteText(Path.Combine(options.ResultsFolder, "split.json"), data.Split.ToJson());
+
+        var spec = LatentStage.FitSpec(ml, data.Train, neuron?.CurrentUnit ?? options.CurrentUnit, options.Settings);
+        var seeds = Timed(timings, "training", () => TrainSeeds(spec, data));
+        try
+        {
+            var outcome = Timed(timings, "export and evaluation", () => ExportAndEvaluate(seeds, data, neuron, dataset));
+            var baselines = Baselines(neuron, data, spec);
+            var extras = Timed(timings, "f–I and held-out suites", () => Suites(neuron, data));
+            var plots = Plots(data.Test, outcome, extras);
+            var result = new LatentJobResult(options, dataset, data.Split, data.Test, spec, outcome, baselines, extras, plots, timings, total.Elapsed.TotalSeconds);
+            WriteText(Path.Combine(options.ResultsFolder, "metrics.json"), JsonSerializer.Serialize(result.Metrics(), VoltageLagModelCard.JsonOptions));
+            WriteText(Path.Combine(options.ResultsFolder, "report.md"), LatentReport.Render(result));
+            log(Invariant($"{options.Name}: test closed loop Γ {outcome.Shipped.Evaluation.Result.ClosedLoop.Gamma:F3}, F1 {outcome.Shipped.Evaluation.Result.ClosedLoop.SpikeF1:F3}, subthreshold RMSE {outcome.Shipped.Evaluation.Result.ClosedLoop.RmseSubthresholdMv:F2} mV; done in {total.Elapsed.TotalSeconds:F0} s"));
+            return 0;
+        }
+        finally
+        {
+            foreach (var seed in seeds)
+            {
+                seed.Trained.Network.Dispose();
+            }
+        }
+    }
+
+    private INeuronModel? CreateNeuron()
+    {
+        if (options.Neuron is null)
+        {
+            return null;
+        }
+        try
+        {
+            return options.Neuron.CreateModel();
+        }
+        catch (SimulatorException e) when (File.Exists(options.DatasetPath))
+        {
+            // The dataset is already there: train on it, and leave out what needs the simulator.
+            log($"{options.Name}: {ExceptionMessages.OneLine(e)}; the f–I curve and the input-blind baseline are skipped");
+            return null;
+        }
+    }
+
+    private string EnsureDataset(INeuronModel? neuron)
+    {
+        string path = options.DatasetPath;
+        if (File.Exists(path))
+        {
+            return path;
+        }
+        if (options.Neuron is null || neuron is null)
+        {
+            throw InputException.About(path, "an existing traces CSV");
+        }
+        log($"{path} is missing: generating the {options.Neuron.Key} dataset (mixed stimuli, 300 runs × 5 traces × 100 ms, seed 42)");
+        var batch = DatasetGenerator.Generate(options.Neuron.Dataset(neuron));
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        AtomicFile.Write(path, stream => DatasetCsvWriter.WriteDataset(stream, batch));
+        return path;
+    }
+
+    private SplitTraces LoadAndSplit(MLContext ml, string dataset)
+    {
+        IReadOnlyList<string> others;
+        using (var header = TraceCsvReader.Open(dataset, []))
+        {
+            others = TraceDataLoader.OtherInputsOf(header.Headers);
+        }
+        var view = TraceDataLoader.Load(ml, dataset, withRecovery: false, otherInputs: others);
+        var (split, trainView, validationView, testView) = RunSplit.Create(ml, view, seed: options.SplitSeed);
+        return new SplitTraces(split, TraceDataLoader.ToTraceSet(trainView, dataset), TraceDataLoader.ToTraceSet(validationView, dataset),
+            TraceDataLoader.ToTraceSet(testView, dataset));
+    }
+
+    /// <summary>Every seed's network, created one after the other (torch's generator is global), then fitted side by side.</summary>
+    private List<SeedRun> TrainSeeds(LatentSpec spec, SplitTraces data)
+    {
+        var settings = Enumerable.Range(0, options.Seeds).Select(i => options.Settings with { Seed = options.Settings.Seed + i }).ToArray();
+        var networks = new List<LatentNetwork>();
+        try
+        {
+            foreach (var s in settings)
+            {
+                networks.Add(LatentTrainer.Create(spec, s));
+            }
+            var runs = new SeedRun[settings.Length];
+            Parallel.For(0, settings.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, i =>
+            {
+                var clock = Stopwatch.StartNew();
+                string name = options.Seeds == 1 ? options.Name : Invariant($"{options.Name} seed {settings[i].Seed}");
+                log(Invariant($"{name}: {data.Train.TraceCount} training traces, inputs {string.Join(", ", spec.Inputs.Select(x => x.Column))}, state {spec.StateSize}, rule {(spec.Rule is null ? "none in the data" : $"{spec.Rule.PeakMv} → {spec.Rule.ResetMv} mV")}; {settings[i]}"));
+                var history = LatentTrainer.Fit(networks[i], data.Train, data.Validation, r => log(Invariant(
+                    $"{name} iteration {r.Iteration}: loss {r.TrainLoss:E2}, windows ≤ {r.LongestWindowSteps} steps, validation Γ {r.ValidationGamma:F4}, F1 {r.ValidationF1:F4}, subthreshold RMSE {r.ValidationRmseSubthresholdMv:F2} mV, {r.Seconds:F0} s{(r.Best ? " (best)" : "")}")));
+                runs[i] = new SeedRun(settings[i], new LatentTrained(networks[i], history, clock.Elapsed.TotalSeconds));
+            });
+            return [.. runs];
+        }
+        catch
+        {
+            networks.ForEach(n => n.Dispose());
+            throw;
+        }
+    }
+
+    private LatentOutcome ExportAndEvaluate(List<SeedRun> seeds, SplitTraces data, INeuronModel? neuron, string dataset)
+    {
+        // The seed to ship is chosen on the validation runs, like every other setting.
+        var chosen = seeds.OrderByDescending(s => Math.Round(s.Best.ValidationGamma, 4)).ThenBy(s => s.Best.ValidationRmseSubthresholdMv).First();
+        var evaluations = new List<SeedEvaluation>();
+        string scratch = Path.Combine(Path.GetTempPath(), $"neuron-surrogate-seeds-{Environment.ProcessId}");
+        try
+        {
+            foreach (var seed in seeds)
+            {
+                bool ship = ReferenceEquals(seed, chosen);
+                string name = ship ? options.Name : Invariant($"{options.Name}_seed{seed.Settings.Seed}");
+                var export = LatentStage.Export(seed.Trained.Network, ship ? options.ModelsFolder : scratch, name);
+                var evaluation = LatentStage.Evaluate(name, seed.Trained.Network, export, data.Test, log);
+                evaluations.Add(new SeedEvaluation(seed, export, evaluation, ship));
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(scratch))
+            {
+                Directory.Delete(scratch, recursive: true);
+            }
+        }
+        var shipped = evaluations.Single(e => e.Shipped);
+        var source = new CardSource
+        {
+            Dataset = dataset,
+            Neuron = neuron?.Name,
+            Description = neuron?.Description ?? "traces from elsewhere (the neuron is not known to the project)",
+            Stimulus = options.Neuron is null ? "as in the dataset" : Invariant($"mixed: each trace draws Ornstein–Uhlenbeck, step, ramp, Gaussian or pulses over 0–{neuron?.MixedMaxCurrent} {neuron?.CurrentUnit}"),
+        };
+        var card = LatentStage.Card(options.Name, shipped.Seed.Trained.Network, shipped.Seed.Settings, shipped.Seed.Trained, shipped.Evaluation, source);
+        var spread = evaluations.Select(e => new Dictionary<string, object>
+        {
+            ["seed"] = e.Seed.Settings.Seed,
+            ["validation_gamma"] = e.Seed.Best.ValidationGamma,
+            ["test_gamma"] = e.Evaluation.Result.ClosedLoop.Gamma,
+            ["test_spike_f1"] = e.Evaluation.Result.ClosedLoop.SpikeF1,
+            ["test_rmse_subthreshold_mv"] = e.Evaluation.Result.ClosedLoop.RmseSubthresholdMv,
+            ["shipped"] = e.Shipped,
+        }).ToArray();
+        card = card with { Training = new Dictionary<string, object>(card.Training) { ["seeds"] = spread } };
+        WriteText(shipped.Export.CardPath, card.ToJson());
+        return new LatentOutcome(shipped, evaluations, card);
+    }
+
+    private static Dictionary<string, ModelResult> Baselines(INeuronModel? neuron, SplitTraces data, LatentSpec spec)
+    {
+        var test = data.Test;
+        var results = new Dictionary<string, ModelResult>();
+        var predictions = new double[test.VoltagesMv.Length];
+        ModelResult Score()
+        {
+            var summary = Evaluation.Summarize(test, predictions);
+            return new ModelResult(summary, summary);
+        }
+        predictions.AsSpan().Fill(spec.InitialVoltageMv);
+        results["constant_rest"] = Score();
+        TrivialBaselines.TrainMean(data.Train.VoltagesMv.Average(), predictions);
+        results["train_mean"] = Score();
+        if (neuron is not null)
+        {
+            // One noise-free simulation at the training runs' mean current(s), copied to every trace.
+            var batch = new TraceBatch(0, 1, 1, test.Steps, test.TimeStepMs, includeRecovery: false, spec.Inputs.Select(i => i.Column).ToArray(), neuron.Spikes);
+            for (int c = 0; c < spec.InputCount; c++)
+            {
+                batch.Inputs[c].AsSpan().Fill(data.Train.Input(spec.Inputs[c].Column).Average());
+            }
+            neuron.Simulate(batch);
+            for (int trace = 0; trace < test.TraceCount; trace++)
+            {
+                batch.VoltagesMv.CopyTo(predictions.AsSpan(trace * test.Steps, test.Steps));
+            }
+            results["input_blind"] = Score();
+        }
+        return results;
+    }
+
+    private LatentSuites Suites(INeuronModel? neuron, SplitTraces data)
+    {
+        if (neuron is null)
+        {
+            return new LatentSuites(null, null);
+        }
+        using var surrogate = SurrogateModel.Open(Path.Combine(options.ModelsFolder, $"{options.Name}.onnx"));
+        // The f–I tolerance of the latent-surrogate issue: within 2 spikes per second at every level.
+        var fi = FiCurves.Measure(neuron, surrogate, neuron.MixedMaxCurrent, data.Test.TimeStepMs, toleranceSpikes: 2);
+        log(Invariant($"{options.Name}: f–I levels within 2 spikes/s: {fi.Count(p => p.WithinTolerance)}/{fi.Count} (max error {fi.Max(p => p.Error)})"));
+        MetricSummary? heldOut = null;
+        if (neuron is IzhikevichNeuron izhikevich)
+        {
+            var mixed = GeneralizationSuites.MixedHeldOut(izhikevich.Options);
+            var predictions = new double[mixed.VoltagesMv.Length];
+            surrogate.Predict(PredictionMode.ClosedLoop, GeneralizationSuites.ColumnsOf(mixed), predictions, mixed.TraceCount);
+            heldOut = Evaluation.Summarize(mixed, predictions);
+            log(Invariant($"{options.Name}: held-out mixed set (seed {GeneralizationSuites.MixedHeldOutSeed}) closed loop Γ {heldOut.Gamma:F3}"));
+        }
+        return new LatentSuites(fi, heldOut);
+    }
+
+    private List<string> Plots(TraceSet test, LatentOutcome outcome, LatentSuites suites)
+    {
+        var plots = new List<string>();
+        try
+        {
+            var random = new Stimuli.TraceRandom(options.SplitSeed, 7, 7);
+            // Traces that fire, so the plots show spikes (every test trace is scored).
+            var firing = Enumerable.Range(0, test.TraceCount).Where(t => SpikeDetector.Detect(test.Trace(test.VoltagesMv, t), test.TimeStepMs).Count > 0).ToArray();
+            var pool = firing.Length >= options.PlotTraces ? firing : Enumerable.Range(0, test.TraceCount).ToArray();
+            var picks = pool.OrderBy(_ => random.NextUInt64()).Take(Math.Min(options.PlotTraces, pool.Length)).ToArray();
+            var closed = new Dictionary<string, double[]> { [options.Name] = outcome.Shipped.Evaluation.ClosedLoop };
+            for (int k = 0; k < picks.Length; k++)
+            {
+                string name = Invariant($"plots/test_trace_{k + 1}.png");
+                ReportPlots.Trace(Path.Combine(options.ResultsFolder, name), test, picks[k], closed);
+                plots.Add(name);
+            }
+            ReportPlots.Raster(Path.Combine(options.ResultsFolder, "plots/raster.png"), test, outcome.Shipped.Evaluation.ClosedLoop, options.Name);
+            plots.Add("plots/raster.png");
+            ReportPlots.LatentTraining(Path.Combine(options.ResultsFolder, "plots/training.png"), outcome.Evaluations.ToDictionary(e => Invariant($"seed {e.Seed.Settings.Seed}"), e => e.Seed.Trained.History));
+            plots.Add("plots/training.png");
+            if (suites.FiCurve is not null)
+            {
+                ReportPlots.FiCurve(Path.Combine(options.ResultsFolder, "plots/fi_curve.png"), new Dictionary<string, IReadOnlyList<FiPoint>> { [options.Name] = suites.FiCurve },
+                    $"f–I curve ({options.Neuron?.Key}): spikes in 1 s of constant current", $"current ({outcome.Card.Latent.Inputs[0].Unit})");
+                plots.Add("plots/fi_curve.png");
+            }
+        }
+#pragma warning disable CA1031 // Plots are a convenience of the report; their failure must not lose the metrics.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            log($"warning: plots not written ({e.GetType().Name}: {e.Message}); on Debian, `apt-get install fonts-dejavu-core` gives ScottPlot its fonts");
+        }
+        return plots;
+    }
+
+    private T Timed<T>(Dictionary<string, double> timings, string stage, Func<T> work)
+    {
+        var clock = Stopwatch.StartNew();
+        var result = work();
+        timings[stage] = clock.Elapsed.TotalSeconds;
+        log(Invariant($"{options.Name}: {stage}: {clock.Elapsed.TotalSeconds:F1} s"));
+        return result;
+    }
+
+    private static void WriteText(string path, string text)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        AtomicFile.Write(path, stream => stream.Write(Encoding.UTF8.GetBytes(text)));
+    }
+}

@@ -1,0 +1,56 @@
+using NeuronSurrogate.Data;
+using NeuronSurrogate.MLNet;
+using NeuronSurrogate.Rollout;
+
+namespace NeuronSurrogate.Train;
+
+/// <summary>Everything a latent job measured, for results/NAME/metrics.json and report.md.</summary>
+internal sealed record LatentJobResult(LatentJobOptions Options, string Dataset, RunSplit Split, TraceSet Test, LatentSpec Spec, LatentOutcome Outcome,
+    IReadOnlyDictionary<string, ModelResult> Baselines, LatentSuites Suites, IReadOnlyList<string> Plots, IReadOnlyDictionary<string, double> Timings, double Seconds)
+{
+    /// <summary>The shipped model's scores.</summary>
+    public LatentEvaluation Evaluation => Outcome.Shipped.Evaluation;
+
+    /// <summary>The metrics document: results/metrics.json's shape (dataset, split, models), with the latent job's extras.</summary>
+    public Dictionary<string, object> Metrics()
+    {
+        var models = new Dictionary<string, ModelResult> { [Options.Name] = Evaluation.Result };
+        foreach (var (name, result) in Baselines)
+        {
+            models[name] = result;
+        }
+        var document = new Dictionary<string, object>
+        {
+            ["dataset"] = new Dictionary<string, object> { ["path"] = Dataset, ["runs"] = Split.Train.Count + Split.Validation.Count + Split.Test.Count, ["test_traces"] = Test.TraceCount, ["steps"] = Test.Steps, ["dt_ms"] = Test.TimeStepMs },
+            ["split"] = new Dictionary<string, object> { ["seed"] = Split.Seed, ["train"] = Split.Train, ["validation"] = Split.Validation, ["test"] = Split.Test },
+            ["models"] = models,
+            ["seeds"] = Outcome.Evaluations.Select(e => new Dictionary<string, object>
+            {
+                ["seed"] = e.Seed.Settings.Seed,
+                ["validation_gamma"] = e.Seed.Best.ValidationGamma,
+                ["test_closed_loop"] = e.Evaluation.Result.ClosedLoop,
+                ["training_seconds"] = Math.Round(e.Seed.Trained.Seconds, 1),
+                ["shipped"] = e.Shipped,
+            }).ToArray(),
+            ["checks"] = new Dictionary<string, object>
+            {
+                ["rollout_graph_same_spike_times"] = Evaluation.RolloutSame,
+                ["rollout_graph_traces"] = Evaluation.RolloutTraces,
+                ["onnx_vs_torch_largest_difference"] = Evaluation.Parity,
+                ["diverged_test_traces"] = Evaluation.Diverged,
+            },
+            ["training_seconds"] = Math.Round(Outcome.Shipped.Seed.Trained.Seconds, 1),
+            ["flop_per_step"] = Outcome.Card.FlopPerStep,
+        };
+        if (Suites.FiCurve is not null)
+        {
+            document["fi_curve"] = Suites.FiCurve;
+            document["fi_levels_within_tolerance"] = Suites.FiCurve.Count(p => p.WithinTolerance);
+        }
+        if (Suites.MixedHeldOut is not null)
+        {
+            document["mixed_heldout"] = Suites.MixedHeldOut;
+        }
+        return document;
+    }
+}

@@ -1,0 +1,6 @@
+using NeuronSurrogate.Metrics;
+
+namespace NeuronSurrogate.Train;
+
+/// <summary>The suites that need the simulator: the f–I curve, and for Izhikevich the held-out mixed set.</summary>
+internal sealed record LatentSuites(IReadOnlyList<FiPoint>? FiCurve, MetricSummary? MixedHeldOut);
