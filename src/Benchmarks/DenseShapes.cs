@@ -20,9 +20,14 @@ internal sealed class DenseShapes : IDisposable
     private readonly OrtValue[] _inputs, _outputs;
     private readonly Tensor[] _torchInputs, _torchWeights;
 
-    public DenseShapes(StateSpaceMlp model, int batch)
+    public DenseShapes(StateSpaceMlp model, int batch) : this(model.Export(), batch)
     {
-        var layers = model.Export();
+    }
+
+    /// <summary>The products of layers with these weights (<c>[out, in]</c>, row-major) at one batch size.</summary>
+    public DenseShapes(IReadOnlyList<(float[] Weight, long[] Shape, float[] Bias)> layers, int batch)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
         var g = new OnnxGraphBuilder("dense_layers");
         var inputs = new List<OrtValue>();
         var outputs = new List<OrtValue>();

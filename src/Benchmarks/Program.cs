@@ -14,6 +14,9 @@ internal static class Program
             case "simulators":
                 SimulatorsBenchmark.Run(root, quick: args.Contains("--quick"));
                 return 0;
+            case "cost":
+                CostBenchmark.Run(root, quick: args.Contains("--quick"));
+                return 0;
             case "inference":
                 InferenceBenchmark.Run(root, quick: args.Contains("--quick"));
                 return 0;
@@ -32,7 +35,7 @@ internal static class Program
                 InferenceBenchmark.Run(root, quick: args.Contains("--quick"));
                 return 0;
             default:
-                Console.Error.WriteLine($"error: unknown benchmark '{what}': expected simulator, simulators, inference, all or bdn");
+                Console.Error.WriteLine($"error: unknown benchmark '{what}': expected simulator, simulators, inference, cost, all or bdn");
                 return 2;
         }
     }

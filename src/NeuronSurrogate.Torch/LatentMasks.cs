@@ -12,8 +12,9 @@ internal static class LatentMasks
     /// <param name="threshold">The spike threshold (mV).</param>
     /// <param name="matchSteps">For <see cref="LatentMask.MatchedSpikes"/>: spikes this many steps apart or fewer are matched.</param>
     /// <param name="mask">Receives the mask.</param>
+    /// <param name="overrun">For <see cref="LatentMask.MatchedSpikes"/>: steps after the first unmatched spike that still count.</param>
     public static void Fill(LatentMask kind, ReadOnlySpan<float> predicted, ReadOnlySpan<float> truth, ReadOnlySpan<float> start, int length,
-        float threshold, int matchSteps, Span<float> mask)
+        float threshold, int matchSteps, Span<float> mask, int overrun = 0)
     {
         mask.Clear();
         var predictedSpikes = new List<int>();
@@ -50,7 +51,7 @@ internal static class LatentMasks
             end = kind switch
             {
                 LatentMask.FirstSpike => Math.Min(end, Math.Min(First(trueSpikes, end), First(predictedSpikes, end)) + 1),
-                LatentMask.MatchedSpikes => Math.Min(end, FirstUnmatched(trueSpikes, predictedSpikes, matchSteps, end) + 1),
+                LatentMask.MatchedSpikes => Math.Min(end, FirstUnmatched(trueSpikes, predictedSpikes, matchSteps, end) + 1 + overrun),
                 _ => end,
             };
             mask.Slice(b * length, Math.Min(end, length)).Fill(1);

@@ -105,21 +105,35 @@ public sealed class LatentNetwork : nn.Module
     /// <returns>The state after the step, the k voltages <c>[N, k]</c> (mV), and the spike logit <c>[N, 1]</c>.</returns>
     public (LatentState Next, Tensor Voltages, Tensor SpikeLogit) Step(LatentState state, Tensor currents, LatentCoefficients coefficients)
     {
+        ArgumentNullException.ThrowIfNull(currents);
+        return StepStandardized(state, StandardizeCurrents(currents), coefficients);
+    }
+
+    /// <summary>Raw currents (any shape ending in k × inputs) standardized as the network reads them; a trainer does this once per window.</summary>
+    public Tensor StandardizeCurrents(Tensor currents)
+    {
+        ArgumentNullException.ThrowIfNull(currents);
+        return currents.sub(_currentOffset).mul(_currentScale);
+    }
+
+    /// <summary><see cref="Step"/> with currents already standardized by <see cref="StandardizeCurrents"/>.</summary>
+    public (LatentState Next, Tensor Voltages, Tensor SpikeLogit) StepStandardized(LatentState state, Tensor currents, LatentCoefficients coefficients)
+    {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(currents);
         ArgumentNullException.ThrowIfNull(coefficients);
         var v = state.Voltage;
-        var memory = state.VoltageMemory.mul(coefficients.VoltageDecay).add(v.mul(coefficients.VoltageGain));
+        var memory = state.VoltageMemory.mul(coefficients.VoltageDecay).addcmul(v, coefficients.VoltageGain, 1);
         var counts = state.SpikeMemory.mul(coefficients.SpikeDecay).add(state.SpikeFlag);
         var features = cat([
             v.sub(_voltageMean).mul(_voltageInverseScale),
-            currents.sub(_currentOffset).mul(_currentScale),
+            currents,
             memory.sub(v).mul(_voltageInverseScale),
             counts,
         ], 1);
         var output = _stack.Forward(features);
         int k = Spec.StepFactor;
-        var raw = output[.., 0..k].mul(_incrementScale).add(v);
+        var raw = v.addcmul(output[.., 0..k], _incrementScale, 1);
         var logit = output[.., k..(k + 1)];
 
         Tensor voltages, flags, peakFlag;
@@ -158,7 +172,9 @@ public sealed class LatentNetwork : nn.Module
             memory = memory.mul(coefficients.VoltageDecaySpan!).add(voltages[.., 0..(k - 1)].matmul(coefficients.VoltageFold!));
             counts = counts.mul(coefficients.SpikeDecaySpan!).add(flags[.., 0..(k - 1)].matmul(coefficients.SpikeFold!));
         }
-        var next = new LatentState(voltages[.., (k - 1)..k], flags[.., (k - 1)..k], peakFlag, memory, counts);
+        var next = k == 1
+            ? new LatentState(voltages, flags, peakFlag, memory, counts)
+            : new LatentState(voltages[.., (k - 1)..k], flags[.., (k - 1)..k], peakFlag, memory, counts);
         return (next, voltages, logit);
     }
 

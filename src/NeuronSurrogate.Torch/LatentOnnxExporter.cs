@@ -118,7 +118,7 @@ public static class LatentOnnxExporter
     }
 
     /// <summary>The dense layers with the standardization folded in (see <see cref="Step"/>), in double, rounded once.</summary>
-    private static IReadOnlyList<(float[] Weight, long[] Shape, float[] Bias)> Folded(LatentNetwork network)
+    private static (float[] Weight, long[] Shape, float[] Bias)[] Folded(LatentNetwork network)
     {
         var spec = network.Spec;
         var layers = network.Layers.Select(l => (l.weight!.data<float>().ToArray(), l.weight.shape, l.bias!.data<float>().ToArray())).ToArray();
@@ -173,7 +173,7 @@ public static class LatentOnnxExporter
 
     /// <summary>The nodes of one step, from a state and a block of currents to the next state, the voltages and the spike probability.</summary>
     private static (string Next, string Voltages, string Probability) Step(OnnxGraphBuilder g, LatentNetwork network,
-        IReadOnlyList<(float[] Weight, long[] Shape, float[] Bias)> layers, string state, string currents)
+        (float[] Weight, long[] Shape, float[] Bias)[] layers, string state, string currents)
     {
         var spec = network.Spec;
         int k = spec.StepFactor, kv = spec.VoltageMemory, ks = spec.SpikeMemory, m0 = LatentSpec.MemoryOffset, s0 = spec.SpikeMemoryOffset;
@@ -195,11 +195,11 @@ public static class LatentOnnxExporter
         counts = g.Node("Add", [g.Node("Mul", [counts, Floats(g, "decay_s", b)]), flag]);
 
         string x = g.Node("Concat", [v, currents, g.Node("Sub", [memory, v]), counts], null, Int("axis", 1));
-        for (int i = 0; i < layers.Count; i++)
+        for (int i = 0; i < layers.Length; i++)
         {
             var (weight, shape, bias) = layers[i];
             x = g.Node("Gemm", [x, g.Constant($"w{i}", weight, shape), g.Constant($"b{i}", bias, bias.Length)], null, Int("transB", 1));
-            if (i < layers.Count - 1)
+            if (i < layers.Length - 1)
             {
                 x = g.Node("Mul", [x, g.Node("Sigmoid", [x])]);
             }

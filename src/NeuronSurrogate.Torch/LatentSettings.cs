@@ -61,6 +61,12 @@ public sealed record LatentSettings
     /// <summary>For <see cref="LatentMask.MatchedSpikes"/>: spikes of the two traces this close (ms) are matched and the error counts through them. Defaults to 0.5.</summary>
     public double SpikeMatchMs { get; init; } = 0.5;
 
+    /// <summary>
+    /// Data steps past the point where the traces part ways that still count (a missed or an extra spike's upstroke), for
+    /// <see cref="LatentMask.MatchedSpikes"/>. Defaults to 5 (0.5 ms at 0.1 ms).
+    /// </summary>
+    public int MaskOverrunSteps { get; init; } = 5;
+
     /// <summary>Weight of the spike head's cross-entropy beside the voltage error. Defaults to 0.1.</summary>
     public double SpikeLossWeight { get; init; } = 0.1;
 
@@ -105,7 +111,7 @@ public sealed record LatentSettings
         {
             throw new ArgumentException(Invariant($"windows of {MinWindowSteps}–{MaxWindowSteps} data steps: expected step factor ({StepFactor}) ≤ min ≤ max"));
         }
-        if (!(LearningRate > 0) || !(GradientClip > 0) || !(TeacherNoiseMv >= 0) || !(SpikeLossWeight >= 0) || !(SpikeMatchMs >= 0)
+        if (!(LearningRate > 0) || !(GradientClip > 0) || !(TeacherNoiseMv >= 0) || !(SpikeLossWeight >= 0) || !(SpikeMatchMs >= 0) || MaskOverrunSteps < 0
             || !(WindowRampFraction >= 0 && WindowRampFraction <= 1))
         {
             throw new ArgumentException(Invariant($"learning rate {LearningRate}, clip {GradientClip}, noise {TeacherNoiseMv}, spike weight {SpikeLossWeight}, match {SpikeMatchMs}, ramp {WindowRampFraction}: out of range"));

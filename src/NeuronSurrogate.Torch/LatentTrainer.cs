@@ -74,7 +74,7 @@ public static class LatentTrainer
         {
             throw InputException.About(null, $"training traces with spikes (upward crossings of {spec.SpikeThresholdMv} mV): the {train.TraceCount} training traces have none, so there is nothing to learn a spiking surrogate from");
         }
-        return Fit(network, windows, validation, settings, progress);
+        return Run(network, windows, validation, settings, progress);
     }
 
     /// <summary>Closed-loop scores of a network on some traces, through the C# rollout (non-finite voltages, if any, scored as the initial voltage).</summary>
@@ -104,7 +104,7 @@ public static class LatentTrainer
         return predictions;
     }
 
-    private static List<LatentTrainingReport> Fit(LatentNetwork network, LatentWindows windows, TraceSet validation, LatentSettings settings,
+    private static List<LatentTrainingReport> Run(LatentNetwork network, LatentWindows windows, TraceSet validation, LatentSettings settings,
         Action<LatentTrainingReport>? progress)
     {
         var spec = network.Spec;
@@ -204,17 +204,17 @@ public static class LatentTrainer
         var state = new LatentState(
             tensor(batch.Voltage, [count, 1]), tensor(batch.SpikeFlag, [count, 1]), tensor(batch.PeakFlag, [count, 1]),
             tensor(batch.VoltageMemory, [count, spec.VoltageMemory]), tensor(batch.SpikeMemory, [count, spec.SpikeMemory]));
-        var currents = tensor(batch.Currents, [count, blocks, spec.CurrentsPerStep]);
+        var currents = network.StandardizeCurrents(tensor(batch.Currents, [count, blocks, spec.CurrentsPerStep]));
         var coefficients = network.Coefficients();
         var voltages = new Tensor[blocks];
         var logits = new Tensor[blocks];
         for (int block = 0; block < blocks; block++)
         {
-            (state, voltages[block], logits[block]) = network.Step(state, currents.select(1, block), coefficients);
+            (state, voltages[block], logits[block]) = network.StepStandardized(state, currents.select(1, block), coefficients);
         }
         var predicted = cat(voltages, 1);
         var weights = new float[count * length];
-        LatentMasks.Fill(mask, predicted.detach().data<float>().ToArray(), batch.Targets, batch.StartVoltage, length, (float)spec.SpikeThresholdMv, matchSteps, weights);
+        LatentMasks.Fill(mask, predicted.detach().data<float>().ToArray(), batch.Targets, batch.StartVoltage, length, (float)spec.SpikeThresholdMv, matchSteps, weights, settings.MaskOverrunSteps);
         var counted = tensor(weights, [count, length]);
         var error = predicted.sub(tensor(batch.Targets, [count, length])).mul((float)(1 / spec.VoltageScaleMv)).square();
         var loss = where(counted.gt(0), error, zeros_like(error)).sum().div(Math.Max(1f, weights.Sum()));

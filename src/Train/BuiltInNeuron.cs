@@ -36,7 +36,7 @@ internal sealed record BuiltInNeuron(string Key, string ModelName, string Datase
     };
 
     /// <summary>The dataset's recipe.</summary>
-    public DatasetOptions Dataset(INeuronModel model)
+    public static DatasetOptions Dataset(INeuronModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
         bool izhikevich = model is IzhikevichNeuron;

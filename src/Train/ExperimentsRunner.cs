@@ -118,51 +118,11 @@ internal sealed class ExperimentsRunner(TrainOptions options, Action<string> log
     private static (IReadOnlyList<EpochReport>, MetricSummary, int, int) VoltageLag(MLContext ml, MlpSettings settings, FeatureSpec spec, SpikeResetRule rule,
         TraceSet train, TraceSet validation, Action<EpochReport> progress)
     {
-        var features = new List<float>();
-        var targets = new List<float>();
-        var row = new float[spec.Count];
-        for (int trace = 0; trace < train.TraceCount; trace++)
+        var (model, history, rows) = VoltageLagTrainer.Train(ml, settings, spec, rule, train, validation, progress);
+        using (model)
         {
-            var v = train.Trace(train.VoltagesMv, trace);
-            var i = train.Trace(train.Currents, trace);
-            for (int t = 0; t < train.Steps; t++)
-            {
-                if (t >= 1 && v[t - 1] >= rule.PeakMv)
-                {
-                    continue; // the reset rule decides this step
-                }
-                spec.Fill(v, i, t, row);
-                features.AddRange(row);
-                targets.Add((float)spec.TargetOf(v, t));
-            }
-        }
-        var (offset, scale, mean, targetScale) = StateNormalizer.Fit(ml, [.. features], spec.Count, [.. targets], 1);
-        TorchRuntime.Initialize(settings.Threads);
-        random.manual_seed(settings.Seed);
-        using var model = new VoltageLagMlp(settings, spec, offset, scale, mean[0], targetScale[0]);
-        int rows = targets.Count;
-        Tensor x, y;
-        using (no_grad())
-        {
-            using var rawX = tensor(features.ToArray(), [rows, spec.Count]);
-            using var rawY = tensor(targets.ToArray(), [rows, 1]);
-            x = model.Standardize(rawX).detach();
-            y = model.StandardizeTargets(rawY).detach();
-        }
-        int diverged = 0;
-        MetricSummary Score()
-        {
-            var predictions = new double[validation.VoltagesMv.Length];
-            var stops = VoltageLagRollout.ClosedLoop(spec, new TorchLagPredictor(model), validation.Currents, predictions, validation.TraceCount, rule);
-            diverged = stops.Count(s => s >= 0);
-            return Evaluation.Summarize(validation, predictions);
-        }
-        using (x)
-        using (y)
-        {
-            var history = MlpTrainer.Train(model, model, x, y, settings, () => { var s = Score(); return (s.Gamma, s.RmseSubthresholdMv); }, progress);
-            var score = Score();
-            return (history, score, rows, diverged);
+            var (predictions, diverged) = VoltageLagTrainer.ClosedLoop(model, spec, rule, validation);
+            return (history, Evaluation.Summarize(validation, predictions), rows, diverged);
         }
     }
 }

@@ -26,7 +26,7 @@ internal sealed class LatentJob(LatentJobOptions options, Action<string> log)
     {
         var total = Stopwatch.StartNew();
         var timings = new Dictionary<string, double>();
-        var neuron = Timed(timings, "neuron", CreateNeuron);
+        var neuron = CreateNeuron();
         string dataset = Timed(timings, "dataset", () => EnsureDataset(neuron));
         var ml = new MLContext(options.SplitSeed);
         var data = Timed(timings, "load and split", () => LoadAndSplit(ml, dataset));
@@ -87,7 +87,7 @@ internal sealed class LatentJob(LatentJobOptions options, Action<string> log)
             throw InputException.About(path, "an existing traces CSV");
         }
         log($"{path} is missing: generating the {options.Neuron.Key} dataset (mixed stimuli, 300 runs × 5 traces × 100 ms, seed 42)");
-        var batch = DatasetGenerator.Generate(options.Neuron.Dataset(neuron));
+        var batch = DatasetGenerator.Generate(BuiltInNeuron.Dataset(neuron));
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         AtomicFile.Write(path, stream => DatasetCsvWriter.WriteDataset(stream, batch));
         return path;
@@ -101,9 +101,16 @@ internal sealed class LatentJob(LatentJobOptions options, Action<string> log)
             others = TraceDataLoader.OtherInputsOf(header.Headers);
         }
         var view = TraceDataLoader.Load(ml, dataset, withRecovery: false, otherInputs: others);
-        var (split, trainView, validationView, testView) = RunSplit.Create(ml, view, seed: options.SplitSeed);
-        return new SplitTraces(split, TraceDataLoader.ToTraceSet(trainView, dataset), TraceDataLoader.ToTraceSet(validationView, dataset),
-            TraceDataLoader.ToTraceSet(testView, dataset));
+        try
+        {
+            var (split, trainView, validationView, testView) = RunSplit.Create(ml, view, seed: options.SplitSeed);
+            return new SplitTraces(split, TraceDataLoader.ToTraceSet(trainView, dataset), TraceDataLoader.ToTraceSet(validationView, dataset),
+                TraceDataLoader.ToTraceSet(testView, dataset));
+        }
+        catch (InputException e) when (e.FilePath is null)
+        {
+            throw new InputException(dataset, e.Line, e.Row, e.Column, e.Value, e.Expected ?? e.Message);
+        }
     }
 
     /// <summary>Every seed's network, created one after the other (torch's generator is global), then fitted side by side.</summary>
@@ -118,7 +125,18 @@ internal sealed class LatentJob(LatentJobOptions options, Action<string> log)
                 networks.Add(LatentTrainer.Create(spec, s));
             }
             var runs = new SeedRun[settings.Length];
-            Parallel.For(0, settings.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, i =>
+            try
+            {
+                Parallel.For(0, settings.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, Fit);
+            }
+            catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+            {
+                // The same bad input fails every seed: report it once, as the exception it is.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            }
+            return [.. runs];
+
+            void Fit(int i)
             {
                 var clock = Stopwatch.StartNew();
                 string name = options.Seeds == 1 ? options.Name : Invariant($"{options.Name} seed {settings[i].Seed}");
@@ -126,8 +144,7 @@ internal sealed class LatentJob(LatentJobOptions options, Action<string> log)
                 var history = LatentTrainer.Fit(networks[i], data.Train, data.Validation, r => log(Invariant(
                     $"{name} iteration {r.Iteration}: loss {r.TrainLoss:E2}, windows ≤ {r.LongestWindowSteps} steps, validation Γ {r.ValidationGamma:F4}, F1 {r.ValidationF1:F4}, subthreshold RMSE {r.ValidationRmseSubthresholdMv:F2} mV, {r.Seconds:F0} s{(r.Best ? " (best)" : "")}")));
                 runs[i] = new SeedRun(settings[i], new LatentTrained(networks[i], history, clock.Elapsed.TotalSeconds));
-            });
-            return [.. runs];
+            }
         }
         catch
         {

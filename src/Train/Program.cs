@@ -12,7 +12,7 @@ internal static class Program
         var regime = new Option<string>("--regime") { Description = "default (the prototype's dataset → models/surrogate.*) or mixed (mixed stimuli → the general model, models/surrogate_mixed.*, results/mixed/).", DefaultValueFactory = _ => "default" };
         regime.AcceptOnlyFromAmong("default", "mixed");
         var epochs = new Option<int>("--epochs") { Description = "Most MLP epochs (early stopping on closed-loop validation Γ may end sooner).", DefaultValueFactory = _ => defaults.Epochs };
-        var experiments = new Option<bool>("--experiments") { Description = "Instead of the main job: train the MLP variants on the default dataset and write their closed-loop validation numbers to results/experiments.md." };
+        var experiments = new Option<bool>("--experiments") { Description = "Instead of the main job: train the MLP variants on the default dataset and write their closed-loop validation numbers to results/experiments.md; with --neuron or --data, the latent-surrogate variants (results/experiments/latent_NAME.md)." };
         var hidden = new Option<int[]>("--hidden") { Description = "MLP hidden widths, e.g. --hidden 128 128.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [.. defaults.Hidden] };
         var plots = new Argument<int>("N") { Description = "Test runs to plot in the report.", DefaultValueFactory = _ => defaults.PlotTraces };
         var dataset = new Option<string?>("--dataset") { Description = "Traces CSV (default: data/spike_dataset.csv, or data/mixed_dataset.csv for --regime mixed; generated when missing)." };
@@ -26,13 +26,14 @@ internal static class Program
         neuron.AcceptOnlyFromAmong([.. BuiltInNeuron.All.Select(n => n.Key)]);
         var data = new Option<string?>("--data") { Description = "Train the latent surrogate on any traces CSV (run,neuron,time_ms,current,voltage; further current_* columns are inputs too; no recovery needed): models/NAME.*, results/NAME/." };
         var name = new Option<string?>("--name") { Description = "File stem of the latent model (default: the built-in neuron's, or the CSV's name + _latent)." };
-        var iterations = new Option<int?>("--iterations") { Description = "Latent training iterations (default: 1500 in the main job, 4000 for --neuron and --data)." };
+        var iterations = new Option<int?>("--iterations") { Description = "Latent training iterations (default: 1500 in the main job, 5000 for --neuron and --data, 1000 for the latent experiments)." };
         var seeds = new Option<int?>("--seeds") { Description = "Latent seeds trained side by side, --seed onwards; the best on validation ships, all are reported (default: 2 for --neuron, 1 otherwise)." };
         var stepFactor = new Option<int>("--step-factor") { Description = "The latent surrogate steps k data steps at a time (1, 2, 5, 10…).", DefaultValueFactory = _ => 1 };
+        var variants = new Option<int[]>("--variants") { Description = "With --experiments and --neuron or --data: run only these latent variants (1-based rows of the table).", AllowMultipleArgumentsPerToken = true };
         var unit = new Option<string>("--current-unit") { Description = "The unit of the currents of a --data file, for the card.", DefaultValueFactory = _ => "as in the training data" };
         var root = new RootCommand("The main job: split the dataset by run, train the models and baselines, export them, and score everything closed-loop on held-out runs. With --neuron or --data: train a latent surrogate instead.")
         {
-            plots, regime, experiments, dataset, seed, vLags, iLags, stride, epochs, hidden, results, models, neuron, data, name, iterations, seeds, stepFactor, unit,
+            plots, regime, experiments, dataset, seed, vLags, iLags, stride, epochs, hidden, results, models, neuron, data, name, iterations, seeds, stepFactor, unit, variants,
         };
         root.SetAction(result =>
         {
@@ -64,7 +65,7 @@ internal static class Program
                     var settings = new Torch.LatentSettings
                     {
                         Seed = result.GetValue(seed),
-                        Iterations = result.GetValue(iterations) ?? 4000,
+                        Iterations = result.GetValue(iterations) ?? (result.GetValue(experiments) ? 1000 : 5000),
                         StepFactor = result.GetValue(stepFactor),
                     };
                     if (result.GetResult(hidden) is { Implicit: false })
@@ -89,7 +90,9 @@ internal static class Program
                     {
                         throw new ArgumentException($"--seeds {job.Seeds}: expected 1 to 16");
                     }
-                    return new LatentJob(job, message => Console.Error.WriteLine(message)).Run();
+                    return result.GetValue(experiments)
+                        ? new LatentExperiments(job with { ResultsFolder = result.GetValue(results) ?? "results" }, message => Console.Error.WriteLine(message)) { Only = (result.GetValue(variants) ?? []).ToHashSet() }.Run()
+                        : new LatentJob(job, message => Console.Error.WriteLine(message)).Run();
                 }
                 return result.GetValue(experiments)
                     ? new ExperimentsRunner(options, message => Console.Error.WriteLine(message)).Run()

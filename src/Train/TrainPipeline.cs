@@ -402,7 +402,8 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
     private LatentEvaluation Latent(MLContext ml, IzhikevichSimulationOptions simulation, TraceSet train, TraceSet validation, TraceSet test, string dataset)
     {
         const string name = "latent";
-        var settings = new Torch.LatentSettings { Seed = options.Seed, Iterations = options.LatentIterations };
+        // Windows up to 20 ms: an RS window rarely runs past its first spike (the mask stops there), so longer ones cost without teaching.
+        var settings = new Torch.LatentSettings { Seed = options.Seed, Iterations = options.LatentIterations, MaxWindowSteps = 200 };
         var spec = LatentStage.FitSpec(ml, train, new IzhikevichNeuron(simulation).CurrentUnit, settings);
         var trained = LatentStage.Train(name, spec, settings, train, validation, log);
         using var network = trained.Network;

@@ -162,6 +162,8 @@ public sealed class LatentSurrogateTest
         CollectionAssert.AreEqual(new float[] { 1, 1, 1, 1, 1, 1, 1, 1 }, mask, "2 steps apart: matched, the error counts through them");
         LatentMasks.Fill(LatentMask.MatchedSpikes, model, truth, [-70f], 8, 0, 1, mask);
         CollectionAssert.AreEqual(new float[] { 1, 1, 1, 0, 0, 0, 0, 0 }, mask, "unmatched: stop at the first of the two");
+        LatentMasks.Fill(LatentMask.MatchedSpikes, model, truth, [-70f], 8, 0, 1, mask, overrun: 2);
+        CollectionAssert.AreEqual(new float[] { 1, 1, 1, 1, 1, 0, 0, 0 }, mask, "and two steps past it");
         LatentMasks.Fill(LatentMask.None, [-55, float.NaN, 0, 0, 0, 0, 0, 0], truth, [-70f], 8, 0, 1, mask);
         CollectionAssert.AreEqual(new float[] { 1, 0, 0, 0, 0, 0, 0, 0 }, mask, "nothing counts from a non-finite value on");
     }

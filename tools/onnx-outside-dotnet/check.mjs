@@ -3,6 +3,9 @@
 //   dotnet run --project src/Cli -c Release -- generate --runs 2 --neurons 5 --seed 2026 --out data/sample/truth.csv
 //   dotnet run --project src/Cli -c Release -- predict --input data/sample/truth.csv --output data/sample/predictions.csv
 //   dotnet run --project src/Cli -c Release -- predict --model models/fasttree.onnx --input data/sample/truth.csv --output data/sample/fasttree.csv
+//   dotnet run --project src/Cli -c Release -- predict --model models/rs_latent.onnx --input data/sample/truth.csv --output data/sample/rs_latent.csv
+//   dotnet run --project src/Cli -c Release -- generate --neuron hh --stimulus mixed --runs 2 --neurons 5 --seed 2026 --out data/sample/hh_truth.csv
+//   dotnet run --project src/Cli -c Release -- predict --model models/hh_latent.onnx --input data/sample/hh_truth.csv --output data/sample/hh_latent.csv
 //   cd tools/onnx-outside-dotnet && npm install && npm run check
 import * as ort from 'onnxruntime-web';
 import { readFileSync } from 'node:fs';
@@ -63,5 +66,30 @@ const scored = await tree.run({
 const fastTreeDotnet = traces(csv('data/sample/fasttree.csv'), 'predicted_voltage');
 const treeError = Math.max(...Array.from({ length: n }, (_, i) => Math.abs(lags.voltage_padding_mv + scored['Score.output'].data[i] - fastTreeDotnet[i][0])));
 check(treeError < 1e-3, `FastTree graph + card: V(0) matches the .NET prediction within ${treeError.toExponential(2)} mV`);
+
+// 4. The latent surrogates (current and voltage only): the rollout graph against the .NET loop, and the one-step graph
+//    from the card's initial state (latent.state_layout) against the .NET prediction of voltage 1.
+for (const [name, truthFile, predictionsFile] of [['rs_latent', 'data/sample/truth.csv', 'data/sample/rs_latent.csv'], ['hh_latent', 'data/sample/hh_truth.csv', 'data/sample/hh_latent.csv']]) {
+  const latentCard = JSON.parse(read(`models/${name}.json`));
+  const latent = latentCard.latent;
+  const input = traces(csv(truthFile), 'current');
+  const [m, length] = [input.length, input[0].length];
+  const expected = traces(csv(predictionsFile), 'predicted_voltage');
+  const latentRollout = await ort.InferenceSession.create(read(`models/${latentCard.rollout_onnx}`));
+  const result = await latentRollout.run({ currents: new ort.Tensor('float32', Float32Array.from(input.flat()), [m, length]) });
+  const voltages = Array.from({ length: m }, (_, i) => Array.from(result.voltages.data.slice(i * length, (i + 1) * length)));
+  const same = voltages.filter((v, i) => JSON.stringify(spikeSteps(v)) === JSON.stringify(spikeSteps(expected[i]))).length;
+  check(same === m, `${name} rollout graph in ONNX Runtime Web: same spike steps as the .NET loop on ${same} of ${m} traces`);
+  const k = latent.step_factor;
+  const size = 3 + latent.voltage_memory + latent.spike_memory;
+  const initial = [latent.initial_voltage_mv, 0, 0, ...Array(latent.voltage_memory).fill(latent.initial_voltage_mv), ...Array(latent.spike_memory).fill(0)];
+  const latentStep = await ort.InferenceSession.create(read(`models/${latentCard.onnx}`));
+  const stepped = await latentStep.run({
+    currents: new ort.Tensor('float32', Float32Array.from(input.flatMap((c) => c.slice(0, k))), [m, k]),
+    state: new ort.Tensor('float32', Float32Array.from(input.flatMap(() => initial)), [m, size]),
+  });
+  const error = Math.max(...Array.from({ length: m }, (_, i) => Math.abs(stepped.voltages.data[i * k] - expected[i][1])));
+  check(error < 1e-3, `${name} one-step graph + card: voltage 1 matches the .NET prediction within ${error.toExponential(2)} mV`);
+}
 
 process.exit(failures === 0 ? 0 : 1);

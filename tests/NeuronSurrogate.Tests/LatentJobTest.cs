@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using NeuronSurrogate.Cards;
+using NeuronSurrogate.Data;
+using NeuronSurrogate.Dataset;
+using NeuronSurrogate.Stimuli;
+using NeuronSurrogate.Torch;
+using NeuronSurrogate.Train;
+
+namespace NeuronSurrogate.Tests;
+
+[TestClass]
+public sealed class LatentJobTest
+{
+    /// <summary>Runs the Train app as a child process, as a user would.</summary>
+    private static (int ExitCode, string Error) Train(params string[] args)
+    {
+        var info = new ProcessStartInfo(CliProcess.DotNet) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "NeuronSurrogate.Train.dll"));
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+        using var process = Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"the Train app did not finish within 3 minutes: {string.Join(' ', args)}");
+        }
+        return (process.ExitCode, stderr.Result);
+    }
+
+    /// <summary>A traces CSV with a second current column: Izhikevich RS driven by mixed stimuli, <c>current_dend</c> a scaled copy.</summary>
+    private static string Dataset(TempFolder folder, string name, int runs, int steps, StimulusKind kind = StimulusKind.Mixed, double mean = 10)
+    {
+        var batch = DatasetGenerator.Generate(new DatasetOptions { Runs = runs, NeuronsPerRun = 2, Steps = steps, Stimulus = new StimulusOptions { Kind = kind, MeanCurrent = mean, StandardDeviation = 0.5 } });
+        var text = new StringBuilder("run,neuron,time_ms,current,current_dend,voltage\n");
+        for (int trace = 0; trace < batch.TraceCount; trace++)
+        {
+            for (int t = 0; t < batch.Steps; t++)
+            {
+                double current = batch.Currents[trace * batch.Steps + t];
+                text.Append(CultureInfo.InvariantCulture, $"{trace / 2},{trace % 2},{TraceBatch.TimeOf(t, batch.TimeStepMs)},{current},{0.25 * current},{batch.VoltagesMv[trace * batch.Steps + t]}\n");
+            }
+        }
+        return folder.Write(name, text.ToString());
+    }
+
+    [TestMethod]
+    public void LatentJobTest_BadDataIsOneLineAndExitCodeTwo()
+    {
+        using var folder = new TempFolder();
+        string[] Outputs() => ["--models", folder.File("models"), "--results", folder.File("results"), "--iterations", "2"];
+        var single = Train(["--data", folder.Write("one.csv", "run,neuron,time_ms,current,voltage\n0,0,0,1,-65\n0,0,0.1,1,-64\n0,0,0.2,1,-63\n"), .. Outputs()]);
+        Assert.AreEqual(2, single.ExitCode, single.Error);
+        string line = single.Error.Trim().Split('\n')[^1];
+        StringAssert.StartsWith(line, "error: ");
+        StringAssert.Contains(line, "one.csv");
+        StringAssert.Contains(line, "enough runs for a train/validation/test split");
+        Assert.AreEqual(1, single.Error.Split('\n').Count(l => l.StartsWith("error: ", StringComparison.Ordinal)), single.Error);
+
+        var mixedDt = new StringBuilder("run,neuron,time_ms,current,voltage\n");
+        for (int run = 0; run < 30; run++)
+        {
+            double dt = run == 7 ? 0.05 : 0.1;
+            for (int t = 0; t < 50; t++)
+            {
+                mixedDt.Append(CultureInfo.InvariantCulture, $"{run},0,{Math.Round(t * dt, 9)},5,-65\n");
+            }
+        }
+        var dts = Train(["--data", folder.Write("dt.csv", mixedDt.ToString()), .. Outputs()]);
+        Assert.AreEqual(2, dts.ExitCode, dts.Error);
+        StringAssert.Contains(dts.Error, "0.05 ms");
+
+        var silent = Train(["--data", Dataset(folder, "silent.csv", runs: 30, steps: 100, kind: StimulusKind.Gaussian, mean: 0), .. Outputs()]);
+        Assert.AreEqual(2, silent.ExitCode, silent.Error);
+        StringAssert.Contains(silent.Error, "training traces with spikes");
+
+        var both = Train(["--data", folder.File("x.csv"), "--neuron", "hh"]);
+        Assert.AreEqual(2, both.ExitCode, both.Error);
+        StringAssert.Contains(both.Error, "--neuron and --data");
+        var missing = Train(["--data", folder.File("none.csv"), .. Outputs()]);
+        Assert.AreEqual(2, missing.ExitCode, missing.Error);
+        StringAssert.Contains(missing.Error, "none.csv");
+        Assert.IsFalse(Directory.Exists(folder.File("models")), "nothing written for bad input");
+    }
+
+    [TestMethod]
+    [TestCategory("Slow")]
+    public void LatentJobTest_AnyCsvTrainsAModelThatPredictServes()
+    {
+        using var folder = new TempFolder();
+        string dataset = Dataset(folder, "mine.csv", runs: 30, steps: 300);
+        var options = new LatentJobOptions
+        {
+            Name = "mine_latent",
+            DatasetPath = dataset,
+            CurrentUnit = "pA",
+            Settings = new LatentSettings { Hidden = [8, 8], VoltageMemory = 3, SpikeMemory = 2, Iterations = 4, BatchSize = 8, MinWindowSteps = 10, MaxWindowSteps = 30, EvaluateEvery = 2 },
+            Seeds = 2,
+            ModelsFolder = folder.File("models"),
+            ResultsFolder = folder.File("results"),
+            PlotTraces = 1,
+            Command = "test",
+        };
+        var log = new List<string>();
+        Assert.AreEqual(0, new LatentJob(options, log.Add).Run(), string.Join('\n', log));
+        string model = Path.Combine(options.ModelsFolder, "mine_latent.onnx");
+        var card = LatentModelCard.Read(Path.ChangeExtension(model, ".json"));
+        CollectionAssert.AreEqual(new[] { "current", "current_dend" }, card.Latent.Inputs.Select(i => i.Column).ToArray());
+        Assert.AreEqual("pA", card.Latent.Inputs[0].Unit);
+        Assert.AreEqual(30, card.Rule!.PeakMv);
+        CollectionAssert.AreEqual(new[] { "currents", "current_dend" }, card.RolloutInputs.Select(t => t.Name).ToArray());
+        Assert.IsTrue(File.Exists(Path.Combine(options.ModelsFolder, "mine_latent_rollout.onnx")));
+        Assert.HasCount(2, Directory.GetFiles(options.ModelsFolder, "*.onnx"), "only the shipped seed's graphs land in models/");
+        using (var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(options.ResultsFolder, "metrics.json"))))
+        {
+            var root = metrics.RootElement;
+            Assert.AreEqual(2, root.GetProperty("seeds").GetArrayLength());
+            Assert.AreEqual(1, root.GetProperty("seeds").EnumerateArray().Count(s => s.GetProperty("shipped").GetBoolean()));
+            foreach (var name in new[] { "mine_latent", "constant_rest", "train_mean" })
+            {
+                Assert.AreEqual(JsonValueKind.Number, root.GetProperty("models").GetProperty(name).GetProperty("closed_loop").GetProperty("gamma").ValueKind, name);
+            }
+            Assert.IsFalse(root.GetProperty("models").TryGetProperty("input_blind", out _), "no simulator for a user's file");
+        }
+        StringAssert.Contains(File.ReadAllText(Path.Combine(options.ResultsFolder, "report.md")), "## Seeds");
+
+        // predict serves the new card unchanged, and names a missing input column.
+        string output = folder.File("p.csv");
+        var served = CliRunner.Run("predict", "--model", model, "--input", dataset, "--output", output);
+        Assert.AreEqual(0, served.ExitCode, served.Error);
+        Assert.AreEqual("run,neuron,time_ms,current,current_dend,voltage,predicted_voltage,predicted_spike", File.ReadLines(output).First());
+        var forced = CliRunner.Run("predict", "--model", model, "--input", dataset, "--output", folder.File("tf.csv"), "--mode", "teacher-forced");
+        Assert.AreEqual(0, forced.ExitCode, forced.Error);
+        var scored = CliRunner.Run("evaluate", "--truth", dataset, "--prediction", output);
+        Assert.AreEqual(0, scored.ExitCode, scored.Error);
+        string somaOnly = folder.Write("soma.csv", string.Join('\n', File.ReadLines(dataset).Select(l => string.Join(',', l.Split(',').Take(4)))) + "\n");
+        var lacking = CliRunner.Run("predict", "--model", model, "--input", somaOnly, "--output", folder.File("q.csv"));
+        Assert.AreEqual(2, lacking.ExitCode);
+        StringAssert.Contains(lacking.Error, "'current_dend'");
+        Assert.AreEqual(1, lacking.Error.Trim().Split('\n').Length, lacking.Error);
+        Assert.IsFalse(File.Exists(folder.File("q.csv")));
+
+        // Triton takes both graphs.
+        var triton = CliRunner.Run("export-triton", "--model", Path.Combine(options.ModelsFolder, "mine_latent_rollout.onnx"), "--out", folder.File("triton"), "--name", "latent");
+        Assert.AreEqual(0, triton.ExitCode, triton.Error);
+        StringAssert.Contains(File.ReadAllText(folder.File("triton/latent/config.pbtxt")), "name: \"current_dend\"");
+
+        // A card whose state does not match its graph: one line, exit 2.
+        var json = JsonNode.Parse(File.ReadAllText(Path.ChangeExtension(model, ".json")))!;
+        json["latent"]!["voltage_memory"] = 5;
+        File.WriteAllText(Path.ChangeExtension(model, ".json"), json.ToJsonString());
+        var mismatch = CliRunner.Run("predict", "--model", model, "--input", dataset, "--output", folder.File("r.csv"));
+        Assert.AreEqual(2, mismatch.ExitCode);
+        StringAssert.Contains(mismatch.Error, "state size");
+    }
+}
