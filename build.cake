@@ -1,6 +1,6 @@
 // NeuronSurrogate build: `dotnet tool restore && dotnet cake --target=<Target>`.
 // Layout: arguments → variables → setup → small private tasks chained with IsDependentOn → a few public targets.
-// Public targets: Clean, Restore, Build, Test, Data, Train, Predict, Evaluate, Bench, Pack, Default (build + test).
+// Public targets: Clean, Restore, Build, Test, Data, Train, Latent, Predict, Evaluate, Bench, Cost, Pack, Default (build + test).
 
 //////////////////////////////////////////////////////////////////////
 // ARGUMENTS
@@ -80,6 +80,17 @@ Task("Train")
     .IsDependentOn("Build")
     .Does(() => DotNetRun(train, new ProcessArgumentBuilder(), run));
 
+Task("Latent")
+    .Description("The shipped latent surrogates: models/rs_latent.*, hh_latent.*, pyramid_latent.* (needs NEURON), each with results/NAME/.")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    foreach (var neuron in new[] { "izhikevich", "hh", "pyramid" })
+    {
+        DotNetRun(train, new ProcessArgumentBuilder().Append("--neuron").Append(neuron), run);
+    }
+});
+
 Task("Sample")
     .IsDependentOn("Build")
     .Does(() =>
@@ -103,6 +114,11 @@ Task("Bench")
     .Description("Benchmarks side by side; writes results/benchmarks.md.")
     .IsDependentOn("Build")
     .Does(() => DotNetRun(benchmarks, new ProcessArgumentBuilder().Append("all"), run));
+
+Task("Cost")
+    .Description("Cost at matched fidelity: every engine and shipped surrogate on the same held-out currents; writes results/benchmarks/cost.md.")
+    .IsDependentOn("Build")
+    .Does(() => DotNetRun(benchmarks, new ProcessArgumentBuilder().Append("cost"), run));
 
 Task("Pack")
     .Description("The CLI as a .NET tool package in artifacts/ (dotnet tool install --add-source artifacts -g NeuronSurrogate.Cli).")

@@ -78,7 +78,17 @@ internal static partial class CostBenchmark
         var izhikevich = new IzhikevichNeuron(new IzhikevichSimulationOptions());
         Section(report, points, summary, "Izhikevich RS", izhikevich, quick ? 40 : 200, counts, cores,
             dt => new IzhikevichNeuron(new IzhikevichSimulationOptions { TimeStepMs = dt }), [0.1, 0.05, 0.025, 0.01], referenceDt: 0.1,
-            chosenDt => [Simulator(Invariant($"Izhikevich fast path, Euler, dt {DtMs} ms (the data's definition)"), izhikevich, IzhikevichFlopPerStep / DtMs)],
+            chosenDt =>
+            {
+                var engines = new List<CostEngine> { Simulator(Invariant($"Izhikevich fast path, Euler, dt {DtMs} ms (the data's definition)"), izhikevich, IzhikevichFlopPerStep / DtMs) };
+                if (chosenDt < DtMs)
+                {
+                    var fine = new IzhikevichNeuron(new IzhikevichSimulationOptions { TimeStepMs = chosenDt });
+                    engines.Add(new CostEngine(Invariant($"Izhikevich fast path, Euler, dt {chosenDt} ms (its accuracy needs)"), "simulator", IzhikevichFlopPerStep / chosenDt,
+                        (inputs, traces) => Finer(fine, inputs[0], traces, (int)Math.Round(DtMs / chosenDt)), false, []));
+                }
+                return engines;
+            },
             [.. IzhikevichSurrogates.Select(n => Path.Combine(models, n + ".onnx")).Where(File.Exists)]);
 
         var hh = new HodgkinHuxleyNeuron(new HodgkinHuxleySimulationOptions());
@@ -163,6 +173,31 @@ internal static partial class CostBenchmark
         return batch.VoltagesMv;
     }
 
+    /// <summary>
+    /// The Izhikevich neuron records at its own step: run it <paramref name="repeat"/> times finer (each current held) and
+    /// record every 0.1 ms the largest voltage of the finer steps in it, so a 30 mV peak between two records is kept.
+    /// </summary>
+    private static double[] Finer(IzhikevichNeuron model, double[] currents, int traces, int repeat)
+    {
+        var batch = new TraceBatch(0, traces, 1, Steps * repeat, DtMs / repeat, false, null, model.Spikes);
+        for (int i = 0; i < batch.Currents.Length; i++)
+        {
+            batch.Currents[i] = currents[i / repeat];
+        }
+        model.Simulate(batch);
+        var voltages = new double[traces * Steps];
+        for (int i = 0; i < voltages.Length; i++)
+        {
+            double most = double.NegativeInfinity;
+            for (int j = 0; j < repeat; j++)
+            {
+                most = Math.Max(most, batch.VoltagesMv[i * repeat + j]);
+            }
+            voltages[i] = most;
+        }
+        return voltages;
+    }
+
     /// <summary>One neuron: held-out currents, the convergence study, fidelity and cost of every engine, ratios.</summary>
     private static void Section(StringBuilder report, List<Point> points, List<string> summary, string title, INeuronModel reference, int fidelityTraces,
         int[] counts, int cores, Func<double, INeuronModel> atStep, double[] candidateDts, double referenceDt, Func<double, List<CostEngine>> simulators,
@@ -227,15 +262,15 @@ internal static partial class CostBenchmark
         double Us(string engine, int count) => Measurement.Median([.. seconds[(engine, count)]]) / TraceMs * 1e6;
         report.AppendLine(Invariant($"Fidelity: closed loop against the reference ({reference.Description}{(reference is HodgkinHuxleyNeuron or NeuronCellModel ? Invariant($", dt {referenceDt} ms") : "")}, the simulator that made the training data) on the first {fidelityTraces} held-out traces. Cost: µs of wall time per simulated ms per trace; `*` measured on {100 * cores} traces and scaled (cost linear in the traces: NEURON runs one pyramidal cell per process)."));
         report.AppendLine();
-        report.AppendLine("| engine | Γ | F1 | subthreshold RMSE (mV) | " + string.Join(" | ", counts.Select(c => Invariant($"µs/ms, {c:N0} traces"))) + Invariant($" | FLOP per simulated ms | GFLOP/s at {most:N0} | ONNX Runtime GEMM, same shapes (GFLOP/s) | peak memory (MB) |"));
-        report.AppendLine("|---|---:|---:|---:|" + string.Concat(counts.Select(_ => "---:|")) + "---:|---:|---:|---:|");
+        report.AppendLine("| engine | Γ | Γ, traces that fire | F1 | subthreshold RMSE (mV) | " + string.Join(" | ", counts.Select(c => Invariant($"µs/ms, {c:N0} traces"))) + Invariant($" | FLOP per simulated ms | GFLOP/s at {most:N0} | ONNX Runtime GEMM, same shapes (GFLOP/s) | peak memory (MB) |"));
+        report.AppendLine("|---|---:|---:|---:|---:|" + string.Concat(counts.Select(_ => "---:|")) + "---:|---:|---:|---:|");
         foreach (var engine in engines)
         {
             var f = fidelity[engine.Name];
             var costs = counts.Select(c => Invariant($"{Number(Us(engine.Name, c))}{(ran[(engine.Name, c)] < c ? "*" : "")}"));
             double gflops = engine.FlopPerMs / (Us(engine.Name, most) * 1e-6) / 1e9;
             string reference2 = gemm.TryGetValue(engine.Name, out double g) ? Invariant($"{g:F1}") : "–";
-            report.AppendLine(Invariant($"| {engine.Name} | {f.Gamma:F3} | {f.SpikeF1:F3} | {f.RmseSubthresholdMv:F2} | {string.Join(" | ", costs)} | {Number(engine.FlopPerMs)} | {gflops:G3} | {reference2} | {peak[engine.Name]:F0} |"));
+            report.AppendLine(Invariant($"| {engine.Name} | {f.Gamma:F3} | {f.GammaFiringTraces:F3} ({f.FiringTraces}) | {f.SpikeF1:F3} | {f.RmseSubthresholdMv:F2} | {string.Join(" | ", costs)} | {Number(engine.FlopPerMs)} | {gflops:G3} | {reference2} | {peak[engine.Name]:F0} |"));
             points.Add(new Point(title, engine.Name, Us(engine.Name, most), f.Gamma, engine.Kind));
         }
         report.AppendLine();
@@ -261,7 +296,7 @@ internal static partial class CostBenchmark
             double ratioMost = Measurement.Median([.. seconds[(best.Name, most)].Zip(seconds[(surrogate.Name, most)], (a, b) => a / b)]);
             double ratioOne = Measurement.Median([.. seconds[(best.Name, counts[0])].Zip(seconds[(surrogate.Name, counts[0])], (a, b) => a / b)]);
             var f = fidelity[surrogate.Name];
-            summary.Add(Invariant($"{title}: {surrogate.Name} costs {Number(Us(surrogate.Name, most))} µs per simulated ms per trace at {most:N0} traces against {Number(Us(best.Name, most))} for {best.Name}: {Verdict(ratioMost)} at {most:N0} traces, {Verdict(ratioOne)} at {counts[0]} trace; closed-loop Γ {f.Gamma:F3}, F1 {f.SpikeF1:F3} against the reference."));
+            summary.Add(Invariant($"{title}: {surrogate.Name} costs {Number(Us(surrogate.Name, most))} µs per simulated ms per trace at {most:N0} traces against {Number(Us(best.Name, most))} for {best.Name}: {Verdict(ratioMost)} at {most:N0} traces, {Verdict(ratioOne)} at {counts[0]} trace; closed-loop Γ {f.Gamma:F3} ({f.GammaFiringTraces:F3} over the {f.FiringTraces} traces that fire), F1 {f.SpikeF1:F3} against the reference."));
         }
     }
 
@@ -432,38 +467,11 @@ internal static partial class CostBenchmark
         report.AppendLine();
         report.AppendLine("| nseg (dendrite) | NEURON µs per simulated ms per trace | NEURON / surrogate |");
         report.AppendLine("|---:|---:|---:|");
-        string folder = Path.Combine(Path.GetTempPath(), "neuron-surrogate-bench");
-        Directory.CreateDirectory(folder);
         (int Nseg, double Us)? previous = null;
         double? crossing = null;
         foreach (int nseg in quick ? QuickSegments : Segments)
         {
-            string cell = Path.Combine(folder, Invariant($"cost_ball_stick_{nseg}.py"));
-            File.WriteAllText(cell, Invariant($$"""
-                def build(h):
-                    soma = h.Section(name="soma")
-                    soma.L = soma.diam = 20
-                    soma.insert("hh")
-                    dend = h.Section(name="dend")
-                    dend.L, dend.diam, dend.nseg = 1000, 2, {{nseg}}
-                    dend.insert("pas")
-                    dend.connect(soma(1))
-                    return {"inject": {"current": soma(0.5)}, "record": soma(0.5), "dt": 0.025, "keep": [soma, dend], "mixed_max_current": 0.5}
-                """));
-            var model = NeuronCellModel.Load(cell);
-            var small = new TraceBatch(0, 4, 1, Steps, DtMs, false, null, model.Spikes);
-            var large = new TraceBatch(0, 40, 1, Steps, DtMs, false, null, model.Spikes);
-            var marginal = new List<double>();
-            for (int round = 0; round < 3; round++)
-            {
-                var clock = Stopwatch.StartNew();
-                model.Simulate(small);
-                double a = clock.Elapsed.TotalSeconds;
-                clock.Restart();
-                model.Simulate(large);
-                marginal.Add((clock.Elapsed.TotalSeconds - a) / 36);
-            }
-            double us = Measurement.Median([.. marginal]) / TraceMs * 1e6 * cores;
+            double us = BallAndStick.MarginalMicroseconds(NeuronCellModel.Load(BallAndStick.CellFile(nseg)), Steps, DtMs, cores);
             report.AppendLine(Invariant($"| {nseg} | {us:G3} | {us / surrogateUs:G3}× |"));
             Console.WriteLine(Invariant($"ball and stick nseg {nseg}: {us:G3} µs per simulated ms per trace"));
             if (crossing is null && previous is { } p && p.Us < surrogateUs && us >= surrogateUs)

@@ -227,37 +227,9 @@ internal static partial class SimulatorsBenchmark
         report.AppendLine();
         report.AppendLine("| nseg (dendrite) | µs per simulated ms per trace | ns per segment per solver step |");
         report.AppendLine("|---:|---:|---:|");
-        string folder = Path.Combine(Path.GetTempPath(), "neuron-surrogate-bench");
-        Directory.CreateDirectory(folder);
         foreach (int nseg in quick ? new[] { 1, 100 } : new[] { 1, 3, 10, 30, 100, 300, 1000 })
         {
-            string cell = Path.Combine(folder, Invariant($"ball_stick_{nseg}.py"));
-            File.WriteAllText(cell, Invariant($$"""
-                def build(h):
-                    soma = h.Section(name="soma")
-                    soma.L = soma.diam = 20
-                    soma.insert("hh")
-                    dend = h.Section(name="dend")
-                    dend.L, dend.diam, dend.nseg = 1000, 2, {{nseg}}
-                    dend.insert("pas")
-                    dend.connect(soma(1))
-                    return {"inject": {"current": soma(0.5)}, "record": soma(0.5), "dt": 0.025, "keep": [soma, dend], "mixed_max_current": 0.5}
-                """));
-            var model = NeuronCellModel.Load(cell);
-            var small = Batch(model, 4, 3);
-            var large = Batch(model, 40, 3);
-            var marginal = new List<double>();
-            for (int round = 0; round < 3; round++)
-            {
-                var clock = Stopwatch.StartNew();
-                model.Simulate(small);
-                double a = clock.Elapsed.TotalSeconds;
-                clock.Restart();
-                model.Simulate(large);
-                double b = clock.Elapsed.TotalSeconds;
-                marginal.Add((b - a) / 36);
-            }
-            double perTrace = Measurement.Median([.. marginal]) / TraceMs * 1e6 * cores;
+            double perTrace = BallAndStick.MarginalMicroseconds(NeuronCellModel.Load(BallAndStick.CellFile(nseg)), Steps, DtMs, cores);
             int segments = nseg + 1;
             double perSegmentStep = perTrace * 1e3 / (segments * (1 / 0.025));
             report.AppendLine(Invariant($"| {nseg} | {perTrace:G3} | {perSegmentStep:G3} |"));

@@ -112,5 +112,6 @@ internal static class EvaluateCommand
         output.WriteLine(Invariant($"rmse_mv                  {m.RmseMv,8:F4}  {m.RmseMvMedian,8:F4}"));
         output.WriteLine(Invariant($"rmse_subthreshold_mv     {m.RmseSubthresholdMv,8:F4}"));
         output.WriteLine(Invariant($"rate_error (pooled)      {m.RateError,8:F4}"));
+        output.WriteLine(Invariant($"over the {m.FiringTraces} traces where the truth fires: gamma {m.GammaFiringTraces:F4}, spike_f1 {m.SpikeF1FiringTraces:F4}"));
     }
 }

@@ -53,7 +53,7 @@ public sealed class OnnxLatentStepper : ILatentStepper, IDisposable
 
     public LatentSpec Spec { get; }
 
-    public void Step(ReadOnlySpan<float> currents, Span<float> state, Span<float> voltagesMv, Span<float> spikeProbability, int rows)
+    public void Advance(ReadOnlySpan<float> currents, Span<float> state, Span<float> voltagesMv, Span<float> spikeProbability, int rows)
     {
         var b = BuffersFor(rows);
         currents[..(rows * Spec.CurrentsPerStep)].CopyTo(b.Currents);

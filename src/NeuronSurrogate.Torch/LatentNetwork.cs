@@ -20,8 +20,10 @@ public sealed class LatentNetwork : nn.Module
 {
     private readonly MlpStack _stack;
     private readonly Parameter _logTauVoltage, _logTauSpike;
+    // Every constant of the step is a tensor the module holds: TorchSharp turns a number into a Scalar that only the garbage
+    // collector frees, and its finalizer thread freeing one while libtorch still reads it crashed a two-seed training run.
     private readonly Tensor _currentOffset, _currentScale, _incrementScale, _peak, _reset;
-    private readonly float _voltageMean, _voltageInverseScale, _threshold;
+    private readonly Tensor _voltageMean, _voltageInverseScale, _threshold, _half, _negativeDt, _one, _span;
 
     public LatentNetwork(LatentSpec spec, LatentSettings settings) : base(nameof(LatentNetwork))
     {
@@ -37,7 +39,8 @@ public sealed class LatentNetwork : nn.Module
         // The last layer starts small: at first the network barely moves the voltage, so early rollouts stay bounded.
         using (no_grad())
         {
-            _stack.Layers[^1].weight!.mul_(0.1);
+            using var tenth = tensor(0.1f);
+            _stack.Layers[^1].weight!.mul_(tenth);
             _stack.Layers[^1].bias!.zero_();
         }
         var offsets = new float[spec.CurrentsPerStep];
@@ -53,9 +56,13 @@ public sealed class LatentNetwork : nn.Module
         _currentOffset = tensor(offsets);
         _currentScale = tensor(scales);
         _incrementScale = tensor(spec.IncrementScalesMv.Select(s => (float)s).ToArray());
-        _voltageMean = (float)spec.VoltageMeanMv;
-        _voltageInverseScale = (float)(1 / spec.VoltageScaleMv);
-        _threshold = (float)spec.SpikeThresholdMv;
+        _voltageMean = tensor((float)spec.VoltageMeanMv);
+        _voltageInverseScale = tensor((float)(1 / spec.VoltageScaleMv));
+        _threshold = tensor((float)spec.SpikeThresholdMv);
+        _half = tensor(0.5f);
+        _negativeDt = tensor((float)-spec.TimeStepMs);
+        _one = tensor(1f);
+        _span = tensor((float)(spec.StepFactor - 1));
         _peak = tensor((float)(spec.Rule?.PeakMv ?? 0));
         _reset = tensor((float)(spec.Rule?.ResetMv ?? 0));
     }
@@ -76,10 +83,9 @@ public sealed class LatentNetwork : nn.Module
     /// <summary>The decay factors and fold maps of the current time constants (differentiable).</summary>
     public LatentCoefficients Coefficients()
     {
-        float dt = (float)Spec.TimeStepMs;
-        var voltageDecay = _logTauVoltage.exp().reciprocal().mul(-dt).exp();
-        var spikeDecay = _logTauSpike.exp().reciprocal().mul(-dt).exp();
-        var voltageGain = voltageDecay.neg().add(1);
+        var voltageDecay = _logTauVoltage.exp().reciprocal().mul(_negativeDt).exp();
+        var spikeDecay = _logTauSpike.exp().reciprocal().mul(_negativeDt).exp();
+        var voltageGain = _one.sub(voltageDecay);
         int k = Spec.StepFactor;
         if (k == 1)
         {
@@ -87,8 +93,8 @@ public sealed class LatentNetwork : nn.Module
         }
         var exponents = tensor(Enumerable.Range(0, k - 1).Select(j => (float)(k - 2 - j)).ToArray()).unsqueeze(1);
         return new LatentCoefficients(voltageDecay, voltageGain, spikeDecay,
-            voltageDecay.pow(k - 1), voltageDecay.unsqueeze(0).pow(exponents).mul(voltageGain),
-            spikeDecay.pow(k - 1), spikeDecay.unsqueeze(0).pow(exponents));
+            voltageDecay.pow(_span), voltageDecay.unsqueeze(0).pow(exponents).mul(voltageGain),
+            spikeDecay.pow(_span), spikeDecay.unsqueeze(0).pow(exponents));
     }
 
     /// <summary>The spec's initial state for <paramref name="rows"/> traces.</summary>
@@ -123,7 +129,7 @@ public sealed class LatentNetwork : nn.Module
         ArgumentNullException.ThrowIfNull(currents);
         ArgumentNullException.ThrowIfNull(coefficients);
         var v = state.Voltage;
-        var memory = state.VoltageMemory.mul(coefficients.VoltageDecay).addcmul(v, coefficients.VoltageGain, 1);
+        var memory = state.VoltageMemory.mul(coefficients.VoltageDecay).add(v.mul(coefficients.VoltageGain));
         var counts = state.SpikeMemory.mul(coefficients.SpikeDecay).add(state.SpikeFlag);
         var features = cat([
             v.sub(_voltageMean).mul(_voltageInverseScale),
@@ -133,7 +139,7 @@ public sealed class LatentNetwork : nn.Module
         ], 1);
         var output = _stack.Forward(features);
         int k = Spec.StepFactor;
-        var raw = v.addcmul(output[.., 0..k], _incrementScale, 1);
+        var raw = output[.., 0..k].mul(_incrementScale).add(v);
         var logit = output[.., k..(k + 1)];
 
         Tensor voltages, flags, peakFlag;
@@ -146,7 +152,7 @@ public sealed class LatentNetwork : nn.Module
         else
         {
             var previous = v;
-            var afterPeak = state.PeakFlag.gt(0.5f);
+            var afterPeak = state.PeakFlag.gt(_half);
             var each = new Tensor[k];
             var eachFlag = new Tensor[k];
             for (int j = 0; j < k; j++)
@@ -222,6 +228,10 @@ public sealed class LatentNetwork : nn.Module
             _incrementScale.Dispose();
             _peak.Dispose();
             _reset.Dispose();
+            foreach (var constant in new[] { _voltageMean, _voltageInverseScale, _threshold, _half, _negativeDt, _one, _span })
+            {
+                constant.Dispose();
+            }
         }
         base.Dispose(disposing);
     }

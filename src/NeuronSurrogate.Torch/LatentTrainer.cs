@@ -216,8 +216,9 @@ public static class LatentTrainer
         var weights = new float[count * length];
         LatentMasks.Fill(mask, predicted.detach().data<float>().ToArray(), batch.Targets, batch.StartVoltage, length, (float)spec.SpikeThresholdMv, matchSteps, weights, settings.MaskOverrunSteps);
         var counted = tensor(weights, [count, length]);
-        var error = predicted.sub(tensor(batch.Targets, [count, length])).mul((float)(1 / spec.VoltageScaleMv)).square();
-        var loss = where(counted.gt(0), error, zeros_like(error)).sum().div(Math.Max(1f, weights.Sum()));
+        // Numbers enter as tensors of this scope, never as TorchSharp Scalars (see LatentNetwork: those only the GC frees).
+        var error = predicted.sub(tensor(batch.Targets, [count, length])).mul(tensor((float)(1 / spec.VoltageScaleMv))).square();
+        var loss = where(counted.gt(zeros_like(counted)), error, zeros_like(error)).sum().div(tensor(Math.Max(1f, weights.Sum())));
         if (settings.SpikeLossWeight > 0)
         {
             // A block counts for the spike head where its first step counts for the voltage.
@@ -230,8 +231,8 @@ public static class LatentTrainer
                 }
             }
             var spikeLoss = nn.functional.binary_cross_entropy_with_logits(cat(logits, 1), tensor(batch.SpikeTargets, [count, blocks]),
-                tensor(blockWeights, [count, blocks]), reduction: nn.Reduction.Sum).div(Math.Max(1f, blockWeights.Sum()));
-            loss = loss.add(spikeLoss.mul((float)settings.SpikeLossWeight));
+                tensor(blockWeights, [count, blocks]), reduction: nn.Reduction.Sum).div(tensor(Math.Max(1f, blockWeights.Sum())));
+            loss = loss.add(spikeLoss.mul(tensor((float)settings.SpikeLossWeight)));
         }
         optimizer.zero_grad();
         loss.backward();

@@ -26,7 +26,7 @@ public sealed class TorchLatentStepper : ILatentStepper, IDisposable
 
     public LatentSpec Spec => _network.Spec;
 
-    public void Step(ReadOnlySpan<float> currents, Span<float> state, Span<float> voltagesMv, Span<float> spikeProbability, int rows)
+    public void Advance(ReadOnlySpan<float> currents, Span<float> state, Span<float> voltagesMv, Span<float> spikeProbability, int rows)
     {
         var spec = _network.Spec;
         using var scope = NewDisposeScope();

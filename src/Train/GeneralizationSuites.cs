@@ -10,7 +10,7 @@ using NeuronSurrogate.Stimuli;
 namespace NeuronSurrogate.Train;
 
 /// <summary>
-/// The evaluation suites every state-space model is scored on, in closed loop through its exported ONNX graph:
+/// The evaluation suites every shipped RS model (state-space or latent) is scored on, in closed loop through its exported ONNX graph:
 /// the default dataset's test runs, a held-out mixed-stimulus set (generated with its own seed, never used to train or
 /// choose anything), and the RS f–I curve (constant currents 0 to 25, 1 s each).
 /// </summary>

@@ -113,42 +113,41 @@ internal sealed class LatentJob(LatentJobOptions options, Action<string> log)
         }
     }
 
-    /// <summary>Every seed's network, created one after the other (torch's generator is global), then fitted side by side.</summary>
+    /// <summary>
+    /// Every seed's network, one after the other. Not side by side: TorchSharp leaves the numbers it turns into Scalars
+    /// (every add and sub has one) to the garbage collector, and a collection caused by a second training thread can
+    /// free one while libtorch reads it — seen as crashes in two-thread runs. One training thread at a time is safe, and
+    /// each seed's result is the same as if it were trained alone.
+    /// </summary>
     private List<SeedRun> TrainSeeds(LatentSpec spec, SplitTraces data)
     {
-        var settings = Enumerable.Range(0, options.Seeds).Select(i => options.Settings with { Seed = options.Settings.Seed + i }).ToArray();
-        var networks = new List<LatentNetwork>();
+        var runs = new List<SeedRun>();
         try
         {
-            foreach (var s in settings)
+            for (int i = 0; i < options.Seeds; i++)
             {
-                networks.Add(LatentTrainer.Create(spec, s));
-            }
-            var runs = new SeedRun[settings.Length];
-            try
-            {
-                Parallel.For(0, settings.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, Fit);
-            }
-            catch (AggregateException e) when (e.InnerExceptions.Count > 0)
-            {
-                // The same bad input fails every seed: report it once, as the exception it is.
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-            }
-            return [.. runs];
-
-            void Fit(int i)
-            {
+                var settings = options.Settings with { Seed = options.Settings.Seed + i };
+                string name = options.Seeds == 1 ? options.Name : Invariant($"{options.Name} seed {settings.Seed}");
+                log(Invariant($"{name}: {data.Train.TraceCount} training traces, inputs {string.Join(", ", spec.Inputs.Select(x => x.Column))}, state {spec.StateSize}, rule {(spec.Rule is null ? "none in the data" : $"{spec.Rule.PeakMv} → {spec.Rule.ResetMv} mV")}; {settings}"));
                 var clock = Stopwatch.StartNew();
-                string name = options.Seeds == 1 ? options.Name : Invariant($"{options.Name} seed {settings[i].Seed}");
-                log(Invariant($"{name}: {data.Train.TraceCount} training traces, inputs {string.Join(", ", spec.Inputs.Select(x => x.Column))}, state {spec.StateSize}, rule {(spec.Rule is null ? "none in the data" : $"{spec.Rule.PeakMv} → {spec.Rule.ResetMv} mV")}; {settings[i]}"));
-                var history = LatentTrainer.Fit(networks[i], data.Train, data.Validation, r => log(Invariant(
-                    $"{name} iteration {r.Iteration}: loss {r.TrainLoss:E2}, windows ≤ {r.LongestWindowSteps} steps, validation Γ {r.ValidationGamma:F4}, F1 {r.ValidationF1:F4}, subthreshold RMSE {r.ValidationRmseSubthresholdMv:F2} mV, {r.Seconds:F0} s{(r.Best ? " (best)" : "")}")));
-                runs[i] = new SeedRun(settings[i], new LatentTrained(networks[i], history, clock.Elapsed.TotalSeconds));
+                var network = LatentTrainer.Create(spec, settings);
+                try
+                {
+                    var history = LatentTrainer.Fit(network, data.Train, data.Validation, r => log(Invariant(
+                        $"{name} iteration {r.Iteration}: loss {r.TrainLoss:E2}, windows ≤ {r.LongestWindowSteps} steps, validation Γ {r.ValidationGamma:F4}, F1 {r.ValidationF1:F4}, subthreshold RMSE {r.ValidationRmseSubthresholdMv:F2} mV, {r.Seconds:F0} s{(r.Best ? " (best)" : "")}")));
+                    runs.Add(new SeedRun(settings, new LatentTrained(network, history, clock.Elapsed.TotalSeconds)));
+                }
+                catch
+                {
+                    network.Dispose();
+                    throw;
+                }
             }
+            return runs;
         }
         catch
         {
-            networks.ForEach(n => n.Dispose());
+            runs.ForEach(r => r.Trained.Network.Dispose());
             throw;
         }
     }

@@ -20,7 +20,7 @@ internal sealed record LatentJobOptions
     /// <summary>The architecture and schedule; its seed is the first of <see cref="Seeds"/>.</summary>
     public LatentSettings Settings { get; init; } = new();
 
-    /// <summary>Seeds trained side by side (seed, seed + 1, …); the one with the best validation Γ ships, every one is scored. Defaults to 1.</summary>
+    /// <summary>Seeds trained one after the other (seed, seed + 1, …); the one with the best validation Γ ships, every one is scored. Defaults to 1.</summary>
     public int Seeds { get; init; } = 1;
 
     /// <summary>The seed of the split by run. Defaults to 42.</summary>

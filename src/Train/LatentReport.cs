@@ -28,19 +28,7 @@ internal static class LatentReport
             text.AppendLine($"![A held-out test trace: simulator and closed-loop surrogate]({r.Plots[0]})");
             text.AppendLine();
         }
-        foreach (var (mode, pick) in new (string, Func<ModelResult, MetricSummary>)[] { ("Closed loop (headline)", m => m.ClosedLoop), ("Teacher-forced (one step ahead, diagnostic)", m => m.TeacherForced) })
-        {
-            text.AppendLine($"## {mode}");
-            text.AppendLine();
-            text.AppendLine("| model | Γ (mean) | Γ (median) | spike F1 | precision | recall | RMSE (mV) | subthreshold RMSE (mV) | rate error | spikes (model / true) |");
-            text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-            foreach (var (name, result) in new[] { (o.Name, r.Evaluation.Result) }.Concat(r.Baselines.Select(b => (b.Key, b.Value))))
-            {
-                var m = pick(result);
-                text.AppendLine(Invariant($"| {name} | {m.Gamma:F3} | {m.GammaMedian:F3} | {m.SpikeF1:F3} | {m.SpikePrecision:F3} | {m.SpikeRecall:F3} | {m.RmseMv:F2} | {m.RmseSubthresholdMv:F2} | {m.RateError:F3} | {m.ModelSpikes} / {m.TrueSpikes} |"));
-            }
-            text.AppendLine();
-        }
+        ReportTables.Models(text, new[] { (o.Name, r.Evaluation.Result) }.Concat(r.Baselines.Select(b => (b.Key, b.Value))));
         if (r.Baselines.TryGetValue("input_blind", out var blind))
         {
             double margin = closed.Gamma - blind.ClosedLoop.Gamma;

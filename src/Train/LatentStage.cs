@@ -61,13 +61,7 @@ internal static class LatentStage
         using var rollout = new OnnxRolloutModel(export.RolloutPath, LatentOnnxExporter.CurrentsInput, LatentOnnxExporter.VoltagesOutput,
             otherInputs: LatentOnnxExporter.RolloutInputs(spec).Skip(1).ToArray());
         var graph = rollout.Run(inputs.Select(a => a.Select(x => (float)x).ToArray()).ToArray(), test.TraceCount);
-        int same = 0;
-        for (int trace = 0; trace < test.TraceCount; trace++)
-        {
-            var a = SpikeDetector.Detect(closed.AsSpan(trace * test.Steps, test.Steps), test.TimeStepMs);
-            var b = SpikeDetector.Detect(graph.AsSpan(trace * test.Steps, test.Steps).ToArray().Select(x => (double)x).ToArray(), test.TimeStepMs);
-            same += a.SequenceEqual(b) ? 1 : 0;
-        }
+        int same = SpikeDetector.TracesWithSameSpikes(test.TraceCount, test.Steps, test.TimeStepMs, closed, graph);
         log(Invariant($"{name}: rollout graph and C# loop give the same spike times on {same} of {test.TraceCount} test traces"));
 
         double parity = Parity(network, onnx, inputs, test);
@@ -94,8 +88,8 @@ internal static class LatentStage
             var (stateA, stateB) = ((float[])state.Clone(), (float[])state.Clone());
             var (voltagesA, voltagesB) = (new float[rows * spec.StepFactor], new float[rows * spec.StepFactor]);
             var (probabilityA, probabilityB) = (new float[rows], new float[rows]);
-            onnx.Step(currents, stateA, voltagesA, probabilityA, rows);
-            torch.Step(currents, stateB, voltagesB, probabilityB, rows);
+            onnx.Advance(currents, stateA, voltagesA, probabilityA, rows);
+            torch.Advance(currents, stateB, voltagesB, probabilityB, rows);
             worst = Math.Max(worst, Largest(voltagesA, voltagesB));
             worst = Math.Max(worst, Largest(probabilityA, probabilityB));
             worst = Math.Max(worst, Largest(stateA, stateB));
@@ -183,13 +177,13 @@ internal static class LatentStage
 
         public LatentSpec Spec => inner.Spec;
 
-        public void Step(ReadOnlySpan<float> currents, Span<float> state, Span<float> voltagesMv, Span<float> spikeProbability, int rows)
+        public void Advance(ReadOnlySpan<float> currents, Span<float> state, Span<float> voltagesMv, Span<float> spikeProbability, int rows)
         {
             if (_calls++ % every == 0)
             {
                 Recorded.Add((currents[..(rows * Spec.CurrentsPerStep)].ToArray(), state[..(rows * Spec.StateSize)].ToArray(), rows));
             }
-            inner.Step(currents, state, voltagesMv, spikeProbability, rows);
+            inner.Advance(currents, state, voltagesMv, spikeProbability, rows);
         }
     }
 }

@@ -27,7 +27,7 @@ internal static class Program
         var data = new Option<string?>("--data") { Description = "Train the latent surrogate on any traces CSV (run,neuron,time_ms,current,voltage; further current_* columns are inputs too; no recovery needed): models/NAME.*, results/NAME/." };
         var name = new Option<string?>("--name") { Description = "File stem of the latent model (default: the built-in neuron's, or the CSV's name + _latent)." };
         var iterations = new Option<int?>("--iterations") { Description = "Latent training iterations (default: 1500 in the main job, 5000 for --neuron and --data, 1000 for the latent experiments)." };
-        var seeds = new Option<int?>("--seeds") { Description = "Latent seeds trained side by side, --seed onwards; the best on validation ships, all are reported (default: 2 for --neuron, 1 otherwise)." };
+        var seeds = new Option<int?>("--seeds") { Description = "Latent seeds trained one after the other, --seed onwards; the best on validation ships, all are reported (default: 2 for --neuron, 1 otherwise)." };
         var stepFactor = new Option<int>("--step-factor") { Description = "The latent surrogate steps k data steps at a time (1, 2, 5, 10…).", DefaultValueFactory = _ => 1 };
         var variants = new Option<int[]>("--variants") { Description = "With --experiments and --neuron or --data: run only these latent variants (1-based rows of the table).", AllowMultipleArgumentsPerToken = true };
         var unit = new Option<string>("--current-unit") { Description = "The unit of the currents of a --data file, for the card.", DefaultValueFactory = _ => "as in the training data" };

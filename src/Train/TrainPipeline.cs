@@ -103,7 +103,7 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
 
     private readonly Dictionary<string, GeneralizationResult> _generalization = [];
 
-    /// <summary>Scores every shipped state-space model on the default test runs, the held-out mixed set and the f–I curve.</summary>
+    /// <summary>Scores every shipped RS model (state-space and latent) on the default test runs, the held-out mixed set and the f–I curve.</summary>
     private void Generalize(MLContext ml, IzhikevichSimulationOptions simulation, TraceSet test)
     {
         var defaultTest = options.Regime == TrainRegime.Default ? test : DefaultTestRuns(ml, simulation);
@@ -302,13 +302,7 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
             // The rollout graph must tell the same story as the C#-driven loop.
             using var rollout = new OnnxRolloutModel(rolloutPath);
             var graphVoltages = rollout.Run(test.Currents.Select(c => (float)c).ToArray(), test.TraceCount);
-            int sameSpikes = 0;
-            for (int trace = 0; trace < test.TraceCount; trace++)
-            {
-                var a = SpikeDetector.Detect(closed.AsSpan(trace * test.Steps, test.Steps), test.TimeStepMs);
-                var b = SpikeDetector.Detect(graphVoltages.AsSpan(trace * test.Steps, test.Steps).ToArray().Select(x => (double)x).ToArray(), test.TimeStepMs);
-                sameSpikes += a.SequenceEqual(b) ? 1 : 0;
-            }
+            int sameSpikes = SpikeDetector.TracesWithSameSpikes(test.TraceCount, test.Steps, test.TimeStepMs, closed, graphVoltages);
             log(Invariant($"mlp: rollout graph and C# loop give the same spike times on {sameSpikes} of {test.TraceCount} test traces"));
             _rolloutAgreement = (sameSpikes, test.TraceCount);
 
@@ -445,19 +439,7 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
             text.AppendLine($"![A held-out test trace: simulator and closed-loop surrogates]({_plots[0]})");
             text.AppendLine();
         }
-        foreach (var (mode, pick) in new (string, Func<ModelResult, MetricSummary>)[] { ("Closed loop (headline)", r => r.ClosedLoop), ("Teacher-forced (one step ahead, diagnostic)", r => r.TeacherForced) })
-        {
-            text.AppendLine($"## {mode}");
-            text.AppendLine();
-            text.AppendLine("| model | Γ (mean) | Γ (median) | spike F1 | precision | recall | RMSE (mV) | subthreshold RMSE (mV) | rate error |");
-            text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-            foreach (var (name, result) in results.OrderBy(r => Order(r.Key)))
-            {
-                var m = pick(result);
-                text.AppendLine(Invariant($"| {name} | {m.Gamma:F3} | {m.GammaMedian:F3} | {m.SpikeF1:F3} | {m.SpikePrecision:F3} | {m.SpikeRecall:F3} | {m.RmseMv:F2} | {m.RmseSubthresholdMv:F2} | {m.RateError:F3} |"));
-            }
-            text.AppendLine();
-        }
+        ReportTables.Models(text, results.OrderBy(r => Order(r.Key)).Select(r => (r.Key, r.Value)));
         text.AppendLine("Γ is the coincidence factor (Kistler et al. 1997, Δ = 2 ms; 1 is perfect timing, 0 is chance); precision, recall and F1 match spikes one to one within ±2 ms; spikes are upward 0 mV crossings of each trace; subthreshold RMSE leaves out samples within 2 ms of a true spike; the rate error is pooled over traces.");
         text.AppendLine("Baselines: `constant_rest` is a flat −65 mV; `train_mean` the training runs' mean voltage; `input_blind` one noise-free simulation at the training runs' mean current, copied to every trace (it scores well only because every default trace fires at nearly the same times — a model that does not clearly beat it has not learned the input). Their two modes coincide: they never see their own output.");
         text.AppendLine();
@@ -516,7 +498,7 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
         {
             text.AppendLine("## Generalization (closed loop, shipped ONNX models)");
             text.AppendLine();
-            text.AppendLine(Invariant($"Each shipped state-space model on three suites: the default dataset's test runs; a held-out mixed-stimulus set (40 runs × 5 traces × 100 ms, seed {GeneralizationSuites.MixedHeldOutSeed}, used for nothing else); and the RS f–I curve (constant current 0, 1, …, 25 for 1 s each; a level passes when the spike count is within one spike or 5 %)."));
+            text.AppendLine(Invariant($"Each shipped RS model (state-space: `surrogate`, `surrogate_mixed`; latent, current and voltage only: `latent`, `rs_latent`) on three suites: the default dataset's test runs; a held-out mixed-stimulus set (40 runs × 5 traces × 100 ms, seed {GeneralizationSuites.MixedHeldOutSeed}, used for nothing else); and the RS f–I curve (constant current 0, 1, …, 25 for 1 s each; a level passes when the spike count is within one spike or 5 %)."));
             text.AppendLine();
             text.AppendLine("| model | default test Γ | default test F1 | default test subthr. RMSE (mV) | mixed held-out Γ | mixed held-out F1 | mixed held-out subthr. RMSE (mV) | f–I levels passing | f–I max error (spikes) |");
             text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");

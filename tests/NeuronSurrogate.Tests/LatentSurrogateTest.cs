@@ -43,7 +43,7 @@ public sealed class LatentSurrogateTest
 
         public List<float[]> States { get; } = [];
 
-        public void Step(ReadOnlySpan<float> currents, Span<float> state, Span<float> voltagesMv, Span<float> spikeProbability, int rows)
+        public void Advance(ReadOnlySpan<float> currents, Span<float> state, Span<float> voltagesMv, Span<float> spikeProbability, int rows)
         {
             int k = spec.StepFactor, size = spec.StateSize;
             States.Add(state[..(rows * size)].ToArray());
@@ -227,8 +227,8 @@ public sealed class LatentSurrogateTest
                 var (stateA, stateB) = ((float[])state.Clone(), (float[])state.Clone());
                 var (voltsA, voltsB) = (new float[rows * k], new float[rows * k]);
                 var (probA, probB) = (new float[rows], new float[rows]);
-                onnx.Step(currents, stateA, voltsA, probA, rows);
-                torch.Step(currents, stateB, voltsB, probB, rows);
+                onnx.Advance(currents, stateA, voltsA, probA, rows);
+                torch.Advance(currents, stateB, voltsB, probB, rows);
                 for (int i = 0; i < voltsA.Length; i++)
                 {
                     Assert.AreEqual(voltsB[i], voltsA[i], 1e-4 * Math.Max(1, Math.Abs(voltsB[i])), $"{name}: voltage {i}");

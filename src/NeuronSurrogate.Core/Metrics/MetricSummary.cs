@@ -21,6 +21,16 @@ public sealed record MetricSummary
     [JsonPropertyName("true_spikes")] public long TrueSpikes { get; init; }
     [JsonPropertyName("model_spikes")] public long ModelSpikes { get; init; }
 
+    /// <summary>Mean Γ over the traces where the truth fires at least once (NaN when none does): where many traces are
+    /// silent, a silent model already scores Γ = 1 on each of them, and this is the figure that tells.</summary>
+    [JsonPropertyName("gamma_firing_traces")] public double GammaFiringTraces { get; init; }
+
+    /// <summary>Mean spike F1 over the traces where the truth fires at least once (NaN when none does).</summary>
+    [JsonPropertyName("spike_f1_firing_traces")] public double SpikeF1FiringTraces { get; init; }
+
+    /// <summary>How many traces the truth fires in.</summary>
+    [JsonPropertyName("firing_traces")] public int FiringTraces { get; init; }
+
     /// <summary>Aggregates per-trace metrics.</summary>
     public static MetricSummary From(IReadOnlyCollection<TraceMetrics> traces)
     {
@@ -32,6 +42,7 @@ public sealed record MetricSummary
         long trueSpikes = traces.Sum(t => (long)t.TrueSpikes);
         long modelSpikes = traces.Sum(t => (long)t.ModelSpikes);
         var subthreshold = traces.Select(t => t.RmseSubthresholdMv).Where(double.IsFinite).ToArray();
+        var firing = traces.Where(t => t.TrueSpikes > 0).ToArray();
         return new MetricSummary
         {
             Gamma = traces.Average(t => t.Gamma),
@@ -47,6 +58,9 @@ public sealed record MetricSummary
             Traces = traces.Count,
             TrueSpikes = trueSpikes,
             ModelSpikes = modelSpikes,
+            GammaFiringTraces = firing.Length > 0 ? firing.Average(t => t.Gamma) : double.NaN,
+            SpikeF1FiringTraces = firing.Length > 0 ? firing.Average(t => t.F1) : double.NaN,
+            FiringTraces = firing.Length,
         };
     }
 

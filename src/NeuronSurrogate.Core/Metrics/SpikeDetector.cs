@@ -46,4 +46,21 @@ public static class SpikeDetector
         Detect(voltagesMv, timeStepMs, times);
         return times;
     }
+
+    /// <summary>How many of <paramref name="traceCount"/> traces (trace-major, <paramref name="steps"/> each) have exactly the same spike times in both buffers.</summary>
+    /// <remarks>How a rollout graph is checked against the C#-driven loop over its one-step graph.</remarks>
+    public static int TracesWithSameSpikes(int traceCount, int steps, double timeStepMs, ReadOnlySpan<double> a, ReadOnlySpan<float> b)
+    {
+        int same = 0;
+        var widened = new double[steps];
+        for (int trace = 0; trace < traceCount; trace++)
+        {
+            for (int t = 0; t < steps; t++)
+            {
+                widened[t] = b[trace * steps + t];
+            }
+            same += Detect(a.Slice(trace * steps, steps), timeStepMs).SequenceEqual(Detect(widened, timeStepMs)) ? 1 : 0;
+        }
+        return same;
+    }
 }

@@ -16,5 +16,5 @@ public interface ILatentStepper
     /// <param name="voltagesMv">Receives row-major <c>[rows, k]</c>: the voltages of the next k data steps.</param>
     /// <param name="spikeProbability">Receives <c>[rows]</c>: the network's probability of a spike within those k steps.</param>
     /// <param name="rows">The batch size.</param>
-    void Step(ReadOnlySpan<float> currents, Span<float> state, Span<float> voltagesMv, Span<float> spikeProbability, int rows);
+    void Advance(ReadOnlySpan<float> currents, Span<float> state, Span<float> voltagesMv, Span<float> spikeProbability, int rows);
 }

@@ -87,7 +87,7 @@ public static class LatentRollout
                     s[LatentSpec.PeakFlagIndex] = spec.Rule is { } rule && v >= rule.PeakMv ? 1 : 0;
                 }
             }
-            stepper.Step(currents, state, voltages, probability, traceCount);
+            stepper.Advance(currents, state, voltages, probability, traceCount);
             for (int trace = 0; trace < traceCount; trace++)
             {
                 if (diverged[trace] >= 0)
