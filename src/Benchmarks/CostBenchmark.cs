@@ -43,7 +43,7 @@ internal static partial class CostBenchmark
     private const double NeuronFlopPerSegmentStep = 80;
 
     /// <summary>The shipped surrogates of each neuron (models/NAME.onnx), where present.</summary>
-    private static readonly string[] IzhikevichSurrogates = ["surrogate", "latent", "rs_latent"], HodgkinHuxleySurrogates = ["hh_latent"], PyramidSurrogates = ["pyramid_latent"];
+    private static readonly string[] IzhikevichSurrogates = ["surrogate", "latent", "rs_latent"], HodgkinHuxleySurrogates = ["hh_latent"], PyramidSurrogates = ["pyramid_latent", "pyramid_latent_k5"];
 
     /// <summary>Dendritic segment counts of the crossover sweep.</summary>
     private static readonly int[] Segments = [1, 3, 10, 30, 100, 300, 1000], QuickSegments = [1, 100];
