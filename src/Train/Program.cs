@@ -50,6 +50,7 @@ internal static class Program
                 FastTreeStride = result.GetValue(stride),
                 ResultsFolder = result.GetValue(results) ?? baseline.ResultsFolder,
                 ModelsFolder = result.GetValue(models)!,
+                LatentIterations = result.GetValue(iterations) ?? baseline.LatentIterations,
             };
             try
             {
