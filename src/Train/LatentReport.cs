@@ -93,24 +93,7 @@ internal static class LatentReport
         text.AppendLine();
         text.AppendLine(Invariant($"`models/{o.Name}.onnx` (one step: currents [N, {spec.CurrentsPerStep}] and state [N, {spec.StateSize}] → voltages [N, {spec.StepFactor}], spike_probability [N, 1], next_state [N, {spec.StateSize}]), `models/{o.Name}_rollout.onnx` (the closed loop as one `Scan`), card `models/{o.Name}.json`. The test numbers above ran the exported one-step graph with ONNX Runtime; the rollout graph gives the same spike times as that loop on {r.Evaluation.RolloutSame} of {r.Evaluation.RolloutTraces} test traces; one step of the graph and of the trained TorchSharp module differ by at most {r.Evaluation.Parity:E1} (|difference| / max(1, |value|), on states the graph visits in closed loop on test traces). Diverged test traces: {r.Evaluation.Diverged}."));
         text.AppendLine();
-        if (r.Plots.Count > 0)
-        {
-            text.AppendLine("## Plots");
-            text.AppendLine();
-            foreach (var plot in r.Plots)
-            {
-                text.AppendLine($"- [{plot}]({plot})");
-            }
-            text.AppendLine();
-        }
-        text.AppendLine("## Timings");
-        text.AppendLine();
-        text.AppendLine("| stage | seconds |");
-        text.AppendLine("|---|---:|");
-        foreach (var (stage, seconds) in r.Timings)
-        {
-            text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {stage} | {seconds:F1} |"));
-        }
+        ReportTables.PlotsAndTimings(text, r.Plots, r.Timings);
         return text.ToString();
     }
 }

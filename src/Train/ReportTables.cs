@@ -4,7 +4,7 @@ using static System.FormattableString;
 
 namespace NeuronSurrogate.Train;
 
-/// <summary>The tables every report shares: one row of metrics per model, in closed loop and teacher-forced.</summary>
+/// <summary>The tables every report shares: one row of metrics per model, in closed loop and teacher-forced; the plots and the timings.</summary>
 internal static class ReportTables
 {
     /// <summary>Appends the closed-loop (headline) and teacher-forced (diagnostic) sections, models in the given order.</summary>
@@ -27,5 +27,29 @@ internal static class ReportTables
         }
         text.AppendLine("\"Γ, traces that fire\" is the mean over the traces where the truth has at least one spike (how many in brackets): a trace where neither model nor truth fires counts Γ = 1, so where many traces are silent this is the figure that tells.");
         text.AppendLine();
+    }
+
+    /// <summary>Appends the list of plots (when there are any) and the table of stage timings.</summary>
+    public static void PlotsAndTimings(StringBuilder text, IReadOnlyList<string> plots, IEnumerable<KeyValuePair<string, double>> timings)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (plots.Count > 0)
+        {
+            text.AppendLine("## Plots");
+            text.AppendLine();
+            foreach (var plot in plots)
+            {
+                text.AppendLine($"- [{plot}]({plot})");
+            }
+            text.AppendLine();
+        }
+        text.AppendLine("## Timings");
+        text.AppendLine();
+        text.AppendLine("| stage | seconds |");
+        text.AppendLine("|---|---:|");
+        foreach (var (stage, seconds) in timings)
+        {
+            text.AppendLine(Invariant($"| {stage} | {seconds:F1} |"));
+        }
     }
 }

@@ -522,24 +522,7 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
             }
             text.AppendLine();
         }
-        if (_plots.Count > 0)
-        {
-            text.AppendLine("## Plots");
-            text.AppendLine();
-            foreach (var plot in _plots)
-            {
-                text.AppendLine($"- [{plot}]({plot})");
-            }
-            text.AppendLine();
-        }
-        text.AppendLine("## Timings");
-        text.AppendLine();
-        text.AppendLine("| stage | seconds |");
-        text.AppendLine("|---|---:|");
-        foreach (var (stage, secondsTaken) in _timings)
-        {
-            text.AppendLine(Invariant($"| {stage} | {secondsTaken:F1} |"));
-        }
+        ReportTables.PlotsAndTimings(text, _plots, _timings);
         WriteText(Path.Combine(options.ResultsFolder, "report.md"), text.ToString());
 
         static int Order(string name) => name switch { "mlp" => 0, "latent" => 1, "fasttree" => 2, "input_blind" => 3, "train_mean" => 4, _ => 5 };
