@@ -81,7 +81,7 @@ Task("Train")
     .Does(() => DotNetRun(train, new ProcessArgumentBuilder(), run));
 
 Task("Latent")
-    .Description("The shipped latent surrogates: models/rs_latent.*, hh_latent.*, pyramid_latent.* (needs NEURON), each with results/NAME/.")
+    .Description("The shipped latent surrogates: models/rs_latent.*, hh_latent.*, pyramid_latent.* and pyramid_latent_k5.* (the last two need NEURON), each with results/NAME/.")
     .IsDependentOn("Build")
     .Does(() =>
 {
@@ -89,6 +89,7 @@ Task("Latent")
     {
         DotNetRun(train, new ProcessArgumentBuilder().Append("--neuron").Append(neuron), run);
     }
+    DotNetRun(train, new ProcessArgumentBuilder().Append("--neuron pyramid --step-factor 5 --name pyramid_latent_k5"), run);
 });
 
 Task("Sample")
