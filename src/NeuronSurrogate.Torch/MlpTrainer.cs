@@ -11,18 +11,50 @@ namespace NeuronSurrogate.Torch;
 /// </summary>
 public static class MlpTrainer
 {
-    /// <summary>Trains <paramref name="model"/> in place and leaves it with its best weights.</summary>
+    /// <summary>
+    /// Trains <paramref name="model"/> in place on raw rows, standardized once with the model's own scaling, and leaves
+    /// it with its best weights.
+    /// </summary>
+    /// <param name="module">The model as a module: its parameters are trained.</param>
+    /// <param name="model">The same model: its scaling and its standardized core.</param>
+    /// <param name="inputs">Raw input rows, row-major, <c>[rows, inputs.Length / rows]</c>.</param>
+    /// <param name="targets">Raw target rows, row-major, <c>[rows, targets.Length / rows]</c>.</param>
+    /// <param name="rows">The number of rows.</param>
+    /// <param name="settings">The schedule.</param>
+    /// <param name="validate">Scores the model in closed loop on the validation runs: (Γ, subthreshold RMSE).</param>
+    /// <param name="progress">Called after every epoch.</param>
     /// <returns>The history of epochs.</returns>
-    public static IReadOnlyList<EpochReport> Train(nn.Module module, IStandardizedMlp model, Tensor x, Tensor y, MlpSettings settings,
+    public static IReadOnlyList<EpochReport> Train(nn.Module module, IStandardizedMlp model, float[] inputs, float[] targets, int rows, MlpSettings settings,
         Func<(double Gamma, double RmseSubthresholdMv)> validate, Action<EpochReport>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(y);
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(targets);
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(validate);
-        int rows = (int)x.shape[0];
+        Tensor x, y;
+        using (no_grad())
+        {
+            using var rawX = tensor(inputs, [rows, inputs.Length / rows]);
+            using var rawY = tensor(targets, [rows, targets.Length / rows]);
+            x = model.Standardize(rawX).detach();
+            y = model.StandardizeTargets(rawY).detach();
+        }
+        try
+        {
+            return Train(module, model, x, y, rows, settings, validate, progress);
+        }
+        finally
+        {
+            x.Dispose();
+            y.Dispose();
+        }
+    }
+
+    private static List<EpochReport> Train(nn.Module module, IStandardizedMlp model, Tensor x, Tensor y, int rows, MlpSettings settings,
+        Func<(double Gamma, double RmseSubthresholdMv)> validate, Action<EpochReport>? progress)
+    {
         var history = new List<EpochReport>();
         using var optimizer = optim.Adam(module.parameters(), settings.LearningRate);
         var order = Enumerable.Range(0, rows).ToArray();

@@ -46,11 +46,11 @@ public sealed class StateSpaceMlp : nn.Module<Tensor, Tensor>, IStandardizedMlp
         return (_identityTargets ? increments : increments.mul(_targetScale).add(_targetMean)).MoveToOuterDisposeScope();
     }
 
-    /// <summary>(v, u, I) → standardized (v, u, I, v²).</summary>
-    public Tensor Standardize(Tensor states)
+    /// <summary>States (v, u, I) → standardized (v, u, I, v²).</summary>
+    public Tensor Standardize(Tensor inputs)
     {
-        var v = states[.., 0..1];
-        var features = cat([states, v.mul(v)], 1);
+        var v = inputs[.., 0..1];
+        var features = cat([inputs, v.mul(v)], 1);
         if (!_zeroInputOffset)
         {
             features = features.sub(_inputOffset);
@@ -62,7 +62,7 @@ public sealed class StateSpaceMlp : nn.Module<Tensor, Tensor>, IStandardizedMlp
     public Tensor Core(Tensor standardized) => _stack.Forward(standardized);
 
     /// <summary>Standardizes raw increments <c>[N, 2]</c> the way <see cref="Core"/>'s outputs are.</summary>
-    public Tensor StandardizeTargets(Tensor increments) => increments.sub(_targetMean).div(_targetScale);
+    public Tensor StandardizeTargets(Tensor targets) => targets.sub(_targetMean).div(_targetScale);
 
     /// <summary>
     /// The same function with the standardization folded into the weights, the form the ONNX graphs ship: the first

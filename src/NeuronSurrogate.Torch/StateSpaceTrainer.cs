@@ -35,27 +35,14 @@ public static class StateSpaceTrainer
             throw new ArgumentException($"{states.Length} state values and {increments.Length} increments do not make training rows");
         }
         var model = new StateSpaceMlp(settings, scaling);
-        Tensor x, y;
-        using (no_grad())
-        {
-            using var rawStates = tensor(states, [rows, 3]);
-            using var rawIncrements = tensor(increments, [rows, 2]);
-            x = model.Standardize(rawStates).detach();
-            y = model.StandardizeTargets(rawIncrements).detach();
-        }
         try
         {
-            return (model, MlpTrainer.Train(model, model, x, y, settings, () => validate(model), progress));
+            return (model, MlpTrainer.Train(model, model, states, increments, rows, settings, () => validate(model), progress));
         }
         catch
         {
             model.Dispose();
             throw;
-        }
-        finally
-        {
-            x.Dispose();
-            y.Dispose();
         }
     }
 }

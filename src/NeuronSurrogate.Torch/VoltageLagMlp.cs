@@ -33,7 +33,7 @@ public sealed class VoltageLagMlp : nn.Module<Tensor, Tensor>, IStandardizedMlp
         return Core(Standardize(features)).mul(_targetScale).add(_targetMean).MoveToOuterDisposeScope();
     }
 
-    public Tensor Standardize(Tensor features) => features.sub(_offset).mul(_scale);
+    public Tensor Standardize(Tensor inputs) => inputs.sub(_offset).mul(_scale);
 
     public Tensor StandardizeTargets(Tensor targets) => targets.sub(_targetMean).div(_targetScale);
 

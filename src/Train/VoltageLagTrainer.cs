@@ -42,17 +42,9 @@ internal static class VoltageLagTrainer
         random.manual_seed(settings.Seed);
         var model = new VoltageLagMlp(settings, spec, offset, scale, mean[0], targetScale[0]);
         int rows = targets.Count;
-        Tensor x, y;
-        using (no_grad())
-        {
-            using var rawX = tensor(features.ToArray(), [rows, spec.Count]);
-            using var rawY = tensor(targets.ToArray(), [rows, 1]);
-            x = model.Standardize(rawX).detach();
-            y = model.StandardizeTargets(rawY).detach();
-        }
         try
         {
-            var history = MlpTrainer.Train(model, model, x, y, settings, () =>
+            var history = MlpTrainer.Train(model, model, [.. features], [.. targets], rows, settings, () =>
             {
                 var s = Evaluation.Summarize(validation, ClosedLoop(model, spec, rule, validation).Predictions);
                 return (s.Gamma, s.RmseSubthresholdMv);
@@ -63,11 +55,6 @@ internal static class VoltageLagTrainer
         {
             model.Dispose();
             throw;
-        }
-        finally
-        {
-            x.Dispose();
-            y.Dispose();
         }
     }
 
