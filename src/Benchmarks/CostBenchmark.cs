@@ -435,7 +435,7 @@ internal static partial class CostBenchmark
             return (card.FlopPerStep, spec.SurrogateTimeStepMs, [.. widths.Zip(widths.Skip(1))]);
         }
         var stateSpace = StateSpaceModelCard.Read(cardPath);
-        int[] layers = [StateSpaceScaling.FeatureCount, .. stateSpace.Hidden, 2];
+        int[] layers = [StateSpaceSpec.FeatureCount, .. stateSpace.Hidden, StateSpaceSpec.OutputWidth];
         var pairs = layers.Zip(layers.Skip(1)).ToArray();
         // Dense layers (multiply-add as 2), the activations (SiLU: 4 per unit) and the state's bookkeeping (about 10).
         double flop = pairs.Sum(p => 2.0 * p.First * p.Second + p.Second) + 4.0 * stateSpace.Hidden.Sum() + 10;

@@ -36,7 +36,7 @@ internal static class InferenceBenchmark
         using var fastTree = new OnnxOneStepPredictor(Path.Combine(models, "fasttree.onnx"), "Features", "Score.output");
         using var rolloutGraph = new OnnxRolloutModel(Path.Combine(models, "surrogate_rollout.onnx"));
         var simulation = new IzhikevichSimulationOptions();
-        var rule = card.ToRule();
+        var spec = card.ToSpec();
         long flopsPerRow = DenseShapes.FlopsPerRow(torchModel);
 
         var text = new StringBuilder();
@@ -57,14 +57,8 @@ internal static class InferenceBenchmark
         foreach (int batch in quick ? [1, 1024] : Batches)
         {
             var random = new TraceRandom(7, batch, 0);
-            var states = new float[batch * 3];
-            for (int r = 0; r < batch; r++)
-            {
-                states[3 * r] = (float)random.NextDouble(-80, 25);
-                states[3 * r + 1] = (float)random.NextDouble(-20, 5);
-                states[3 * r + 2] = (float)random.NextDouble(0, 25);
-            }
-            var increments = new float[batch * 2];
+            var states = StateRows.Random(random, batch);
+            var increments = StateRows.Increments(batch);
             var features = new float[batch * fastTree.FeatureCount];
             for (int i = 0; i < features.Length; i++)
             {
@@ -132,10 +126,10 @@ internal static class InferenceBenchmark
             var voltages = new double[currents.Length];
             var (simSeconds, simMb) = Timed(() => IzhikevichBatchSimulator.SimulateTraceMajor(simulation, currents, voltages, traces));
             var timedOrt = new TimedModel(ort);
-            var (loopSeconds, loopMb) = Timed(() => StateSpaceRollout.ClosedLoop(timedOrt, currents, voltages, traces, rule, card.State.InitialVoltageMv, card.State.InitialRecovery));
+            var (loopSeconds, loopMb) = Timed(() => StateSpaceRollout.ClosedLoop(timedOrt, currents, voltages, traces, spec));
             // Everything the C# loop spends outside the model call, per step: both clocks read the same runs (median of 5
             // after a warm-up).
-            double outsideModelUs = timedOrt.OutsidePerStepUs(steps, () => StateSpaceRollout.ClosedLoop(timedOrt, currents, voltages, traces, rule, card.State.InitialVoltageMv, card.State.InitialRecovery));
+            double outsideModelUs = timedOrt.OutsidePerStepUs(steps, () => StateSpaceRollout.ClosedLoop(timedOrt, currents, voltages, traces, spec));
             // The same loop on time-major buffers the caller keeps (no layout conversion, no allocation of the big buffers).
             var currentsByStep = new float[currents.Length];
             for (int trace = 0; trace < traces; trace++)
@@ -146,20 +140,13 @@ internal static class InferenceBenchmark
                 }
             }
             var recordedByStep = new double[currents.Length];
-            double outsideTimeMajorUs = timedOrt.OutsidePerStepUs(steps, () => StateSpaceRollout.ClosedLoopTimeMajor(timedOrt, currentsByStep, recordedByStep, traces, rule, card.State.InitialVoltageMv, card.State.InitialRecovery));
+            double outsideTimeMajorUs = timedOrt.OutsidePerStepUs(steps, () => StateSpaceRollout.ClosedLoopTimeMajor(timedOrt, currentsByStep, recordedByStep, traces, spec));
             var (graphSeconds, graphMb) = Timed(() => rolloutGraph.Run(currentsFloat, traces));
             // The C# loop's own work per step, with a model that does nothing: building the states, applying the rule.
-            var (bookkeeping, _) = Timed(() => StateSpaceRollout.ClosedLoop(new NoOpModel(), currents, voltages, traces, rule, card.State.InitialVoltageMv, card.State.InitialRecovery));
+            var (bookkeeping, _) = Timed(() => StateSpaceRollout.ClosedLoop(new NoOpModel(), currents, voltages, traces, spec));
             // The model's own time per step: one ONNX Runtime call at batch N on states drawn from a real rollout.
-            var states = new float[traces * 3];
-            var increments = new float[traces * 2];
-            var random = new TraceRandom(3, traces, 1);
-            for (int r = 0; r < traces; r++)
-            {
-                states[3 * r] = (float)random.NextDouble(-80, 25);
-                states[3 * r + 1] = (float)random.NextDouble(-20, 5);
-                states[3 * r + 2] = currentsFloat[r * steps];
-            }
+            var states = StateRows.Random(new TraceRandom(3, traces, 1), traces, r => currentsFloat[r * steps]);
+            var increments = StateRows.Increments(traces);
             double call = Measurement.Median(Interleaved([() => ort.Predict(states, increments, traces)])[0]);
             text.AppendLine(Invariant($"| {traces:N0} | {simSeconds * 1e3:F2} ms | {loopSeconds * 1e3:F1} ms | {graphSeconds * 1e3:F1} ms | {loopSeconds / simSeconds:F0}× slower | {graphSeconds / simSeconds:F0}× slower | {outsideTimeMajorUs:F1} µs | {outsideModelUs:F1} µs | {bookkeeping / steps * 1e6:F1} µs; {call * 1e6:F0} µs | {simMb} / {loopMb} / {graphMb} |"));
             Console.WriteLine(Invariant($"rollout {traces}: simulator {simSeconds * 1e3:F2} ms, loop {loopSeconds * 1e3:F1} ms, graph {graphSeconds * 1e3:F1} ms, outside the model {outsideModelUs:F1} µs/step (time-major API {outsideTimeMajorUs:F1}), no-op loop {bookkeeping / steps * 1e6:F1} µs/step, call {call * 1e6:F0} µs"));
@@ -279,7 +266,7 @@ internal static class InferenceBenchmark
     /// <summary>A model that costs nothing: isolates the rollout loop's own work.</summary>
     private sealed class NoOpModel : IStatePredictor
     {
-        public void Predict(ReadOnlySpan<float> states, Span<float> increments, int rows) => increments[..(2 * rows)].Clear();
+        public void Predict(ReadOnlySpan<float> states, Span<float> increments, int rows) => increments[..(StateSpaceSpec.OutputWidth * rows)].Clear();
     }
 
     private static void Chart(string path, Dictionary<string, List<(double Batch, double Rate)>> series)

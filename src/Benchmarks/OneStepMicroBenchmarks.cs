@@ -25,8 +25,8 @@ public class OneStepMicroBenchmarks : IDisposable
     }
 
     private const int Neurons = 1024;
-    private readonly float[] _states = new float[Neurons * 3];
-    private readonly float[] _increments = new float[Neurons * 2];
+    private float[] _states = [];
+    private readonly float[] _increments = StateRows.Increments(Neurons);
     private readonly double[] _currents = new double[Neurons * 10];
     private readonly double[] _voltages = new double[Neurons * 10];
     private readonly IzhikevichSimulationOptions _simulation = new();
@@ -42,13 +42,7 @@ public class OneStepMicroBenchmarks : IDisposable
         _ort = new OnnxStatePredictor(Path.Combine(models, "surrogate.onnx"));
         _torch = StateSpaceOnnxImporter.Load(Path.Combine(models, "surrogate.onnx"), card);
         _torchPredictor = new TorchStatePredictor(_torch);
-        var random = new Stimuli.TraceRandom(1, 2, 3);
-        for (int r = 0; r < Neurons; r++)
-        {
-            _states[3 * r] = (float)random.NextDouble(-80, 25);
-            _states[3 * r + 1] = (float)random.NextDouble(-20, 5);
-            _states[3 * r + 2] = (float)random.NextDouble(0, 25);
-        }
+        _states = StateRows.Random(new Stimuli.TraceRandom(1, 2, 3), Neurons);
         Array.Fill(_currents, 10.0);
     }
 

@@ -2,7 +2,10 @@ using NeuronSurrogate.Rollout;
 
 namespace NeuronSurrogate.Inference;
 
-/// <summary>A state-space one-step ONNX model (<c>state</c> <c>[N, 3]</c> → <c>increment</c> <c>[N, 2]</c>) served by ONNX Runtime.</summary>
+/// <summary>
+/// A state-space one-step ONNX model (<c>state</c> <c>[N, InputWidth]</c> → <c>increment</c> <c>[N, OutputWidth]</c>, as
+/// <see cref="StateSpaceSpec"/> lays them out) served by ONNX Runtime.
+/// </summary>
 /// <remarks>Ownership: owns its session; dispose it.</remarks>
 public sealed class OnnxStatePredictor : IStatePredictor, IDisposable
 {
@@ -12,10 +15,11 @@ public sealed class OnnxStatePredictor : IStatePredictor, IDisposable
     public OnnxStatePredictor(string modelPath, string stateInput = "state", string incrementOutput = "increment", OnnxProvider provider = OnnxProvider.Cpu, Action<string>? warn = null)
     {
         _session = new OnnxMatrixSession(modelPath, stateInput, incrementOutput, provider, warn);
-        if (_session.InputWidth != 3 || _session.OutputWidth != 2)
+        if (_session.InputWidth != StateSpaceSpec.InputWidth || _session.OutputWidth != StateSpaceSpec.OutputWidth)
         {
             _session.Dispose();
-            throw new Data.InputException(modelPath, null, null, null, null, $"a state-space graph [N, 3] → [N, 2] (it is [N, {_session.InputWidth}] → [N, {_session.OutputWidth}])");
+            throw Data.InputException.About(modelPath,
+                $"a state-space graph [N, {StateSpaceSpec.InputWidth}] → [N, {StateSpaceSpec.OutputWidth}] (it is [N, {_session.InputWidth}] → [N, {_session.OutputWidth}])");
         }
     }
 

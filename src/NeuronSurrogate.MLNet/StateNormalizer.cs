@@ -18,21 +18,19 @@ public static class StateNormalizer
         public float[] Targets { get; set; } = [];
     }
 
-    /// <summary>The state-space model's maps: features (v, u, I, v²) and targets (Δv, Δu) of the training rows.</summary>
+    /// <summary>The state-space model's maps: the features (<see cref="StateSpaceSpec.WriteFeatures"/>) and the increments of the training rows.</summary>
     public static StateSpaceScaling Fit(MLContext ml, float[] states, float[] increments)
     {
         ArgumentNullException.ThrowIfNull(states);
         ArgumentNullException.ThrowIfNull(increments);
-        int rows = states.Length / 3;
-        var features = new float[rows * StateSpaceScaling.FeatureCount];
+        const int input = StateSpaceSpec.InputWidth, width = StateSpaceSpec.FeatureCount;
+        int rows = states.Length / input;
+        var features = new float[rows * width];
         for (int r = 0; r < rows; r++)
         {
-            features[4 * r] = states[3 * r];
-            features[4 * r + 1] = states[3 * r + 1];
-            features[4 * r + 2] = states[3 * r + 2];
-            features[4 * r + 3] = states[3 * r] * states[3 * r];
+            StateSpaceSpec.WriteFeatures(states.AsSpan(r * input, input), features.AsSpan(r * width, width));
         }
-        var (offset, scale, mean, targetScale) = Fit(ml, features, StateSpaceScaling.FeatureCount, increments, 2);
+        var (offset, scale, mean, targetScale) = Fit(ml, features, width, increments, StateSpaceSpec.OutputWidth);
         return new StateSpaceScaling(offset, scale, mean, targetScale);
     }
 

@@ -6,9 +6,10 @@ using static TorchSharp.torch;
 namespace NeuronSurrogate.Torch;
 
 /// <summary>
-/// The state-space surrogate: an MLP from standardized (v, u, I, v²) to standardized (Δv, Δu). <see cref="forward"/>
-/// takes raw states <c>[N, 3]</c> (v in mV, u, I) and returns raw increments <c>[N, 2]</c>; the affine maps fitted on the
-/// training runs are part of the model, as they are part of its ONNX graph.
+/// The state-space surrogate: an MLP from the standardized features to the standardized increments of
+/// <see cref="StateSpaceSpec"/>. <see cref="forward"/> takes raw input rows <c>[N, InputWidth]</c> and returns raw
+/// increments <c>[N, OutputWidth]</c>; the affine maps fitted on the training runs are part of the model, as they are part
+/// of its ONNX graph.
 /// </summary>
 public sealed class StateSpaceMlp : nn.Module<Tensor, Tensor>, IStandardizedMlp
 {
@@ -21,7 +22,7 @@ public sealed class StateSpaceMlp : nn.Module<Tensor, Tensor>, IStandardizedMlp
         ArgumentNullException.ThrowIfNull(settings);
         Settings = settings;
         Scaling = scaling ?? throw new ArgumentNullException(nameof(scaling));
-        _stack = new MlpStack(this, StateSpaceScaling.FeatureCount, settings.Hidden, 2, settings.Activation, register_module);
+        _stack = new MlpStack(this, StateSpaceSpec.FeatureCount, settings.Hidden, StateSpaceSpec.OutputWidth, settings.Activation, register_module);
         _inputOffset = tensor(scaling.InputOffset);
         _inputScale = tensor(scaling.InputScale);
         _targetMean = tensor(scaling.TargetMean);
@@ -38,7 +39,7 @@ public sealed class StateSpaceMlp : nn.Module<Tensor, Tensor>, IStandardizedMlp
     /// <summary>The linear layers, input first (weights <c>[out, in]</c>).</summary>
     public IReadOnlyList<Linear> Layers => _stack.Layers;
 
-    /// <summary>Raw states <c>[N, 3]</c> → raw increments <c>[N, 2]</c>.</summary>
+    /// <summary>Raw input rows → raw increments.</summary>
     public override Tensor forward(Tensor states)
     {
         using var scope = NewDisposeScope();
@@ -46,10 +47,10 @@ public sealed class StateSpaceMlp : nn.Module<Tensor, Tensor>, IStandardizedMlp
         return (_identityTargets ? increments : increments.mul(_targetScale).add(_targetMean)).MoveToOuterDisposeScope();
     }
 
-    /// <summary>States (v, u, I) → standardized (v, u, I, v²).</summary>
+    /// <summary>Input rows → standardized features (<see cref="StateSpaceSpec.WriteFeatures"/>: the row, then v²).</summary>
     public Tensor Standardize(Tensor inputs)
     {
-        var v = inputs[.., 0..1];
+        var v = inputs[.., StateSpaceSpec.Voltage..(StateSpaceSpec.Voltage + 1)];
         var features = cat([inputs, v.mul(v)], 1);
         if (!_zeroInputOffset)
         {
@@ -61,7 +62,7 @@ public sealed class StateSpaceMlp : nn.Module<Tensor, Tensor>, IStandardizedMlp
     /// <summary>Standardized features → standardized increments: the part that is trained.</summary>
     public Tensor Core(Tensor standardized) => _stack.Forward(standardized);
 
-    /// <summary>Standardizes raw increments <c>[N, 2]</c> the way <see cref="Core"/>'s outputs are.</summary>
+    /// <summary>Standardizes raw increments the way <see cref="Core"/>'s outputs are.</summary>
     public Tensor StandardizeTargets(Tensor targets) => targets.sub(_targetMean).div(_targetScale);
 
     /// <summary>

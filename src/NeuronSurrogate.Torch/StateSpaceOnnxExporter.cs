@@ -10,9 +10,10 @@ namespace NeuronSurrogate.Torch;
 /// Writes a trained <see cref="StateSpaceMlp"/> as ONNX from its weights (opset 17, dynamic batch, raw units in and out,
 /// the standardization inside the graph, folded into the first and last layer):
 /// <list type="bullet">
-/// <item>the one-step graph: <c>state</c> <c>[N, 3]</c> (v mV, u, I) → <c>increment</c> <c>[N, 2]</c> (Δv mV, Δu);</item>
+/// <item>the one-step graph: <c>state</c> <c>[N, InputWidth]</c> → <c>increment</c> <c>[N, OutputWidth]</c>, laid out as
+/// <see cref="StateSpaceSpec"/> says;</item>
 /// <item>the rollout graph: <c>currents</c> <c>[N, T]</c> → <c>voltages</c> <c>[N, T]</c>, the whole closed loop as one
-/// <c>Scan</c> from (v0, u0) with the peak → reset rule inside: a drop-in simulator in one file.</item>
+/// <c>Scan</c> from the spec's initial state with its peak → reset rule inside: a drop-in simulator in one file.</item>
 /// </list>
 /// </summary>
 public static class StateSpaceOnnxExporter
@@ -27,19 +28,21 @@ public static class StateSpaceOnnxExporter
     {
         ArgumentNullException.ThrowIfNull(model);
         var g = new OnnxGraphBuilder("state_space_one_step");
-        g.Input(StateInput, DataType.Float, "N", 3);
-        string v = g.Node("Slice", [StateInput, g.Int64Constant("zero", [0], 1), g.Int64Constant("one", [1], 1), g.Int64Constant("axis1", [1], 1)]);
+        g.Input(StateInput, DataType.Float, "N", StateSpaceSpec.InputWidth);
+        // The features: the input row, then v² (StateSpaceSpec.WriteFeatures).
+        string v = g.Node("Slice", [StateInput, g.Int64Constant("zero", [StateSpaceSpec.Voltage], 1), g.Int64Constant("one", [StateSpaceSpec.Voltage + 1], 1), g.Int64Constant("axis1", [1], 1)]);
         string features = g.Node("Concat", [StateInput, g.Node("Mul", [v, v])], null, Int("axis", 1));
         g.Node("Identity", [Mlp(g, model, features)], IncrementOutput);
-        g.Output(IncrementOutput, DataType.Float, "N", 2);
+        g.Output(IncrementOutput, DataType.Float, "N", StateSpaceSpec.OutputWidth);
         return SerializeFolded(Model(g.Graph, Opset, "NeuronSurrogate state-space surrogate, one step: state [N,3] = (v mV, u, I) -> increment [N,2] = (dv mV, du). See the model card."));
     }
 
     /// <summary>The rollout graph's bytes.</summary>
-    public static byte[] Rollout(StateSpaceMlp model, SpikeResetRule rule, double initialVoltageMv, double initialRecovery)
+    public static byte[] Rollout(StateSpaceMlp model, StateSpaceSpec spec)
     {
         ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(rule);
+        ArgumentNullException.ThrowIfNull(spec);
+        var rule = spec.Rule;
         var body = new OnnxGraphBuilder("closed_loop_step");
         body.Input("v", DataType.Float, "N");
         body.Input("u", DataType.Float, "N");
@@ -47,12 +50,13 @@ public static class StateSpaceOnnxExporter
         string peak = body.Constant("peak_mv", [(float)rule.PeakMv]);
         string spike = body.Node("GreaterOrEqual", ["v", peak]);
         body.Node("Where", [spike, peak, "v"], "recorded");
+        // The features in the spec's order: v, u, I, then v².
         string axis = body.Int64Constant("axes", [1], 1);
         string vc = body.Node("Unsqueeze", ["v", axis]);
         string features = body.Node("Concat", [vc, body.Node("Unsqueeze", ["u", axis]), body.Node("Unsqueeze", ["i", axis]), body.Node("Mul", [vc, vc])], null, Int("axis", 1));
         string increment = Mlp(body, model, features);
-        string dv = body.Node("Gather", [increment, body.Int64Constant("index0", [0])], null, Int("axis", 1));
-        string du = body.Node("Gather", [increment, body.Int64Constant("index1", [1])], null, Int("axis", 1));
+        string dv = body.Node("Gather", [increment, body.Int64Constant("index0", [StateSpaceSpec.Voltage])], null, Int("axis", 1));
+        string du = body.Node("Gather", [increment, body.Int64Constant("index1", [StateSpaceSpec.Recovery])], null, Int("axis", 1));
         body.Node("Where", [spike, body.Constant("reset_mv", [(float)rule.ResetMv]), body.Node("Add", ["v", dv])], "v_next");
         body.Node("Where", [spike, body.Node("Add", ["u", body.Constant("recovery_jump", [(float)rule.RecoveryIncrement])]), body.Node("Add", ["u", du])], "u_next");
         body.Output("v_next", DataType.Float, "N");
@@ -62,26 +66,26 @@ public static class StateSpaceOnnxExporter
         var g = new OnnxGraphBuilder("state_space_rollout");
         g.Input(CurrentsInput, DataType.Float, "N", "T");
         string count = g.Node("Slice", [g.Node("Shape", [CurrentsInput]), g.Int64Constant("zero", [0], 1), g.Int64Constant("one", [1], 1)]);
-        string v0 = g.Node("ConstantOfShape", [count], null, TensorAttribute("value", (float)initialVoltageMv));
-        string u0 = g.Node("ConstantOfShape", [count], null, TensorAttribute("value", (float)initialRecovery));
+        string v0 = g.Node("ConstantOfShape", [count], null, TensorAttribute("value", (float)spec.InitialVoltageMv));
+        string u0 = g.Node("ConstantOfShape", [count], null, TensorAttribute("value", (float)spec.InitialRecovery));
         g.NodeWithOutputs("Scan", [v0, u0, CurrentsInput], ["v_final", "u_final", VoltagesOutput],
             GraphAttribute("body", body.Graph), Int("num_scan_inputs", 1), Ints("scan_input_axes", 1), Ints("scan_output_axes", 1));
         g.Output(VoltagesOutput, DataType.Float, "N", "T");
         return SerializeFolded(Model(g.Graph, Opset,
-            FormattableString.Invariant($"NeuronSurrogate state-space surrogate, closed-loop rollout: currents [N,T] -> recorded voltages [N,T] (mV), from v0 = {initialVoltageMv}, u0 = {initialRecovery}; each step: if v >= {rule.PeakMv} record {rule.PeakMv}, v <- {rule.ResetMv}, u <- u + {rule.RecoveryIncrement}; else record v and add the MLP's increment.")));
+            FormattableString.Invariant($"NeuronSurrogate state-space surrogate, closed-loop rollout: currents [N,T] -> recorded voltages [N,T] (mV), from v0 = {spec.InitialVoltageMv}, u0 = {spec.InitialRecovery}; each step: if v >= {rule.PeakMv} record {rule.PeakMv}, v <- {rule.ResetMv}, u <- u + {rule.RecoveryIncrement}; else record v and add the MLP's increment.")));
     }
 
     /// <summary>Writes both graphs through temporary files.</summary>
-    public static void Write(StateSpaceMlp model, SpikeResetRule rule, double initialVoltageMv, double initialRecovery, string oneStepPath, string rolloutPath)
+    public static void Write(StateSpaceMlp model, StateSpaceSpec spec, string oneStepPath, string rolloutPath)
     {
         var oneStep = OneStep(model);
-        var rollout = Rollout(model, rule, initialVoltageMv, initialRecovery);
+        var rollout = Rollout(model, spec);
         AtomicFile.Write(oneStepPath, s => s.Write(oneStep));
         AtomicFile.Write(rolloutPath, s => s.Write(rollout));
     }
 
     /// <summary>
-    /// (Gemm → SiLU)* → Gemm, from raw features <c>[N, 4]</c> to raw increments <c>[N, 2]</c>, written from the
+    /// (Gemm → SiLU)* → Gemm, from raw features to raw increments, written from the
     /// <see cref="StateSpaceMlp.Folded"/> form: the standardization lives in the first and last Gemm, which saves four
     /// element-wise passes per call (measured at batch 8192: a fifth of the graph's time in ONNX Runtime's profiler, 6.6e6 → 7.8e6 rows/s).
     /// </summary>

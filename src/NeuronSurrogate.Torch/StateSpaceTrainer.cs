@@ -14,8 +14,8 @@ public static class StateSpaceTrainer
     /// <summary>Trains a model.</summary>
     /// <param name="settings">Architecture and schedule.</param>
     /// <param name="scaling">The standardization fitted on the training rows.</param>
-    /// <param name="states">Training states <c>[rows, 3]</c> (see <see cref="StateSpaceSamples"/>).</param>
-    /// <param name="increments">Training targets <c>[rows, 2]</c>.</param>
+    /// <param name="states">Training input rows (see <see cref="StateSpaceSamples"/>).</param>
+    /// <param name="increments">Training targets, one increment row per input row.</param>
     /// <param name="validate">Scores a model in closed loop on the validation runs: (Γ, subthreshold RMSE).</param>
     /// <param name="progress">Called after every epoch.</param>
     /// <returns>The model with its best weights, and the history. The caller owns (disposes) the model.</returns>
@@ -29,8 +29,8 @@ public static class StateSpaceTrainer
         settings.Validate();
         TorchRuntime.Initialize(settings.Threads);
         random.manual_seed(settings.Seed);
-        int rows = states.Length / 3;
-        if (rows == 0 || increments.Length != rows * 2)
+        int rows = states.Length / StateSpaceSpec.InputWidth;
+        if (rows == 0 || increments.Length != rows * StateSpaceSpec.OutputWidth)
         {
             throw new ArgumentException($"{states.Length} state values and {increments.Length} increments do not make training rows");
         }

@@ -14,15 +14,15 @@ public sealed class TorchStatePredictor(StateSpaceMlp model) : IStatePredictor
     {
         using var scope = NewDisposeScope();
         using var inference = inference_mode();
-        var input = empty(rows, 3);
+        var input = empty(rows, StateSpaceSpec.InputWidth);
         using (var data = input.data<float>())
         {
-            data.CopyFrom(states[..(rows * 3)]);
+            data.CopyFrom(states[..(rows * StateSpaceSpec.InputWidth)]);
         }
         var output = model.forward(input);
         using (var data = output.data<float>())
         {
-            data.CopyTo(increments[..(rows * 2)]);
+            data.CopyTo(increments[..(rows * StateSpaceSpec.OutputWidth)]);
         }
     }
 }

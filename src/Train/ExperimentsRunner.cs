@@ -36,6 +36,7 @@ internal sealed class ExperimentsRunner(TrainOptions options, Action<string> log
         var train = TraceDataLoader.ToTraceSet(trainView, dataset);
         var validation = TraceDataLoader.ToTraceSet(validationView, dataset);
         var rule = SpikeResetRule.For(simulation.Parameters);
+        var stateSpace = StateSpaceSpec.For(simulation, train.TimeStepMs);
         var baseSettings = new MlpSettings { Seed = options.Seed, Epochs = options.Epochs };
         Variant[] variants =
         [
@@ -54,7 +55,7 @@ internal sealed class ExperimentsRunner(TrainOptions options, Action<string> log
         {
             var clock = Stopwatch.StartNew();
             var (history, score, trainingRows, diverged) = variant.Lags is null
-                ? StateSpace(ml, variant.Settings, rule, simulation, train, validation, Progress)
+                ? StateSpace(ml, variant.Settings, stateSpace, train, validation, Progress)
                 : VoltageLag(ml, variant.Settings, variant.Lags.Validate(), rule, train, validation, Progress);
             void Progress(EpochReport r) => log(Invariant($"  {variant.Name} epoch {r.Epoch}: loss {r.TrainLoss:E2}, validation Γ {r.ValidationGamma:F4}, subthreshold RMSE {r.ValidationRmseSubthresholdMv:F3} mV{(r.Best ? " (best)" : "")}"));
             var best = history.Last(h => h.Best);
@@ -93,17 +94,16 @@ internal sealed class ExperimentsRunner(TrainOptions options, Action<string> log
 
     private static string Finite(double value, string format) => double.IsFinite(value) ? value.ToString(format, CultureInfo.InvariantCulture) : "–";
 
-    private static (IReadOnlyList<EpochReport>, MetricSummary, int, int) StateSpace(MLContext ml, MlpSettings settings, SpikeResetRule rule,
-        IzhikevichSimulationOptions simulation, TraceSet train, TraceSet validation, Action<EpochReport> progress)
+    private static (IReadOnlyList<EpochReport>, MetricSummary, int, int) StateSpace(MLContext ml, MlpSettings settings, StateSpaceSpec spec,
+        TraceSet train, TraceSet validation, Action<EpochReport> progress)
     {
-        var (states, increments) = StateSpaceSamples.Build(train, rule);
+        var (states, increments) = StateSpaceSamples.Build(train, spec);
         var scaling = StateNormalizer.Fit(ml, states, increments);
         int diverged = 0;
         MetricSummary Score(StateSpaceMlp model)
         {
             var predictions = new double[validation.VoltagesMv.Length];
-            var stops = StateSpaceRollout.ClosedLoop(new TorchStatePredictor(model), validation.Currents, predictions, validation.TraceCount, rule,
-                simulation.InitialVoltageMv, simulation.InitialRecovery);
+            var stops = StateSpaceRollout.ClosedLoop(new TorchStatePredictor(model), validation.Currents, predictions, validation.TraceCount, spec);
             diverged = stops.Count(s => s >= 0);
             return Evaluation.Summarize(validation, predictions);
         }
@@ -111,7 +111,7 @@ internal sealed class ExperimentsRunner(TrainOptions options, Action<string> log
         using (model)
         {
             var score = Score(model);
-            return (history, score, states.Length / 3, diverged);
+            return (history, score, states.Length / StateSpaceSpec.InputWidth, diverged);
         }
     }
 

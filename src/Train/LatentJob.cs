@@ -25,26 +25,26 @@ internal sealed class LatentJob(LatentJobOptions options, Action<string> log)
     public int Run()
     {
         var total = Stopwatch.StartNew();
-        var timings = new Dictionary<string, double>();
+        var clock = new StageClock(log, $"{options.Name}: ");
         var neuron = CreateNeuron();
-        string dataset = Timed(timings, "dataset", () => EnsureDataset(neuron));
+        string dataset = clock.Time("dataset", () => EnsureDataset(neuron));
         var ml = new MLContext(options.SplitSeed);
-        var data = Timed(timings, "load and split", () => LoadAndSplit(ml, dataset));
+        var data = clock.Time("load and split", () => LoadAndSplit(ml, dataset));
         log(Invariant($"{options.Name}: split by run: {data.Split.Train.Count}/{data.Split.Validation.Count}/{data.Split.Test.Count} runs ({data.Train.TraceCount}/{data.Validation.TraceCount}/{data.Test.TraceCount} traces of {data.Train.Steps} steps)"));
         Directory.CreateDirectory(options.ResultsFolder);
-        WriteText(Path.Combine(options.ResultsFolder, "split.json"), data.Split.ToJson());
+        StageClock.WriteText(Path.Combine(options.ResultsFolder, "split.json"), data.Split.ToJson());
 
         var spec = LatentStage.FitSpec(ml, data.Train, neuron?.CurrentUnit ?? options.CurrentUnit, options.Settings);
-        var seeds = Timed(timings, "training", () => TrainSeeds(spec, data));
+        var seeds = clock.Time("training", () => TrainSeeds(spec, data));
         try
         {
-            var outcome = Timed(timings, "export and evaluation", () => ExportAndEvaluate(seeds, data, neuron, dataset));
+            var outcome = clock.Time("export and evaluation", () => ExportAndEvaluate(seeds, data, neuron, dataset));
             var baselines = Baselines(neuron, data, spec);
-            var extras = Timed(timings, "f–I and held-out suites", () => Suites(neuron, data));
+            var extras = clock.Time("f–I and held-out suites", () => Suites(neuron, data));
             var plots = Plots(data.Test, outcome, extras);
-            var result = new LatentJobResult(options, dataset, data.Split, data.Test, spec, outcome, baselines, extras, plots, timings, total.Elapsed.TotalSeconds);
-            WriteText(Path.Combine(options.ResultsFolder, "metrics.json"), JsonSerializer.Serialize(result.Metrics(), VoltageLagModelCard.JsonOptions));
-            WriteText(Path.Combine(options.ResultsFolder, "report.md"), LatentReport.Render(result));
+            var result = new LatentJobResult(options, dataset, data.Split, data.Test, spec, outcome, baselines, extras, plots, clock.Timings, total.Elapsed.TotalSeconds);
+            StageClock.WriteText(Path.Combine(options.ResultsFolder, "metrics.json"), JsonSerializer.Serialize(result.Metrics(), VoltageLagModelCard.JsonOptions));
+            StageClock.WriteText(Path.Combine(options.ResultsFolder, "report.md"), LatentReport.Render(result));
             log(Invariant($"{options.Name}: test closed loop Γ {outcome.Shipped.Evaluation.Result.ClosedLoop.Gamma:F3}, F1 {outcome.Shipped.Evaluation.Result.ClosedLoop.SpikeF1:F3}, subthreshold RMSE {outcome.Shipped.Evaluation.Result.ClosedLoop.RmseSubthresholdMv:F2} mV; done in {total.Elapsed.TotalSeconds:F0} s"));
             return 0;
         }
@@ -195,7 +195,7 @@ internal sealed class LatentJob(LatentJobOptions options, Action<string> log)
             ["shipped"] = e.Shipped,
         }).ToArray();
         card = card with { Training = new Dictionary<string, object>(card.Training) { ["seeds"] = spread } };
-        WriteText(shipped.Export.CardPath, card.ToJson());
+        StageClock.WriteText(shipped.Export.CardPath, card.ToJson());
         return new LatentOutcome(shipped, evaluations, card);
     }
 
@@ -288,20 +288,5 @@ internal sealed class LatentJob(LatentJobOptions options, Action<string> log)
             log($"warning: plots not written ({e.GetType().Name}: {e.Message}); on Debian, `apt-get install fonts-dejavu-core` gives ScottPlot its fonts");
         }
         return plots;
-    }
-
-    private T Timed<T>(Dictionary<string, double> timings, string stage, Func<T> work)
-    {
-        var clock = Stopwatch.StartNew();
-        var result = work();
-        timings[stage] = clock.Elapsed.TotalSeconds;
-        log(Invariant($"{options.Name}: {stage}: {clock.Elapsed.TotalSeconds:F1} s"));
-        return result;
-    }
-
-    private static void WriteText(string path, string text)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        AtomicFile.Write(path, stream => stream.Write(Encoding.UTF8.GetBytes(text)));
     }
 }

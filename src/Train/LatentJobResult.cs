@@ -6,7 +6,7 @@ namespace NeuronSurrogate.Train;
 
 /// <summary>Everything a latent job measured, for results/NAME/metrics.json and report.md.</summary>
 internal sealed record LatentJobResult(LatentJobOptions Options, string Dataset, RunSplit Split, TraceSet Test, LatentSpec Spec, LatentOutcome Outcome,
-    IReadOnlyDictionary<string, ModelResult> Baselines, LatentSuites Suites, IReadOnlyList<string> Plots, IReadOnlyDictionary<string, double> Timings, double Seconds)
+    IReadOnlyDictionary<string, ModelResult> Baselines, LatentSuites Suites, IReadOnlyList<string> Plots, IReadOnlyList<KeyValuePair<string, double>> Timings, double Seconds)
 {
     /// <summary>The shipped model's scores.</summary>
     public LatentEvaluation Evaluation => Outcome.Shipped.Evaluation;

@@ -29,19 +29,20 @@ public sealed class StateSpaceSurrogateTest
 {
     private static readonly IzhikevichSimulationOptions Rs = new();
     private static readonly SpikeResetRule Rule = SpikeResetRule.For(Rs.Parameters);
+    private static readonly StateSpaceSpec Spec = new(0.1, -65, -13, Rule);
 
     private static TraceSet Traces(int runs, int steps = 400, long seed = 5) =>
         TraceSet.From(DatasetGenerator.Generate(new DatasetOptions { Runs = runs, NeuronsPerRun = 2, Steps = steps, Seed = seed, IncludeRecovery = true }));
 
     private static (StateSpaceMlp Model, IReadOnlyList<EpochReport> History) TrainTiny(TraceSet train, TraceSet validation, int seed = 1, int epochs = 2)
     {
-        var (states, increments) = StateSpaceSamples.Build(train, Rule, stride: 2);
+        var (states, increments) = StateSpaceSamples.Build(train, Spec, stride: 2);
         var scaling = StateNormalizer.Fit(new MLContext(seed), states, increments);
         var settings = new MlpSettings { Hidden = [32, 32], Epochs = epochs, Seed = seed, Threads = 1, BatchSize = 256 };
         return StateSpaceTrainer.Train(settings, scaling, states, increments, model =>
         {
             var predictions = new double[validation.VoltagesMv.Length];
-            StateSpaceRollout.ClosedLoop(new TorchStatePredictor(model), validation.Currents, predictions, validation.TraceCount, Rule, -65, -13);
+            StateSpaceRollout.ClosedLoop(new TorchStatePredictor(model), validation.Currents, predictions, validation.TraceCount, Spec);
             var s = Evaluation.Summarize(validation, predictions);
             return (s.Gamma, s.RmseSubthresholdMv);
         });
@@ -55,7 +56,7 @@ public sealed class StateSpaceSurrogateTest
         var traces = Traces(9, 1000);
         var predictions = new double[traces.VoltagesMv.Length];
         var recovery = new double[traces.VoltagesMv.Length];
-        var diverged = StateSpaceRollout.ClosedLoop(new EulerIncrements(Rs.Parameters, 0.1), traces.Currents, predictions, traces.TraceCount, Rule, -65, -13, recovery);
+        var diverged = StateSpaceRollout.ClosedLoop(new EulerIncrements(Rs.Parameters, 0.1), traces.Currents, predictions, traces.TraceCount, Spec, recovery);
         Assert.IsTrue(diverged.All(d => d == -1));
         for (int i = 0; i < recovery.Length; i++)
         {
@@ -68,7 +69,7 @@ public sealed class StateSpaceSurrogateTest
             CollectionAssert.AreEqual(truth, model, $"trace {trace}");
         }
         var forced = new double[predictions.Length];
-        StateSpaceRollout.TeacherForced(new EulerIncrements(Rs.Parameters, 0.1), traces.Currents, traces.VoltagesMv, traces.Recovery!, forced, traces.TraceCount, Rule, -65);
+        StateSpaceRollout.TeacherForced(new EulerIncrements(Rs.Parameters, 0.1), traces.Currents, traces.VoltagesMv, traces.Recovery!, forced, traces.TraceCount, Spec);
         for (int i = 0; i < forced.Length; i++)
         {
             Assert.AreEqual(traces.VoltagesMv[i], forced[i], 1e-3, $"sample {i}");
@@ -93,7 +94,7 @@ public sealed class StateSpaceSurrogateTest
         // but 13 must equal a run of that trace alone (all scalar).
         var (currents, count, steps) = TracesWithOneDiverging(13, 40);
         var together = new double[count * steps];
-        var diverged = StateSpaceRollout.ClosedLoop(new EulerIncrements(Rs.Parameters, 0.1), currents, together, count, Rule, -65, -13);
+        var diverged = StateSpaceRollout.ClosedLoop(new EulerIncrements(Rs.Parameters, 0.1), currents, together, count, Spec);
         Assert.AreEqual(41, diverged[13], "current 40 drives the update to step 41, which lands beyond ±1000 mV");
         Assert.IsTrue(double.IsNaN(together[13 * steps + 41]) && double.IsNaN(together[14 * steps - 1]) && double.IsFinite(together[13 * steps + 40]));
         for (int trace = 0; trace < count; trace++)
@@ -103,7 +104,7 @@ public sealed class StateSpaceSurrogateTest
                 continue;
             }
             var alone = new double[steps];
-            StateSpaceRollout.ClosedLoop(new EulerIncrements(Rs.Parameters, 0.1), currents.AsSpan(trace * steps, steps), alone, 1, Rule, -65, -13);
+            StateSpaceRollout.ClosedLoop(new EulerIncrements(Rs.Parameters, 0.1), currents.AsSpan(trace * steps, steps), alone, 1, Spec);
             CollectionAssert.AreEqual(alone, together.AsSpan(trace * steps, steps).ToArray(), $"trace {trace}");
             Assert.AreEqual(-1, diverged[trace]);
         }
@@ -117,7 +118,7 @@ public sealed class StateSpaceSurrogateTest
         var (currents, count, steps) = TracesWithOneDiverging(5, 130);
         var voltages = new double[count * steps];
         var recovery = new double[count * steps];
-        var diverged = StateSpaceRollout.ClosedLoop(new EulerIncrements(Rs.Parameters, 0.1), currents, voltages, count, Rule, -65, -13, recovery);
+        var diverged = StateSpaceRollout.ClosedLoop(new EulerIncrements(Rs.Parameters, 0.1), currents, voltages, count, Spec, recovery);
         var currentsByStep = new float[count * steps];
         for (int trace = 0; trace < count; trace++)
         {
@@ -128,7 +129,7 @@ public sealed class StateSpaceSurrogateTest
         }
         var voltagesByStep = new double[count * steps];
         var recoveryByStep = new double[count * steps];
-        var divergedByStep = StateSpaceRollout.ClosedLoopTimeMajor(new EulerIncrements(Rs.Parameters, 0.1), currentsByStep, voltagesByStep, count, Rule, -65, -13, recoveryByStep);
+        var divergedByStep = StateSpaceRollout.ClosedLoopTimeMajor(new EulerIncrements(Rs.Parameters, 0.1), currentsByStep, voltagesByStep, count, Spec, recoveryByStep);
         CollectionAssert.AreEqual(divergedByStep, diverged);
         Assert.AreEqual(131, diverged[5]);
         for (int trace = 0; trace < count; trace++)
@@ -146,7 +147,7 @@ public sealed class StateSpaceSurrogateTest
     public void StateSpaceSurrogateTest_SamplesLeaveOutSpikeAndCensoredSteps()
     {
         var traces = Traces(2, 500);
-        var (states, increments) = StateSpaceSamples.Build(traces, Rule);
+        var (states, increments) = StateSpaceSamples.Build(traces, Spec);
         int rows = states.Length / 3;
         Assert.AreEqual(rows * 2, increments.Length);
         for (int r = 0; r < rows; r++)
@@ -156,7 +157,7 @@ public sealed class StateSpaceSurrogateTest
         }
         int spikes = traces.VoltagesMv.Count(v => v == 30);
         Assert.AreEqual(traces.TraceCount * (traces.Steps - 1) - 2 * spikes, rows, "each spike removes its own step and the step before it");
-        Assert.ThrowsExactly<InvalidOperationException>(() => StateSpaceSamples.Build(new TraceSet([0], [0], 2, 0.1, [1, 1], [-65, -64]), Rule));
+        Assert.ThrowsExactly<InvalidOperationException>(() => StateSpaceSamples.Build(new TraceSet([0], [0], 2, 0.1, [1, 1], [-65, -64]), Spec));
     }
 
     [TestMethod]
@@ -169,7 +170,7 @@ public sealed class StateSpaceSurrogateTest
         {
             Assert.HasCount(2, history);
             string oneStep = folder.File("s.onnx"), rolloutPath = folder.File("s_rollout.onnx");
-            StateSpaceOnnxExporter.Write(model, Rule, -65, -13, oneStep, rolloutPath);
+            StateSpaceOnnxExporter.Write(model, Spec, oneStep, rolloutPath);
 
             // One step: ONNX Runtime vs TorchSharp on states across the operating range, ≤ 1e-5 relative.
             var random = new Stimuli.TraceRandom(1, 1, 1);
@@ -225,7 +226,7 @@ public sealed class StateSpaceSurrogateTest
             // Rollout graph vs the C#-driven loop on the same currents: the same spike steps.
             var test = Traces(3, 600, seed: 11);
             var loop = new double[test.VoltagesMv.Length];
-            StateSpaceRollout.ClosedLoop(new TorchStatePredictor(model), test.Currents, loop, test.TraceCount, Rule, -65, -13);
+            StateSpaceRollout.ClosedLoop(new TorchStatePredictor(model), test.Currents, loop, test.TraceCount, Spec);
             using var rollout = new OnnxRolloutModel(rolloutPath);
             var graph = rollout.Run(test.Currents.Select(c => (float)c).ToArray(), test.TraceCount);
             Assert.HasCount(loop.Length, graph);

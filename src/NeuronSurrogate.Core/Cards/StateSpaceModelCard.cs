@@ -8,7 +8,8 @@ namespace NeuronSurrogate.Cards;
 
 /// <summary>
 /// The card of a state-space surrogate (DESIGN section 4): the one-step graph and the rollout graph, their tensors, the
-/// state and its standardization, dt, the initial state, the peak → reset rule, the neuron, training and metrics.
+/// state and its standardization, dt, the initial state, the peak → reset rule (the state and the rule together are the
+/// model's <see cref="StateSpaceSpec"/>), the neuron, training and metrics.
 /// </summary>
 public sealed record StateSpaceModelCard
 {
@@ -35,8 +36,8 @@ public sealed record StateSpaceModelCard
 
     public string ToJson() => JsonSerializer.Serialize(this, VoltageLagModelCard.JsonOptions);
 
-    /// <summary>The rule as the rollouts apply it.</summary>
-    public SpikeResetRule ToRule() => new(Rule.PeakMv, Rule.ResetMv, Rule.RecoveryIncrement);
+    /// <summary>The spec the card serializes (its state and structural rule sections).</summary>
+    public StateSpaceSpec ToSpec() => new(State.TimeStepMs, State.InitialVoltageMv, State.InitialRecovery, new SpikeResetRule(Rule.PeakMv, Rule.ResetMv, Rule.RecoveryIncrement));
 
     /// <summary>Reads a card.</summary>
     /// <exception cref="InputException">The file is missing or is not such a card.</exception>

@@ -8,22 +8,23 @@ namespace NeuronSurrogate.Rollout;
 
 /// <summary>
 /// Runs a state-space one-step model over whole traces, trace-major <c>[trace, step]</c>, with the simulator's own
-/// recording semantics (DESIGN section 3): at each step, a state at or above the peak is recorded as the peak and reset
-/// (v ← c, u ← u + d, no model call); otherwise v is recorded and the model advances (v, u) with the step's current.
+/// recording semantics (DESIGN section 3) as its <see cref="StateSpaceSpec"/> states them: at each step, a state at or
+/// above the peak is recorded as the peak and reset (v ← c, u ← u + d, no model call); otherwise v is recorded and the
+/// model advances (v, u) with the step's current.
 /// </summary>
 public static class StateSpaceRollout
 {
     /// <summary>
-    /// Closed loop: the model is given only the currents, starts from the simulator's initial state (v0, u0) and feeds
+    /// Closed loop: the model is given only the currents, starts from the spec's initial state (v0, u0) and feeds
     /// its own predicted state back; all traces advance together, one model call per step.
     /// </summary>
     /// <returns>Per trace, the first step whose state was NaN or beyond ±1000 mV (the trace is stopped there and its
     /// remaining steps are NaN), or −1.</returns>
     public static int[] ClosedLoop(IStatePredictor model, ReadOnlySpan<double> currents, Span<double> predictionsMv, int traceCount,
-        SpikeResetRule rule, double initialVoltageMv, double initialRecovery, Span<double> recovery = default)
+        StateSpaceSpec spec, Span<double> recovery = default)
     {
         ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(rule);
+        ArgumentNullException.ThrowIfNull(spec);
         int steps = Steps(currents.Length, predictionsMv.Length, traceCount);
         if (!recovery.IsEmpty && recovery.Length != currents.Length)
         {
@@ -48,8 +49,8 @@ public static class StateSpaceRollout
                     currentsByStep[t * traceCount + trace] = (float)row[t];
                 }
             }
-            var diverged = ClosedLoopTimeMajor(model, currentsByStep.AsSpan(0, length), recordedByStep.AsSpan(0, length), traceCount, rule,
-                initialVoltageMv, initialRecovery, recoveryByStep is null ? default : recoveryByStep.AsSpan(0, length));
+            var diverged = ClosedLoopTimeMajor(model, currentsByStep.AsSpan(0, length), recordedByStep.AsSpan(0, length), traceCount, spec,
+                recoveryByStep is null ? default : recoveryByStep.AsSpan(0, length));
             FromTimeMajor(recordedByStep, predictionsMv, traceCount, steps);
             if (recoveryByStep is not null)
             {
@@ -89,16 +90,14 @@ public static class StateSpaceRollout
     /// <param name="currentsByStep">Currents, <c>[steps, traceCount]</c>.</param>
     /// <param name="recordedByStep">Receives the recorded voltages, same layout.</param>
     /// <param name="traceCount">Traces per step.</param>
-    /// <param name="rule">The peak → reset rule.</param>
-    /// <param name="initialVoltageMv">v0.</param>
-    /// <param name="initialRecovery">u0.</param>
+    /// <param name="spec">The initial state and the peak → reset rule.</param>
     /// <param name="recoveryByStep">When not empty, receives u, same layout.</param>
     /// <returns>Per trace, the first step whose state diverged, or −1.</returns>
     public static int[] ClosedLoopTimeMajor(IStatePredictor model, ReadOnlySpan<float> currentsByStep, Span<double> recordedByStep, int traceCount,
-        SpikeResetRule rule, double initialVoltageMv, double initialRecovery, Span<double> recoveryByStep = default)
+        StateSpaceSpec spec, Span<double> recoveryByStep = default)
     {
         ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(rule);
+        ArgumentNullException.ThrowIfNull(spec);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(traceCount);
         if (currentsByStep.Length % traceCount != 0 || recordedByStep.Length != currentsByStep.Length
             || (!recoveryByStep.IsEmpty && recoveryByStep.Length != currentsByStep.Length))
@@ -106,7 +105,7 @@ public static class StateSpaceRollout
             throw new ArgumentException($"buffers of {currentsByStep.Length}, {recordedByStep.Length} and {recoveryByStep.Length} values do not hold {traceCount} traces per step");
         }
         int steps = currentsByStep.Length / traceCount;
-        var loop = new Loop(model, traceCount, rule, initialVoltageMv, initialRecovery);
+        var loop = new Loop(model, traceCount, spec);
         for (int step = 0; step < steps; step++)
         {
             loop.Step(step, currentsByStep.Slice(step * traceCount, traceCount), recordedByStep.Slice(step * traceCount, traceCount),
@@ -127,17 +126,17 @@ public static class StateSpaceRollout
         private readonly byte[] _spiked;
         private readonly float[] _states, _increments;
 
-        public Loop(IStatePredictor model, int traceCount, SpikeResetRule rule, double initialVoltageMv, double initialRecovery)
+        public Loop(IStatePredictor model, int traceCount, StateSpaceSpec spec)
         {
             _model = model;
-            _rule = rule;
+            _rule = spec.Rule;
             _v = new double[traceCount];
             _u = new double[traceCount];
-            Array.Fill(_v, initialVoltageMv);
-            Array.Fill(_u, initialRecovery);
+            Array.Fill(_v, spec.InitialVoltageMv);
+            Array.Fill(_u, spec.InitialRecovery);
             _spiked = new byte[traceCount];
-            _states = new float[traceCount * 3];
-            _increments = new float[traceCount * 2];
+            _states = new float[traceCount * StateSpaceSpec.InputWidth];
+            _increments = new float[traceCount * StateSpaceSpec.OutputWidth];
             Diverged = new int[traceCount];
             Array.Fill(Diverged, -1);
         }
@@ -179,8 +178,8 @@ public static class StateSpaceRollout
         double vt = v[trace], ut = u[trace];
         if (step > 0 && spiked[trace] == 0)
         {
-            vt += increments[2 * trace];
-            ut += increments[2 * trace + 1];
+            vt += increments[StateSpaceSpec.OutputWidth * trace + StateSpaceSpec.Voltage];
+            ut += increments[StateSpaceSpec.OutputWidth * trace + StateSpaceSpec.Recovery];
         }
         spiked[trace] = 0;
         if (!(Math.Abs(vt) <= VoltageLagRollout.DivergenceLimitMv) || !double.IsFinite(ut))
@@ -211,16 +210,15 @@ public static class StateSpaceRollout
         }
         v[trace] = vt;
         u[trace] = ut;
-        states[3 * trace] = (float)vt;
-        states[3 * trace + 1] = (float)ut;
-        states[3 * trace + 2] = currents[trace];
+        StateSpaceSpec.WriteInput(states.AsSpan(StateSpaceSpec.InputWidth * trace, StateSpaceSpec.InputWidth), vt, ut, currents[trace]);
     }
 
     /// <summary>The flag bytes of <see cref="Loop"/>.</summary>
     private const byte Reset = 1, Stopped = 2;
 
     /// <summary>
-    /// <see cref="Advance"/> for 8 traces at a time with 512-bit vectors, the same arithmetic lane by lane. A group that
+    /// <see cref="Advance"/> for 8 traces at a time with 512-bit vectors, the same arithmetic lane by lane, written for the
+    /// spec's rows: increments (Δv, Δu) and inputs (v, u, I), interleaved per trace. A group that
     /// holds a stopped trace, or a trace that would diverge now, goes through the scalar path (which reports it); the
     /// other groups stay vectorized.
     /// </summary>
@@ -258,7 +256,7 @@ public static class StateSpaceRollout
             var wasSpike = Avx512F.ConvertToVector512Int64(Vector128.CreateScalarUnsafe(flags).AsByte());
             if (step > 0)
             {
-                var pair = Vector512.LoadUnsafe(ref increments[0], (nuint)(2 * trace));
+                var pair = Vector512.LoadUnsafe(ref increments[0], (nuint)(StateSpaceSpec.OutputWidth * trace));
                 var active = Vector512.Equals(wasSpike, Vector512<long>.Zero).AsDouble();
                 vt += Vector512.WidenLower(Vector512.Shuffle(pair, evens)) & active;
                 ut += Vector512.WidenLower(Vector512.Shuffle(pair, odds)) & active;
@@ -283,7 +281,7 @@ public static class StateSpaceRollout
             ut.StoreUnsafe(ref u[0], (nuint)trace);
             Unsafe.WriteUnaligned(ref spiked[trace], Avx512F.ConvertToVector128Byte(spike.AsInt64() & Vector512<long>.One).AsUInt64().ToScalar());
             // The 24 floats (v, u, I) of 8 traces from [v0..v7 | u0..u7] and [I0..I7] with two two-source permutes.
-            int row = 3 * trace;
+            int row = StateSpaceSpec.InputWidth * trace;
             var vu = Vector512.Narrow(vt, ut);
             var i = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(currents), (nuint)trace).ToVector512Unsafe();
             Avx512F.PermuteVar16x32x2(vu, firstRows, i).StoreUnsafe(ref states[0], (nuint)row);
@@ -309,17 +307,18 @@ public static class StateSpaceRollout
     /// Teacher-forced: V(t) from the true state at t − 1 (the reset rule applied to the true V(t − 1)); a one-step diagnostic.
     /// </summary>
     public static void TeacherForced(IStatePredictor model, ReadOnlySpan<double> currents, ReadOnlySpan<double> trueVoltagesMv,
-        ReadOnlySpan<double> trueRecovery, Span<double> predictionsMv, int traceCount, SpikeResetRule rule, double initialVoltageMv, int batchRows = 16384)
+        ReadOnlySpan<double> trueRecovery, Span<double> predictionsMv, int traceCount, StateSpaceSpec spec, int batchRows = 16384)
     {
         ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(rule);
+        ArgumentNullException.ThrowIfNull(spec);
         int steps = Steps(currents.Length, predictionsMv.Length, traceCount);
         if (trueVoltagesMv.Length != currents.Length || trueRecovery.Length != currents.Length)
         {
             throw new ArgumentException("teacher forcing a state-space model needs the true voltage and recovery of every step");
         }
-        var states = new float[batchRows * 3];
-        var increments = new float[batchRows * 2];
+        const int input = StateSpaceSpec.InputWidth, output = StateSpaceSpec.OutputWidth;
+        var states = new float[batchRows * input];
+        var increments = new float[batchRows * output];
         long total = (long)traceCount * steps;
         for (long start = 0; start < total; start += batchRows)
         {
@@ -328,21 +327,27 @@ public static class StateSpaceRollout
             {
                 long i = start + r;
                 bool first = i % steps == 0;
-                states[3 * r] = first ? 0 : (float)trueVoltagesMv[(int)i - 1];
-                states[3 * r + 1] = first ? 0 : (float)trueRecovery[(int)i - 1];
-                states[3 * r + 2] = first ? 0 : (float)currents[(int)i - 1];
+                var row = states.AsSpan(r * input, input);
+                if (first)
+                {
+                    row.Clear();
+                }
+                else
+                {
+                    StateSpaceSpec.WriteInput(row, trueVoltagesMv[(int)i - 1], trueRecovery[(int)i - 1], (float)currents[(int)i - 1]);
+                }
             }
-            model.Predict(states.AsSpan(0, rows * 3), increments.AsSpan(0, rows * 2), rows);
+            model.Predict(states.AsSpan(0, rows * input), increments.AsSpan(0, rows * output), rows);
             for (int r = 0; r < rows; r++)
             {
                 int i = (int)(start + r);
                 if (i % steps == 0)
                 {
-                    predictionsMv[i] = initialVoltageMv;
+                    predictionsMv[i] = spec.InitialVoltageMv;
                     continue;
                 }
                 double previous = trueVoltagesMv[i - 1];
-                predictionsMv[i] = rule.Apply(previous, previous + increments[2 * r]);
+                predictionsMv[i] = spec.Rule.Apply(previous, previous + increments[output * r + StateSpaceSpec.Voltage]);
             }
         }
     }

@@ -1,0 +1,51 @@
+using Microsoft.ML;
+using NeuronSurrogate.Data;
+using NeuronSurrogate.Dataset;
+using NeuronSurrogate.MLNet;
+using NeuronSurrogate.Simulation;
+using static System.FormattableString;
+
+namespace NeuronSurrogate.Train;
+
+/// <summary>Scores every shipped RS model (state-space and latent) on the default test runs, the held-out mixed set and the f–I curve.</summary>
+internal static class GeneralizationStage
+{
+    /// <summary>The models scored, where their files are in the models folder.</summary>
+    public static readonly string[] Models = ["surrogate", "surrogate_mixed", MainLatentStage.Name, BuiltInNeuron.Izhikevich.ModelName];
+
+    /// <summary>The scores of every model in <see cref="Models"/> found in the models folder; <paramref name="defaultTest"/> is the default dataset's test runs, or null to load them (a job on another dataset).</summary>
+    public static IReadOnlyDictionary<string, GeneralizationResult> Run(MLContext ml, IzhikevichSimulationOptions simulation, TraceSet? defaultTest,
+        TrainOptions options, Action<string> log)
+    {
+        defaultTest ??= DefaultTestRuns(ml, simulation, options.Seed);
+        var mixed = GeneralizationSuites.MixedHeldOut(simulation);
+        var results = new Dictionary<string, GeneralizationResult>();
+        foreach (string name in Models)
+        {
+            string path = Path.Combine(options.ModelsFolder, $"{name}.onnx");
+            if (!File.Exists(path))
+            {
+                log($"generalization: {path} not found, skipped");
+                continue;
+            }
+            var result = GeneralizationSuites.Evaluate(path, defaultTest, mixed, simulation);
+            results[name] = result;
+            log(Invariant($"generalization of {name}: default test Γ {result.DefaultTest.Gamma:F3}, held-out mixed Γ {result.MixedHeldOut.Gamma:F3}, f–I levels within tolerance {result.FiCurve.Count(p => p.WithinTolerance)}/{result.FiCurve.Count} (max error {result.FiCurve.Max(p => p.Error)} spikes)"));
+        }
+        return results;
+    }
+
+    /// <summary>The default dataset's test runs, split exactly as the default regime splits them.</summary>
+    private static TraceSet DefaultTestRuns(MLContext ml, IzhikevichSimulationOptions simulation, int seed)
+    {
+        string path = TrainOptions.For(TrainRegime.Default).DatasetPath;
+        if (!File.Exists(path))
+        {
+            var batch = DatasetGenerator.Generate(new DatasetOptions { Simulation = simulation, IncludeRecovery = true });
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            AtomicFile.Write(path, stream => DatasetCsvWriter.WriteDataset(stream, batch));
+        }
+        var (_, _, _, testView) = RunSplit.Create(ml, TraceDataLoader.Load(ml, path), seed: seed);
+        return TraceDataLoader.ToTraceSet(testView, path);
+    }
+}

@@ -1,0 +1,36 @@
+using Microsoft.ML;
+using NeuronSurrogate.Cards;
+using NeuronSurrogate.Simulation;
+using NeuronSurrogate.Torch;
+
+namespace NeuronSurrogate.Train;
+
+/// <summary>
+/// The latent surrogate on the main job's split, exported as <c>models/latent.*</c>: trained on the current and the
+/// voltage alone (the caller hands it traces without the recovery column), through the stages the latent jobs use.
+/// </summary>
+internal static class MainLatentStage
+{
+    public const string Name = "latent";
+
+    public static MainLatentOutcome Run(MLContext ml, IzhikevichSimulationOptions simulation, SplitTraces data, string dataset, TrainOptions options, Action<string> log)
+    {
+        // Windows up to 20 ms: an RS window rarely runs past its first spike (the mask stops there), so longer ones cost without teaching.
+        var settings = new LatentSettings { Seed = options.Seed, Iterations = options.LatentIterations, MaxWindowSteps = 200 };
+        var neuron = new IzhikevichNeuron(simulation);
+        var spec = LatentStage.FitSpec(ml, data.Train, neuron.CurrentUnit, settings);
+        var trained = LatentStage.Train(Name, spec, settings, data.Train, data.Validation, log);
+        using var network = trained.Network;
+        var export = LatentStage.Export(network, options.ModelsFolder, Name);
+        var evaluation = LatentStage.Evaluate(Name, network, export, data.Test, log);
+        var card = LatentStage.Card(Name, network, settings, trained, evaluation, new CardSource
+        {
+            Dataset = dataset,
+            Neuron = neuron.Name,
+            Description = neuron.Description,
+            Stimulus = "i.i.d. Gaussian current per step, mean 10, s.d. 5 (the prototype's dataset)",
+        });
+        StageClock.WriteText(export.CardPath, card.ToJson());
+        return new MainLatentOutcome(evaluation, card, trained.History.Count);
+    }
+}

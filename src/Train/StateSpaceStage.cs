@@ -1,0 +1,120 @@
+using Microsoft.ML;
+using NeuronSurrogate.Cards;
+using NeuronSurrogate.Inference;
+using NeuronSurrogate.Metrics;
+using NeuronSurrogate.MLNet;
+using NeuronSurrogate.Rollout;
+using NeuronSurrogate.Simulation;
+using NeuronSurrogate.Torch;
+using static System.FormattableString;
+
+namespace NeuronSurrogate.Train;
+
+/// <summary>
+/// The state-space MLP: build its training rows and standardization from the training runs, train it with selection by
+/// closed-loop Γ on the validation runs, export both graphs, score the exported one-step graph on the test runs, check
+/// the rollout graph and the trained module against it, and write its card. Everything about the state comes from the
+/// <see cref="StateSpaceSpec"/>.
+/// </summary>
+internal static class StateSpaceStage
+{
+    public static StateSpaceOutcome Run(MLContext ml, StateSpaceSpec spec, IzhikevichSimulationOptions simulation, SplitTraces data, TrainOptions options, Action<string> log)
+    {
+        var (train, validation, test) = (data.Train, data.Validation, data.Test);
+        var settings = new MlpSettings { Seed = options.Seed, Epochs = options.Epochs, Hidden = options.Hidden };
+        var (states, increments) = StateSpaceSamples.Build(train, spec, options.MlpStride);
+        var scaling = StateNormalizer.Fit(ml, states, increments);
+        int trainingRows = states.Length / StateSpaceSpec.InputWidth;
+        log(Invariant($"mlp: {trainingRows:N0} training rows; {settings}"));
+        (double, double) Validate(StateSpaceMlp model)
+        {
+            var predictions = new double[validation.VoltagesMv.Length];
+            StateSpaceRollout.ClosedLoop(new TorchStatePredictor(model), validation.Currents, predictions, validation.TraceCount, spec);
+            var score = Evaluation.Summarize(validation, predictions);
+            return (score.Gamma, score.RmseSubthresholdMv);
+        }
+        var (model, history) = StateSpaceTrainer.Train(settings, scaling, states, increments, Validate, r =>
+            log(Invariant($"mlp epoch {r.Epoch}: loss {r.TrainLoss:E3}, validation closed loop Γ {r.ValidationGamma:F4}, subthreshold RMSE {r.ValidationRmseSubthresholdMv:F3} mV, lr {r.LearningRate:E2}, {r.Seconds:F1} s{(r.Best ? " (best)" : "")}")));
+        using (model)
+        {
+            string onnxPath = Path.Combine(options.ModelsFolder, $"{options.ModelName}.onnx");
+            string rolloutPath = Path.Combine(options.ModelsFolder, $"{options.ModelName}_rollout.onnx");
+            Directory.CreateDirectory(options.ModelsFolder);
+            StateSpaceOnnxExporter.Write(model, spec, onnxPath, rolloutPath);
+
+            // Test-set scoring runs the exported one-step graph with ONNX Runtime: what is measured is what ships.
+            using var onnx = new OnnxStatePredictor(onnxPath);
+            var closed = new double[test.VoltagesMv.Length];
+            var diverged = StateSpaceRollout.ClosedLoop(onnx, test.Currents, closed, test.TraceCount, spec);
+            if (diverged.Any(d => d >= 0))
+            {
+                log($"mlp: {diverged.Count(d => d >= 0)} test traces diverged in closed loop");
+            }
+            var forced = new double[test.VoltagesMv.Length];
+            StateSpaceRollout.TeacherForced(onnx, test.Currents, test.VoltagesMv, test.Recovery!, forced, test.TraceCount, spec);
+            var result = new ModelResult(Evaluation.Summarize(test, closed), Evaluation.Summarize(test, forced));
+
+            // The rollout graph must tell the same story as the C#-driven loop.
+            using var rollout = new OnnxRolloutModel(rolloutPath);
+            var graphVoltages = rollout.Run(test.Currents.Select(c => (float)c).ToArray(), test.TraceCount);
+            int sameSpikes = SpikeDetector.TracesWithSameSpikes(test.TraceCount, test.Steps, test.TimeStepMs, closed, graphVoltages);
+            log(Invariant($"mlp: rollout graph and C# loop give the same spike times on {sameSpikes} of {test.TraceCount} test traces"));
+
+            // The graph carries the standardization folded into its weights: one step of the trained module and of the
+            // graph on the test traces' true states, as the parity test does on a small model.
+            var (testStates, _) = StateSpaceSamples.Build(test, spec, stride: 7);
+            int rows = testStates.Length / StateSpaceSpec.InputWidth;
+            var fromTorch = new float[rows * StateSpaceSpec.OutputWidth];
+            var fromOnnx = new float[rows * StateSpaceSpec.OutputWidth];
+            new TorchStatePredictor(model).Predict(testStates, fromTorch, rows);
+            onnx.Predict(testStates, fromOnnx, rows);
+            double largest = fromTorch.Max(Math.Abs);
+            double parity = fromTorch.Zip(fromOnnx, (a, b) => Math.Abs(a - b) / Math.Max(Math.Abs(a), 1e-2 * largest)).Max();
+            log(Invariant($"mlp: one step, ONNX Runtime vs TorchSharp on {rows:N0} test states: largest relative difference {parity:E1}"));
+
+            var card = Card(model, spec, simulation, settings, history, result, trainingRows, options);
+            StageClock.WriteText(Path.Combine(options.ModelsFolder, $"{options.ModelName}.json"), card.ToJson());
+            return new StateSpaceOutcome(result, closed, history, sameSpikes, test.TraceCount, parity);
+        }
+    }
+
+    private static StateSpaceModelCard Card(StateSpaceMlp model, StateSpaceSpec spec, IzhikevichSimulationOptions simulation,
+        MlpSettings settings, IReadOnlyList<EpochReport> history, ModelResult result, int rows, TrainOptions options) => new()
+    {
+        Model = options.ModelName,
+        OnnxFile = $"{options.ModelName}.onnx",
+        RolloutOnnxFile = $"{options.ModelName}_rollout.onnx",
+        Description = "State-space surrogate of an Izhikevich neuron: an MLP maps the standardized state (v, u, I, v²) of a step to the increments (Δv, Δu) to the next step; spikes come from the peak → reset rule.",
+        Opset = StateSpaceOnnxExporter.Opset,
+        Hidden = settings.Hidden,
+        Activation = settings.Activation.ToString(),
+        Inputs = [new CardTensor(StateSpaceOnnxExporter.StateInput, [-1, StateSpaceSpec.InputWidth], "float32", "per row: v (mV), u, I of a step, raw units")],
+        Outputs = [new CardTensor(StateSpaceOnnxExporter.IncrementOutput, [-1, StateSpaceSpec.OutputWidth], "float32", "per row: Δv (mV), Δu to the next step, raw units (valid for v below the peak; the rule handles the rest)")],
+        RolloutInputs = [new CardTensor(StateSpaceOnnxExporter.CurrentsInput, [-1, -1], "float32", "currents [N traces, T steps] at the card's dt")],
+        RolloutOutputs = [new CardTensor(StateSpaceOnnxExporter.VoltagesOutput, [-1, -1], "float32", "recorded voltages [N, T] in mV, closed loop from the initial state, spikes as the 30 mV peak")],
+        State = CardState.From(spec, model.Scaling),
+        Rule = CardRule.From(spec.Rule),
+        Neuron = CardNeuron.From(simulation),
+        HowToCall = "Closed loop over currents I(0..T−1): (v, u) = (v0, u0); at each step t, if v ≥ peak: record peak, v ← reset, u ← u + recovery_increment; else record v, (Δv, Δu) = graph(v, u, I(t)), v += Δv, u += Δu. The rollout graph does exactly this for [N, T] currents in one call; `neuron-surrogate predict --model models/surrogate.onnx` does it batched over traces.",
+        Training = new Dictionary<string, object>
+        {
+            ["dataset"] = options.DatasetPath,
+            ["seed"] = options.Seed,
+            ["settings"] = settings.ToString(),
+            ["rows"] = rows,
+            ["rows_excluded"] = "spike steps (the rule decides them) and steps whose next value is the recorded peak (censored by the recording)",
+            ["normalization"] = "ML.NET NormalizeMeanVariance(fixZero: false), fitted on the training runs only",
+            ["selection"] = "closed-loop Γ, then subthreshold RMSE, on the validation runs after every epoch",
+            ["epochs"] = history.Select(h => new Dictionary<string, object>
+            {
+                ["epoch"] = h.Epoch,
+                ["train_loss"] = h.TrainLoss,
+                ["validation_gamma"] = h.ValidationGamma,
+                ["validation_rmse_subthreshold_mv"] = h.ValidationRmseSubthresholdMv,
+                ["learning_rate"] = h.LearningRate,
+                ["best"] = h.Best,
+            }).ToArray(),
+        },
+        Metrics = new Dictionary<string, MetricSummary> { ["test_closed_loop"] = result.ClosedLoop, ["test_teacher_forced"] = result.TeacherForced },
+    };
+}
