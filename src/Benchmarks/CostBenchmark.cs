@@ -213,7 +213,7 @@ internal static partial class CostBenchmark
         var truthBatch = new TraceBatch(0, fidelityTraces, 1, Steps, DtMs, false, null, reference.Spikes);
         currents.AsSpan(0, fidelityTraces * Steps).CopyTo(truthBatch.Currents);
         reference.Simulate(truthBatch);
-        var truth = TraceSet.From(truthBatch);
+        var truth = truthBatch.Traces;
 
         double chosen = Convergence(report, reference, atStep, candidateDts, currents, Math.Min(fidelityTraces, 20));
         var engines = simulators(chosen);

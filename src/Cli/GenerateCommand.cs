@@ -103,9 +103,8 @@ internal static class GenerateCommand
         if (batch!.Divergences.Count > 0)
         {
             var first = batch.Divergences[0];
-            int run = batch.FirstRun + first.Trace / batch.NeuronsPerRun;
             throw InputException.About(null, string.Create(CultureInfo.InvariantCulture,
-                $"stimulus settings that keep the model finite: {batch.Divergences.Count} trace(s) diverged (NaN or infinity), the first run {run}, neuron {first.Trace % batch.NeuronsPerRun}, at step {first.Step}"));
+                $"stimulus settings that keep the model finite: {batch.Divergences.Count} trace(s) diverged (NaN or infinity), the first run {batch.Traces.Runs[first.Trace]}, neuron {batch.Traces.Neurons[first.Trace]}, at step {first.Step}"));
         }
         context.WithProgress($"writing {AtomicFile.DisplayName(path)}", batch.RunCount, advance =>
             AtomicFile.Write(path, stream => DatasetCsvWriter.WriteDataset(stream, batch, writeHeader: true, runWritten: advance)));

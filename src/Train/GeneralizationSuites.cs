@@ -19,7 +19,7 @@ internal static class GeneralizationSuites
     /// <summary>The seed of the held-out mixed set, distinct from every training set's.</summary>
     public const long MixedHeldOutSeed = 4242;
 
-    public static TraceSet MixedHeldOut(IzhikevichSimulationOptions simulation) => TraceSet.From(DatasetGenerator.Generate(new DatasetOptions
+    public static TraceSet MixedHeldOut(IzhikevichSimulationOptions simulation) => DatasetGenerator.Generate(new DatasetOptions
     {
         Runs = 40,
         NeuronsPerRun = 5,
@@ -28,7 +28,7 @@ internal static class GeneralizationSuites
         Simulation = simulation,
         Stimulus = new StimulusOptions { Kind = StimulusKind.Mixed },
         IncludeRecovery = true,
-    }));
+    }).Traces;
 
     public static GeneralizationResult Evaluate(string modelPath, TraceSet defaultTest, TraceSet mixedHeldOut, IzhikevichSimulationOptions simulation)
     {

@@ -17,7 +17,7 @@ public sealed class LatentSurrogateTest
 {
     /// <summary>Small RS traces (mixed stimuli so that they fire), with the recovery column.</summary>
     private static TraceSet Traces(int runs, int steps = 300, long seed = 5, StimulusKind kind = StimulusKind.Mixed) =>
-        TraceSet.From(DatasetGenerator.Generate(new DatasetOptions { Runs = runs, NeuronsPerRun = 2, Steps = steps, Seed = seed, IncludeRecovery = true, Stimulus = new StimulusOptions { Kind = kind } }));
+        DatasetGenerator.Generate(new DatasetOptions { Runs = runs, NeuronsPerRun = 2, Steps = steps, Seed = seed, IncludeRecovery = true, Stimulus = new StimulusOptions { Kind = kind } }).Traces;
 
     private static LatentSettings Tiny(int seed = 1, int stepFactor = 1) => new()
     {
@@ -97,10 +97,10 @@ public sealed class LatentSurrogateTest
         Assert.AreEqual(30, rule.PeakMv);
         Assert.AreEqual(-65, rule.ResetMv);
         // Another reset value in the data is another rule: it is read off the traces, not the simulator's parameters.
-        var ch = TraceSet.From(DatasetGenerator.Generate(new DatasetOptions { Runs = 4, NeuronsPerRun = 2, Steps = 300, Seed = 5, Simulation = new IzhikevichSimulationOptions { Parameters = IzhikevichParameters.Chattering }, Stimulus = new StimulusOptions { Kind = StimulusKind.Mixed } }));
+        var ch = DatasetGenerator.Generate(new DatasetOptions { Runs = 4, NeuronsPerRun = 2, Steps = 300, Seed = 5, Simulation = new IzhikevichSimulationOptions { Parameters = IzhikevichParameters.Chattering }, Stimulus = new StimulusOptions { Kind = StimulusKind.Mixed } }).Traces;
         Assert.AreEqual(-50, SpikeResetRule.FromTraces(ch)!.ResetMv);
         // HH spikes have no fixed apex followed by a fixed value.
-        var hh = TraceSet.From(DatasetGenerator.Generate(new DatasetOptions { Runs = 4, NeuronsPerRun = 2, Steps = 1000, Neuron = new HodgkinHuxleyNeuron(new HodgkinHuxleySimulationOptions()), Stimulus = new StimulusOptions { Kind = StimulusKind.Step, Amplitude = 0.2, BaselineCurrent = 0 } }));
+        var hh = DatasetGenerator.Generate(new DatasetOptions { Runs = 4, NeuronsPerRun = 2, Steps = 1000, Neuron = new HodgkinHuxleyNeuron(new HodgkinHuxleySimulationOptions()), Stimulus = new StimulusOptions { Kind = StimulusKind.Step, Amplitude = 0.2, BaselineCurrent = 0 } }).Traces;
         Assert.IsTrue(hh.VoltagesMv.Max() > 0, "the HH traces fire");
         Assert.IsNull(SpikeResetRule.FromTraces(hh));
         // A peak whose successors differ is no rule.
@@ -321,7 +321,7 @@ public sealed class LatentSurrogateTest
     }
 
     private static TraceSet Traces(int runs, double stimulus) =>
-        TraceSet.From(DatasetGenerator.Generate(new DatasetOptions { Runs = runs, NeuronsPerRun = 2, Steps = 300, Stimulus = new StimulusOptions { Kind = StimulusKind.Gaussian, MeanCurrent = stimulus, StandardDeviation = 0.5 } }));
+        DatasetGenerator.Generate(new DatasetOptions { Runs = runs, NeuronsPerRun = 2, Steps = 300, Stimulus = new StimulusOptions { Kind = StimulusKind.Gaussian, MeanCurrent = stimulus, StandardDeviation = 0.5 } }).Traces;
 
     /// <summary>The same traces with a second current column (a fraction of the first, so it carries information).</summary>
     private static TraceSet WithDendrite(TraceSet traces) => new(traces.Runs, traces.Neurons, traces.Steps, traces.TimeStepMs, traces.Currents, traces.VoltagesMv,

@@ -64,7 +64,7 @@ public sealed class MLNetPipelineTest
     {
         using var folder = new TempFolder();
         var ml = new MLContext(3);
-        var traces = TraceSet.From(DatasetGenerator.Generate(new DatasetOptions { Runs = 10, NeuronsPerRun = 2, Steps = 300 }));
+        var traces = DatasetGenerator.Generate(new DatasetOptions { Runs = 10, NeuronsPerRun = 2, Steps = 300 }).Traces;
         var spec = new FeatureSpec { VoltageLags = FeatureSpec.Range(4), CurrentLags = FeatureSpec.Range(4) };
         var features = FeatureDataView.Create(ml, spec, traces);
         var model = FastTreeBaseline.Fit(ml, features, new FastTreeSettings { Trees = 20, Leaves = 8 });
@@ -92,7 +92,7 @@ public sealed class MLNetPipelineTest
     public void MLNetPipelineTest_FeatureRowsLeaveResetStepsToTheRule()
     {
         var ml = new MLContext(3);
-        var traces = TraceSet.From(DatasetGenerator.Generate(new DatasetOptions { Runs = 2, NeuronsPerRun = 1, Steps = 300 }));
+        var traces = DatasetGenerator.Generate(new DatasetOptions { Runs = 2, NeuronsPerRun = 1, Steps = 300 }).Traces;
         var spec = new FeatureSpec { VoltageLags = [1], CurrentLags = [1] };
         var rows = ml.Data.CreateEnumerable<FeatureRow>(FeatureDataView.Create(ml, spec, traces), false, schemaDefinition: FeatureDataView.Schema(spec)).ToArray();
         int peaks = traces.VoltagesMv.Count(v => v == 30);

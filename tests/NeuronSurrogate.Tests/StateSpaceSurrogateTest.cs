@@ -32,7 +32,7 @@ public sealed class StateSpaceSurrogateTest
     private static readonly StateSpaceSpec Spec = new(0.1, -65, -13, Rule);
 
     private static TraceSet Traces(int runs, int steps = 400, long seed = 5) =>
-        TraceSet.From(DatasetGenerator.Generate(new DatasetOptions { Runs = runs, NeuronsPerRun = 2, Steps = steps, Seed = seed, IncludeRecovery = true }));
+        DatasetGenerator.Generate(new DatasetOptions { Runs = runs, NeuronsPerRun = 2, Steps = steps, Seed = seed, IncludeRecovery = true }).Traces;
 
     private static (StateSpaceMlp Model, IReadOnlyList<EpochReport> History) TrainTiny(TraceSet train, TraceSet validation, int seed = 1, int epochs = 2)
     {

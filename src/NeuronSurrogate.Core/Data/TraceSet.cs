@@ -115,19 +115,4 @@ public sealed class TraceSet
         return new TraceSet(traces.Select(i => Runs[i]).ToArray(), traces.Select(i => Neurons[i]).ToArray(), Steps, TimeStepMs,
             Copy(Currents), Copy(VoltagesMv), Recovery is null ? null : Copy(Recovery), Inputs.Skip(1).Select(i => (i.Column, Copy(i.Values))).ToArray());
     }
-
-    /// <summary>The traces of a generated batch.</summary>
-    public static TraceSet From(Dataset.TraceBatch batch)
-    {
-        ArgumentNullException.ThrowIfNull(batch);
-        var runs = new long[batch.TraceCount];
-        var neurons = new long[batch.TraceCount];
-        for (int trace = 0; trace < batch.TraceCount; trace++)
-        {
-            runs[trace] = batch.FirstRun + trace / batch.NeuronsPerRun;
-            neurons[trace] = trace % batch.NeuronsPerRun;
-        }
-        return new TraceSet(runs, neurons, batch.Steps, batch.TimeStepMs, batch.Currents, batch.VoltagesMv, batch.Recovery,
-            batch.CurrentColumns.Skip(1).Select((column, i) => (column, batch.Inputs[i + 1])).ToArray());
-    }
 }

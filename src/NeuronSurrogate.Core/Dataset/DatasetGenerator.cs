@@ -19,8 +19,7 @@ public static class DatasetGenerator
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount };
         Parallel.For(0, batch.TraceCount, parallel, trace =>
         {
-            int run = batch.FirstRun + trace / batch.NeuronsPerRun;
-            int neuron = trace % batch.NeuronsPerRun;
+            long run = batch.Traces.Runs[trace], neuron = batch.Traces.Neurons[trace];
             for (int input = 0; input < batch.Inputs.Count; input++)
             {
                 StimulusGenerator.Fill(options.Stimulus, options.Seed, run, neuron, batch.TimeStepMs, batch.Trace(batch.Inputs[input], trace), input);

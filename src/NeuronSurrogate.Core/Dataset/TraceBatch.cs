@@ -1,10 +1,12 @@
+using NeuronSurrogate.Data;
 using NeuronSurrogate.Simulation;
 
 namespace NeuronSurrogate.Dataset;
 
 /// <summary>
-/// Simulated traces of consecutive runs, stored trace-major: trace <c>(run − FirstRun) × NeuronsPerRun + neuron</c>,
-/// step t at <c>trace × Steps + t</c>.
+/// A simulation's batch: consecutive runs of <see cref="NeuronsPerRun"/> traces each, trace
+/// <c>(run − FirstRun) × NeuronsPerRun + neuron</c>, held in one <see cref="TraceSet"/> (the trace-major layout every
+/// other part reads), with how its spikes are recorded and which traces diverged. Its arrays are the set's arrays.
 /// </summary>
 public sealed class TraceBatch
 {
@@ -23,50 +25,59 @@ public sealed class TraceBatch
         FirstRun = firstRun;
         RunCount = runCount;
         NeuronsPerRun = neuronsPerRun;
-        Steps = steps;
-        TimeStepMs = timeStepMs;
         Spikes = spikes;
-        CurrentColumns = currentColumns ?? [Data.TraceColumns.Current];
-        if (CurrentColumns.Count == 0 || CurrentColumns[0] != Data.TraceColumns.Current)
+        CurrentColumns = currentColumns ?? [TraceColumns.Current];
+        if (CurrentColumns.Count == 0 || CurrentColumns[0] != TraceColumns.Current)
         {
-            throw new ArgumentException($"the current columns must start with '{Data.TraceColumns.Current}'", nameof(currentColumns));
+            throw new ArgumentException($"the current columns must start with '{TraceColumns.Current}'", nameof(currentColumns));
         }
-        int values = checked(runCount * neuronsPerRun * steps);
+        int traces = checked(runCount * neuronsPerRun);
+        int values = checked(traces * steps);
+        var runs = new long[traces];
+        var neurons = new long[traces];
+        for (int trace = 0; trace < traces; trace++)
+        {
+            runs[trace] = firstRun + trace / neuronsPerRun;
+            neurons[trace] = trace % neuronsPerRun;
+        }
         Inputs = [.. CurrentColumns.Select(_ => new double[values])];
-        VoltagesMv = new double[values];
-        Recovery = includeRecovery ? new double[values] : null;
+        Traces = new TraceSet(runs, neurons, steps, timeStepMs, Inputs[0], new double[values], includeRecovery ? new double[values] : null,
+            [.. CurrentColumns.Skip(1).Select((column, i) => (column, Inputs[i + 1]))]);
     }
+
+    /// <summary>The traces.</summary>
+    public TraceSet Traces { get; }
 
     public int FirstRun { get; }
     public int RunCount { get; }
     public int NeuronsPerRun { get; }
-    public int Steps { get; }
-    public double TimeStepMs { get; }
-    public int TraceCount => RunCount * NeuronsPerRun;
+    public int Steps => Traces.Steps;
+    public double TimeStepMs => Traces.TimeStepMs;
+    public int TraceCount => Traces.TraceCount;
 
     /// <summary>The current columns, <c>current</c> first.</summary>
     public IReadOnlyList<string> CurrentColumns { get; }
 
-    /// <summary>One trace-major array per current column.</summary>
+    /// <summary>The arrays of <see cref="TraceSet.Inputs"/>, one per current column.</summary>
     public IReadOnlyList<double[]> Inputs { get; }
 
     /// <summary>Input currents (the <c>current</c> column), trace-major.</summary>
-    public double[] Currents => Inputs[0];
+    public double[] Currents => Traces.Currents;
 
     /// <summary>How the spike column is derived from the voltages.</summary>
     public SpikeRecording Spikes { get; }
 
     /// <summary>Recorded voltages in mV, trace-major (30 mV exactly on spike steps).</summary>
-    public double[] VoltagesMv { get; }
+    public double[] VoltagesMv => Traces.VoltagesMv;
 
     /// <summary>The recovery variable u, trace-major, when recorded.</summary>
-    public double[]? Recovery { get; }
+    public double[]? Recovery => Traces.Recovery;
 
     /// <summary>Traces whose state stopped being finite.</summary>
     public IReadOnlyList<TraceDivergence> Divergences { get; set; } = [];
 
     /// <summary>One trace's slice of a trace-major array.</summary>
-    public Span<double> Trace(double[] values, int trace) => values.AsSpan(trace * Steps, Steps);
+    public Span<double> Trace(double[] values, int trace) => Traces.Trace(values, trace);
 
     /// <summary>The time of step <paramref name="step"/> in ms, rounded to 9 decimals so it prints as written (0.3, not 0.30000000000000004).</summary>
     public static double TimeOf(int step, double timeStepMs) => Math.Round(step * timeStepMs, 9);
