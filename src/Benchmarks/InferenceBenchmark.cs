@@ -46,7 +46,7 @@ internal static class InferenceBenchmark
         text.AppendLine();
 
         // One step: every engine timed in the same rounds, one after the other, so that a slow phase of this shared
-        // machine (ONNX Runtime's throughput was seen to drop to ~55 % for seconds at a time) falls on all of them.
+        // machine falls on all of them.
         text.AppendLine("## One step: rows (neuron-steps) per second");
         text.AppendLine();
         text.AppendLine(Invariant($"Every engine is timed once per round, {Rounds} rounds in turn; a column is the median over rounds and a ratio is the median of the per-round ratios (its range over the rounds in brackets). The simulator column advances the same number of neurons by one step (fast path, time-major, 100 steps timed and divided). SGEMM is this machine's GEMM on the model's dense shapes at the same batch (every layer's [N, in] × [in, out], no bias, no activation), measured in the same rounds two ways: ONNX Runtime's MLAS through a graph of bare MatMuls, and libtorch's mm; the faster is the reference. Peak memory is the resident growth of each engine's first call at that batch."));

@@ -8,7 +8,7 @@ namespace NeuronSurrogate.Benchmarks;
 /// allocated. On Linux the kernel keeps the peak itself: the probe resets the high-water mark (<c>/proc/self/clear_refs</c>,
 /// "5") and reads <c>VmHWM</c> afterwards, with no thread of its own. Where that file cannot be written it falls back to
 /// sampling the resident set every millisecond on a thread, which costs CPU: the benchmarks never time work while a probe
-/// is open (on 2 cores, measured in alternation, a sampling thread slowed ONNX Runtime's two-thread calls by 4–9 %).
+/// is open (a sampling thread competes with the timed work for the cores).
 /// The GC keeps freed memory mapped, so work that reuses memory an earlier measurement freed can show little resident
 /// growth: read the two figures together.
 /// </summary>

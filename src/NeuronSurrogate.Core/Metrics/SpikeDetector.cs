@@ -6,8 +6,8 @@ namespace NeuronSurrogate.Metrics;
 /// </summary>
 public static class SpikeDetector
 {
-    /// <summary>The crossing threshold, 0 mV: far above any subthreshold value and far below the 30 mV apex.</summary>
-    public const double ThresholdMv = 0;
+    /// <summary>The crossing threshold, the recording's (<see cref="Simulation.SpikeFlags.ThresholdMv"/>, 0 mV): far above any subthreshold value and far below the 30 mV apex.</summary>
+    public const double ThresholdMv = Simulation.SpikeFlags.ThresholdMv;
 
     /// <summary>The refractory period after a detected spike, 1 ms.</summary>
     public const double RefractoryMs = 1;

@@ -47,7 +47,7 @@ public sealed record LatentSpec
     public double InitialVoltageMv { get; init; } = -65;
 
     /// <summary>The upward crossing that counts as a spike for the spike flag and memory; 0 mV, as for the metrics.</summary>
-    public double SpikeThresholdMv { get; init; } = Metrics.SpikeDetector.ThresholdMv;
+    public double SpikeThresholdMv { get; init; } = Simulation.SpikeFlags.ThresholdMv;
 
     /// <summary>Leaky traces of the voltage in the state. Defaults to 8.</summary>
     public int VoltageMemory { get; init; } = 8;

@@ -32,8 +32,8 @@ public static class StateSpaceRollout
         }
         // The loop works time-major, so that each step reads the currents and writes the voltages of all traces
         // contiguously. The whole buffers are converted once, before and after: each trace's row is then read or written
-        // in one sequential pass. (Converting a block of steps at a time between model calls was measured slower at
-        // 10 000 traces: every block touches every page of the trace-major buffers again, and the TLB misses dominate.)
+        // in one sequential pass (a block of steps at a time would touch every page of the trace-major buffers again per
+        // block).
         // The buffers come from the shared pool: a fresh 100 MB array costs a page fault per 4 KB on every call.
         int length = steps * traceCount;
         var currentsByStep = ArrayPool<float>.Shared.Rent(length);

@@ -27,8 +27,7 @@ public static class IzhikevichBatchSimulator
     /// <summary>
     /// Traces per block of the time-major path: one block per thread, between 256 and 65 536 traces (a multiple of 8).
     /// The path is bound by memory (a current read and a voltage written per neuron-step), and long contiguous row
-    /// segments stream better than short ones: at 100 000 traces on 2 cores, blocks of 50 000 traces ran 1.3–1.7× faster
-    /// than blocks of 256 (measured in alternation); the state of the largest block (1 MB) still fits in L2.
+    /// segments stream better than short ones; the state of the largest block (1 MB) still fits in L2.
     /// </summary>
     private static int TimeMajorBlockTraces(int traceCount, int threads) =>
         Math.Clamp(((traceCount + threads - 1) / threads + 7) & ~7, 256, 65536);
