@@ -253,10 +253,9 @@ internal sealed class LatentJob(LatentJobOptions options, Action<string> log)
         return new LatentSuites(fi, heldOut);
     }
 
-    private List<string> Plots(TraceSet test, LatentOutcome outcome, LatentSuites suites)
+    private IReadOnlyList<string> Plots(TraceSet test, LatentOutcome outcome, LatentSuites suites)
     {
-        var plots = new List<string>();
-        try
+        return ReportPlots.Guarded(log, plots =>
         {
             var random = new Stimuli.TraceRandom(options.SplitSeed, 7, 7);
             // Traces that fire, so the plots show spikes (every test trace is scored).
@@ -280,13 +279,6 @@ internal sealed class LatentJob(LatentJobOptions options, Action<string> log)
                     $"f–I curve ({options.Neuron?.Key}): spikes in 1 s of constant current", $"current ({outcome.Card.Latent.Inputs[0].Unit})");
                 plots.Add("plots/fi_curve.png");
             }
-        }
-#pragma warning disable CA1031 // Plots are a convenience of the report; their failure must not lose the metrics.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            log($"warning: plots not written ({e.GetType().Name}: {e.Message}); on Debian, `apt-get install fonts-dejavu-core` gives ScottPlot its fonts");
-        }
-        return plots;
+        });
     }
 }

@@ -9,6 +9,28 @@ internal static class ReportPlots
 {
     private const int Width = 1000, Height = 420;
 
+    /// <summary>
+    /// Runs <paramref name="plot"/>, which adds the plots it writes to a list, and returns that list; a plotting failure
+    /// (e.g. no fonts) is logged, never fatal: plots are a convenience of the report and must not lose the metrics.
+    /// </summary>
+    public static IReadOnlyList<string> Guarded(Action<string> log, Action<List<string>> plot)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(plot);
+        var plots = new List<string>();
+        try
+        {
+            plot(plots);
+        }
+#pragma warning disable CA1031 // Whatever ScottPlot throws, the report goes on without the plot.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            log($"warning: plots not written ({e.GetType().Name}: {e.Message}); on Debian, `apt-get install fonts-dejavu-core` gives ScottPlot its fonts");
+        }
+        return plots;
+    }
+
     /// <summary>One test trace: truth and each model's closed-loop prediction, with the current below.</summary>
     public static void Trace(string path, TraceSet test, int trace, IReadOnlyDictionary<string, double[]> predictions)
     {

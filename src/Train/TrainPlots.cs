@@ -12,8 +12,7 @@ internal static class TrainPlots
     public static IReadOnlyList<string> Write(TrainOptions options, TraceSet test, IReadOnlyDictionary<string, double[]> closedLoop,
         IReadOnlyList<EpochReport> history, IReadOnlyDictionary<string, GeneralizationResult> generalization, Action<string> log)
     {
-        var plots = new List<string>();
-        try
+        return ReportPlots.Guarded(log, plots =>
         {
             string folder = Path.Combine(options.ResultsFolder, "plots");
             var random = new Stimuli.TraceRandom(options.Seed, 7, 7);
@@ -39,13 +38,6 @@ internal static class TrainPlots
                 ReportPlots.FiCurve(Path.Combine(folder, "fi_curve.png"), generalization.ToDictionary(g => g.Key, g => g.Value.FiCurve));
                 plots.Add("plots/fi_curve.png");
             }
-        }
-#pragma warning disable CA1031 // Plots are a convenience of the report; their failure must not lose the metrics.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            log($"warning: plots not written ({e.GetType().Name}: {e.Message}); on Debian, `apt-get install fonts-dejavu-core` gives ScottPlot its fonts");
-        }
-        return plots;
+        });
     }
 }
