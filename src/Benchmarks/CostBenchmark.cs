@@ -154,7 +154,7 @@ internal static partial class CostBenchmark
         text.AppendLine();
         text.Append(report.ToString().Split("\n\n", 2)[1]);
         string path = Path.Combine(root, "results", "benchmarks", "cost.md");
-        AtomicFile.Write(path, s => s.Write(Encoding.UTF8.GetBytes(text.ToString())));
+        AtomicFile.WriteText(path, text.ToString());
         Console.WriteLine($"wrote {path} and {plot}");
     }
 

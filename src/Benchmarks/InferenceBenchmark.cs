@@ -156,7 +156,7 @@ internal static class InferenceBenchmark
         string chartPath = Path.Combine(root, "results", "benchmarks.png");
         Chart(chartPath, chart);
         string path = Path.Combine(root, "results", "benchmarks.md");
-        AtomicFile.Write(path, s => s.Write(Encoding.UTF8.GetBytes(text.ToString())));
+        AtomicFile.WriteText(path, text.ToString());
         Console.WriteLine($"wrote {path} and {chartPath}");
     }
 

@@ -76,7 +76,7 @@ internal static class SimulatorBenchmark
         GenerateRows(report, root);
         string path = Path.Combine(root, "results", "benchmarks", "simulator.md");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        AtomicFile.Write(path, stream => stream.Write(Encoding.UTF8.GetBytes(report.ToString())));
+        AtomicFile.WriteText(path, report.ToString());
         Console.WriteLine($"wrote {path}");
     }
 

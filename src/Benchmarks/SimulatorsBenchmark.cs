@@ -69,7 +69,7 @@ internal static partial class SimulatorsBenchmark
         AnchorComparison(report, root, quick, cores);
 
         string path = Path.Combine(root, "results", "benchmarks", "simulators.md");
-        AtomicFile.Write(path, stream => stream.Write(Encoding.UTF8.GetBytes(report.ToString())));
+        AtomicFile.WriteText(path, report.ToString());
         Console.WriteLine($"wrote {path}");
     }
 

@@ -39,7 +39,7 @@ internal static class EvaluateCommand
             Print(context.MessagesFor(jsonPath), summary, traces);
             if (jsonPath.Length > 0)
             {
-                AtomicFile.Write(jsonPath, s => s.Write(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(summary, VoltageLagModelCard.JsonOptions))));
+                AtomicFile.WriteText(jsonPath, JsonSerializer.Serialize(summary, VoltageLagModelCard.JsonOptions));
             }
             return ExitCodes.Success;
         }));

@@ -32,7 +32,7 @@ public static class TritonRepository
         Directory.CreateDirectory(version);
         var bytes = File.ReadAllBytes(modelPath);
         AtomicFile.Write(Path.Combine(version, "model.onnx"), s => s.Write(bytes));
-        AtomicFile.Write(Path.Combine(folder, name, "config.pbtxt"), s => s.Write(Encoding.UTF8.GetBytes(config)));
+        AtomicFile.WriteText(Path.Combine(folder, name, "config.pbtxt"), config);
         return config;
     }
 

@@ -86,8 +86,7 @@ internal sealed class ExperimentsRunner(TrainOptions options, Action<string> log
         text.AppendLine();
         text.AppendLine("The issue's prototypes reached Γ 0.86 with a voltage-lag model only with post-spike rows up-weighted and training to convergence; that was not pursued here, because the state-space model already meets every target.");
         string path = Path.Combine(options.ResultsFolder, "experiments.md");
-        Directory.CreateDirectory(options.ResultsFolder);
-        AtomicFile.Write(path, s => s.Write(Encoding.UTF8.GetBytes(text.ToString())));
+        TrainFiles.WriteText(path, text.ToString());
         log($"wrote {path}");
         return 0;
     }

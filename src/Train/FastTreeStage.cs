@@ -61,7 +61,7 @@ internal static class FastTreeStage
         var forced = new double[test.VoltagesMv.Length];
         VoltageLagRollout.TeacherForced(spec, onnx, test.Currents, test.VoltagesMv, forced, test.TraceCount, rule);
         var outcome = new FastTreeOutcome(new ModelResult(Evaluation.Summarize(test, closed), Evaluation.Summarize(test, forced)), closed, [.. fitted.Select(f => f.Candidate)]);
-        StageClock.WriteText(Path.Combine(options.ModelsFolder, "fasttree.json"), Card(spec, rule, simulation, best.Candidate.Settings, outcome, data, options).ToJson());
+        TrainFiles.WriteText(Path.Combine(options.ModelsFolder, "fasttree.json"), Card(spec, rule, simulation, best.Candidate.Settings, outcome, data, options).ToJson());
         return outcome;
     }
 

@@ -41,9 +41,7 @@ internal static class GeneralizationStage
         string path = TrainOptions.For(TrainRegime.Default).DatasetPath;
         if (!File.Exists(path))
         {
-            var batch = DatasetGenerator.Generate(new DatasetOptions { Simulation = simulation, IncludeRecovery = true });
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            AtomicFile.Write(path, stream => DatasetCsvWriter.WriteDataset(stream, batch));
+            TrainFiles.WriteDataset(path, TrainOptions.Dataset(TrainRegime.Default, simulation));
         }
         var (_, _, _, testView) = RunSplit.Create(ml, TraceDataLoader.Load(ml, path), seed: seed);
         return TraceDataLoader.ToTraceSet(testView, path);

@@ -110,8 +110,7 @@ internal sealed class LatentExperiments(LatentJobOptions options, Action<string>
         text.AppendLine();
         text.AppendLine("Γ is the coincidence factor (Δ = 2 ms); \"traces that fire\" leaves out the validation traces where the truth is silent; FLOP per simulated ms counts one multiply or add as one, per trace. Training seconds are wall time on one torch thread.");
         string path = Path.Combine(options.ResultsFolder, "experiments", Only is { Count: > 0 } ? $"latent_{name}_{string.Join('_', Only.Order())}.md" : $"latent_{name}.md");
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        AtomicFile.Write(path, stream => stream.Write(Encoding.UTF8.GetBytes(text.ToString())));
+        TrainFiles.WriteText(path, text.ToString());
         log($"wrote {path}");
         return 0;
     }

@@ -32,7 +32,7 @@ internal sealed class LatentJob(LatentJobOptions options, Action<string> log)
         var data = clock.Time("load and split", () => LoadAndSplit(ml, dataset));
         log(Invariant($"{options.Name}: split by run: {data.Split.Train.Count}/{data.Split.Validation.Count}/{data.Split.Test.Count} runs ({data.Train.TraceCount}/{data.Validation.TraceCount}/{data.Test.TraceCount} traces of {data.Train.Steps} steps)"));
         Directory.CreateDirectory(options.ResultsFolder);
-        StageClock.WriteText(Path.Combine(options.ResultsFolder, "split.json"), data.Split.ToJson());
+        TrainFiles.WriteText(Path.Combine(options.ResultsFolder, "split.json"), data.Split.ToJson());
 
         var spec = LatentStage.FitSpec(ml, data.Train, neuron?.CurrentUnit ?? options.CurrentUnit, options.Settings);
         var seeds = clock.Time("training", () => TrainSeeds(spec, data));
@@ -43,8 +43,8 @@ internal sealed class LatentJob(LatentJobOptions options, Action<string> log)
             var extras = clock.Time("f–I and held-out suites", () => Suites(neuron, data));
             var plots = Plots(data.Test, outcome, extras);
             var result = new LatentJobResult(options, dataset, data.Split, data.Test, spec, outcome, baselines, extras, plots, clock.Timings, total.Elapsed.TotalSeconds);
-            StageClock.WriteText(Path.Combine(options.ResultsFolder, "metrics.json"), JsonSerializer.Serialize(result.Metrics(), VoltageLagModelCard.JsonOptions));
-            StageClock.WriteText(Path.Combine(options.ResultsFolder, "report.md"), LatentReport.Render(result));
+            TrainFiles.WriteText(Path.Combine(options.ResultsFolder, "metrics.json"), JsonSerializer.Serialize(result.Metrics(), VoltageLagModelCard.JsonOptions));
+            TrainFiles.WriteText(Path.Combine(options.ResultsFolder, "report.md"), LatentReport.Render(result));
             log(Invariant($"{options.Name}: test closed loop Γ {outcome.Shipped.Evaluation.Result.ClosedLoop.Gamma:F3}, F1 {outcome.Shipped.Evaluation.Result.ClosedLoop.SpikeF1:F3}, subthreshold RMSE {outcome.Shipped.Evaluation.Result.ClosedLoop.RmseSubthresholdMv:F2} mV; done in {total.Elapsed.TotalSeconds:F0} s"));
             return 0;
         }
@@ -87,9 +87,7 @@ internal sealed class LatentJob(LatentJobOptions options, Action<string> log)
             throw InputException.About(path, "an existing traces CSV");
         }
         log($"{path} is missing: generating the {options.Neuron.Key} dataset (mixed stimuli, 300 runs × 5 traces × 100 ms, seed 42)");
-        var batch = DatasetGenerator.Generate(BuiltInNeuron.Dataset(neuron));
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        AtomicFile.Write(path, stream => DatasetCsvWriter.WriteDataset(stream, batch));
+        TrainFiles.WriteDataset(path, BuiltInNeuron.Dataset(neuron));
         return path;
     }
 
@@ -195,7 +193,7 @@ internal sealed class LatentJob(LatentJobOptions options, Action<string> log)
             ["shipped"] = e.Shipped,
         }).ToArray();
         card = card with { Training = new Dictionary<string, object>(card.Training) { ["seeds"] = spread } };
-        StageClock.WriteText(shipped.Export.CardPath, card.ToJson());
+        TrainFiles.WriteText(shipped.Export.CardPath, card.ToJson());
         return new LatentOutcome(shipped, evaluations, card);
     }
 

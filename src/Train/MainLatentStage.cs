@@ -30,7 +30,7 @@ internal static class MainLatentStage
             Description = neuron.Description,
             Stimulus = "i.i.d. Gaussian current per step, mean 10, s.d. 5 (the prototype's dataset)",
         });
-        StageClock.WriteText(export.CardPath, card.ToJson());
+        TrainFiles.WriteText(export.CardPath, card.ToJson());
         return new MainLatentOutcome(evaluation, card, trained.History.Count);
     }
 }

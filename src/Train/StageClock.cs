@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Text;
-using NeuronSurrogate.Data;
 using static System.FormattableString;
 
 namespace NeuronSurrogate.Train;
@@ -36,11 +34,4 @@ internal sealed class StageClock(Action<string> log, string prefix = "")
     }
 
     public void Time(string stage, Action work) => Time(stage, () => { work(); return 0; });
-
-    /// <summary>Writes a UTF-8 text file through a temporary file, creating its folder.</summary>
-    public static void WriteText(string path, string text)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        AtomicFile.Write(path, stream => stream.Write(Encoding.UTF8.GetBytes(text)));
-    }
 }

@@ -73,7 +73,7 @@ internal static class StateSpaceStage
             log(Invariant($"mlp: one step, ONNX Runtime vs TorchSharp on {rows:N0} test states: largest relative difference {parity:E1}"));
 
             var card = Card(model, spec, simulation, settings, history, result, trainingRows, options);
-            StageClock.WriteText(Path.Combine(options.ModelsFolder, $"{options.ModelName}.json"), card.ToJson());
+            TrainFiles.WriteText(Path.Combine(options.ModelsFolder, $"{options.ModelName}.json"), card.ToJson());
             return new StateSpaceOutcome(result, closed, history, sameSpikes, test.TraceCount, parity);
         }
     }

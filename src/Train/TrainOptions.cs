@@ -1,3 +1,7 @@
+using NeuronSurrogate.Dataset;
+using NeuronSurrogate.Simulation;
+using NeuronSurrogate.Stimuli;
+
 namespace NeuronSurrogate.Train;
 
 /// <summary>The knobs of the main job. Defaults reproduce the committed results.</summary>
@@ -10,6 +14,17 @@ public sealed record TrainOptions
     public static TrainOptions For(TrainRegime regime) => regime == TrainRegime.Default
         ? new TrainOptions()
         : new TrainOptions { Regime = regime, DatasetPath = "data/mixed_dataset.csv", ModelName = "surrogate_mixed", ResultsFolder = "results/mixed" };
+
+    /// <summary>
+    /// The dataset a regime generates when its file is missing: 300 runs × 5 neurons × 1000 steps of 0.1 ms, seed 42, with
+    /// the recovery column; i.i.d. Gaussian current (default) or mixed stimuli.
+    /// </summary>
+    public static DatasetOptions Dataset(TrainRegime regime, IzhikevichSimulationOptions simulation) => new()
+    {
+        Simulation = simulation,
+        IncludeRecovery = true,
+        Stimulus = new StimulusOptions { Kind = regime == TrainRegime.Mixed ? StimulusKind.Mixed : StimulusKind.Gaussian },
+    };
 
     /// <summary>The dataset; generated with the default configuration when it is missing. Defaults to data/spike_dataset.csv.</summary>
     public string DatasetPath { get; init; } = "data/spike_dataset.csv";

@@ -28,7 +28,7 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
         string dataset = EnsureDataset(simulation);
         var ml = new MLContext(options.Seed);
         var data = LoadAndSplit(ml, dataset, clock);
-        StageClock.WriteText(Path.Combine(options.ResultsFolder, "split.json"), data.Split.ToJson());
+        TrainFiles.WriteText(Path.Combine(options.ResultsFolder, "split.json"), data.Split.ToJson());
         var (split, train, validation, test) = (data.Split, data.Train, data.Validation, data.Test);
         log(Invariant($"split by run: {split.Train.Count} train, {split.Validation.Count} validation, {split.Test.Count} test runs ({train.TraceCount}/{validation.TraceCount}/{test.TraceCount} traces)"));
 
@@ -78,8 +78,8 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
             GeneralizationStage.Run(ml, simulation, options.Regime == TrainRegime.Default ? test : null, options, log));
         var plots = clock.Time("plots", () => TrainPlots.Write(options, test, closedLoop, stateSpace?.History ?? [], generalization, log));
         var result = new TrainResult(options, dataset, split, models, features, fastTree, stateSpace, latent, generalization, plots, clock.Timings, total.Elapsed.TotalSeconds);
-        StageClock.WriteText(Path.Combine(options.ResultsFolder, "metrics.json"), JsonSerializer.Serialize(result.Metrics(), VoltageLagModelCard.JsonOptions));
-        StageClock.WriteText(Path.Combine(options.ResultsFolder, "report.md"), TrainReport.Render(result));
+        TrainFiles.WriteText(Path.Combine(options.ResultsFolder, "metrics.json"), JsonSerializer.Serialize(result.Metrics(), VoltageLagModelCard.JsonOptions));
+        TrainFiles.WriteText(Path.Combine(options.ResultsFolder, "report.md"), TrainReport.Render(result));
         log(Invariant($"done in {total.Elapsed.TotalSeconds:F1} s"));
         return 0;
     }
@@ -118,14 +118,7 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
         {
             log($"{path} is missing: generating it ({options.Regime} regime, seed 42)");
         }
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var batch = DatasetGenerator.Generate(new DatasetOptions
-        {
-            Simulation = simulation,
-            IncludeRecovery = true,
-            Stimulus = new Stimuli.StimulusOptions { Kind = options.Regime == TrainRegime.Mixed ? Stimuli.StimulusKind.Mixed : Stimuli.StimulusKind.Gaussian },
-        });
-        AtomicFile.Write(path, stream => DatasetCsvWriter.WriteDataset(stream, batch));
+        TrainFiles.WriteDataset(path, TrainOptions.Dataset(options.Regime, simulation));
         return path;
     }
 }

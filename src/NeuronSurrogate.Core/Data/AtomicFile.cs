@@ -113,6 +113,15 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>Writes <paramref name="text"/> as UTF-8 (no byte-order mark) through <see cref="Write"/>.</summary>
+    /// <exception cref="InputException">The path cannot be written (see <see cref="Resolve"/>).</exception>
+    /// <exception cref="IOException">A write, flush or move failed; a file output keeps its previous content.</exception>
+    public static void WriteText(string path, string text, string what = "output file")
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        Write(path, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(text)), what);
+    }
+
     /// <summary>
     /// For an interrupted process: removes every temporary file still being written and makes any later move into
     /// place fail, so that no output is half-replaced. Outputs already moved into place are complete and stay.
