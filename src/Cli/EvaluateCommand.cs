@@ -94,7 +94,7 @@ internal static class EvaluateCommand
         {
             if (!seen.Contains(key))
             {
-                throw new InputException(predictionPath, null, null, TraceColumns.Run, null, Invariant(
+                throw InputException.InColumn(predictionPath, TraceColumns.Run, null, Invariant(
                     $"every trace of the truth: trace (run {key.Item1}, neuron {key.Item2}) (truth line {value.Line}) has no predicted rows"));
             }
         }

@@ -29,7 +29,7 @@ public static class SurrogateModel
         string format = ModelCardFormat.Of(cardPath);
         if (!Kinds.TryGetValue(format, out var open))
         {
-            throw new InputException(cardPath, null, null, "format", format, $"a card of format {string.Join(", ", Kinds.Keys)}");
+            throw InputException.InColumn(cardPath, "format", format, $"a card of format {string.Join(", ", Kinds.Keys)}");
         }
         return open(modelPath, cardPath, provider, warn);
     }

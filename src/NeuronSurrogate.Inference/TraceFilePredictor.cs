@@ -27,12 +27,12 @@ public static class TraceFilePredictor
         }
         catch (InputException e) when (e.Line == 1 && e.Column is not null && model.InputColumns.Contains(e.Column) && e.Column != TraceColumns.Current)
         {
-            throw new InputException(inputPath, 1, null, e.Column, null,
+            throw InputException.InHeader(inputPath, e.Column,
                 $"every current the model reads ({string.Join(", ", model.InputColumns)}; {model.ModelPath} was trained with a '{e.Column}' input)");
         }
         catch (InputException e) when (mode == PredictionMode.TeacherForced && e.Line == 1 && e.Column is not null && model.TeacherForcedColumns.Contains(e.Column))
         {
-            throw new InputException(inputPath, 1, null, e.Column, null,
+            throw InputException.InHeader(inputPath, e.Column,
                 $"the true state columns for teacher-forced mode ({string.Join(", ", model.TeacherForcedColumns)}); closed-loop mode needs only the currents");
         }
         using (reader)

@@ -22,7 +22,7 @@ public sealed class VoltageLagSurrogate : ISurrogate
         if (_predictor.FeatureCount != Spec.Count)
         {
             _predictor.Dispose();
-            throw new InputException(cardPath, null, null, "features", null,
+            throw InputException.InColumn(cardPath, "features", null,
                 $"a card that matches its graph: the card lists {Spec.Count} features, {modelPath} takes {_predictor.FeatureCount}");
         }
     }

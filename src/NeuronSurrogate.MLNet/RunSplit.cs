@@ -46,7 +46,7 @@ public sealed record RunSplit
         };
         if (split.Train.Count == 0 || split.Validation.Count == 0 || split.Test.Count == 0)
         {
-            throw new InputException(null, null, null, TraceColumns.Run, null,
+            throw InputException.InColumn(null, TraceColumns.Run, null,
                 $"enough runs for a train/validation/test split (got {split.Train.Count}/{split.Validation.Count}/{split.Test.Count} runs)");
         }
         return (split, second.TrainSet, second.TestSet, first.TestSet);

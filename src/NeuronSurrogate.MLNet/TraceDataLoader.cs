@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using NeuronSurrogate.Data;
@@ -6,13 +7,13 @@ using NeuronSurrogate.Data;
 namespace NeuronSurrogate.MLNet;
 
 /// <summary>
-/// Loads a traces CSV as an ML.NET <see cref="IDataView"/> (ML.NET's own text loader, columns found by header name)
-/// and materializes a view back into a <see cref="TraceSet"/> for the rollouts.
+/// Loads a traces CSV as a cached ML.NET <see cref="IDataView"/> (read through the validating <see cref="TraceCsvReader"/>,
+/// columns found by header name) and materializes a view, such as one side of a split, into a <see cref="TraceSet"/> for the rollouts.
 /// </summary>
 public static class TraceDataLoader
 {
-    /// <summary>Loads <paramref name="path"/>. The contract is checked first, row by row, by <see cref="TraceCsvReader"/>,
-    /// so a bad file is reported with its line and column instead of turning into silent missing values.</summary>
+    /// <summary>Loads <paramref name="path"/> into memory, parsed once by <see cref="TraceCsvReader"/>, which checks the contract
+    /// row by row, so a bad file is reported with its line and column instead of turning into silent missing values.</summary>
     /// <param name="ml">The context.</param>
     /// <param name="path">The traces CSV (run, neuron, time_ms, current, voltage; recovery when asked).</param>
     /// <param name="withRecovery">Whether to load the recovery column too.</param>
@@ -29,39 +30,24 @@ public static class TraceDataLoader
                 throw InputException.BadValue(path, column, $"a further current column named {OtherInputPrefix}… (such as {TraceColumns.CurrentDend})");
             }
         }
-        IReadOnlyList<string> headers;
         string[] numeric = [TraceColumns.Current, TraceColumns.Voltage, .. withRecovery ? [TraceColumns.Recovery] : Array.Empty<string>(), .. otherInputs];
-        using (var reader = TraceCsvReader.Open(path, numeric))
+        var file = new TraceCsvDataView(path, numeric);
+        // Cached with every column prefetched, so one cursor over the file fills them all; read now, so a bad row fails here
+        // with its line and column, and the split and its sides read the rows from memory.
+        var cached = ml.Data.Cache(file, [.. file.Schema.Select(c => c.Name)]);
+        try
         {
-            headers = reader.Headers;
-            while (reader.ReadTrace())
+            using var cursor = cached.GetRowCursor(cached.Schema);
+            while (cursor.MoveNext())
             {
             }
         }
-        var columns = new List<TextLoader.Column>
+        catch (InvalidOperationException e) when (e.InnerException is InputException bad)
         {
-            new(TraceColumns.Run, DataKind.Int64, IndexOf(TraceColumns.Run)),
-            new(TraceColumns.Neuron, DataKind.Int64, IndexOf(TraceColumns.Neuron)),
-            new(TraceColumns.TimeMs, DataKind.Double, IndexOf(TraceColumns.TimeMs)),
-            new(TraceColumns.Current, DataKind.Double, IndexOf(TraceColumns.Current)),
-            new(TraceColumns.Voltage, DataKind.Double, IndexOf(TraceColumns.Voltage)),
-        };
-        if (withRecovery)
-        {
-            columns.Add(new(TraceColumns.Recovery, DataKind.Double, IndexOf(TraceColumns.Recovery)));
+            // The cache fills on its own thread and wraps what the reader threw.
+            ExceptionDispatchInfo.Throw(bad);
         }
-        columns.AddRange(otherInputs.Select(c => new TextLoader.Column(c, DataKind.Double, IndexOf(c))));
-        var loader = ml.Data.CreateTextLoader(new TextLoader.Options
-        {
-            Separators = [','],
-            HasHeader = true,
-            AllowQuoting = true,
-            Columns = [.. columns],
-        });
-        // Cached: the split and the three sides read the rows from memory instead of parsing the file again each time.
-        return ml.Data.Cache(loader.Load(path));
-
-        int IndexOf(string name) => headers.ToList().IndexOf(name);
+        return cached;
     }
 
     /// <summary>Further current columns start with this (<c>current_dend</c>).</summary>
@@ -165,7 +151,7 @@ public static class TraceDataLoader
             }
             else if (times.Count != steps || Math.Abs(traceDt - dt) > TraceCsvReader.TimeStepTolerance * dt)
             {
-                throw new InputException(source, null, null, TraceColumns.TimeMs, null, string.Create(CultureInfo.InvariantCulture,
+                throw InputException.InColumn(source, TraceColumns.TimeMs, null, string.Create(CultureInfo.InvariantCulture,
                     $"every trace with {steps} steps of {dt} ms for batched training and evaluation; trace (run {runs[^1]}, neuron {neurons[^1]}) has {times.Count} steps of {traceDt} ms"));
             }
             times.Clear();

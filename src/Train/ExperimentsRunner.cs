@@ -32,9 +32,11 @@ internal sealed class ExperimentsRunner(TrainOptions options, Action<string> log
         {
             throw InputException.About(dataset, "the default dataset: run `dotnet run --project src/Train -c Release` first, which generates it");
         }
-        var (split, trainView, validationView, _) = RunSplit.Create(ml, TraceDataLoader.Load(ml, dataset, withRecovery: true), seed: options.Seed);
-        var train = TraceDataLoader.ToTraceSet(trainView, dataset);
-        var validation = TraceDataLoader.ToTraceSet(validationView, dataset);
+        var (split, train, validation, _) = SplitTraces.Load(ml, dataset, options.Seed, withRecovery: true);
+        if (train.Recovery is null)
+        {
+            throw InputException.InHeader(dataset, TraceColumns.Recovery, "a recovery column: the state-space variants train on it (the default dataset has one)");
+        }
         var rule = SpikeResetRule.For(simulation.Parameters);
         var stateSpace = StateSpaceSpec.For(simulation, train.TimeStepMs);
         var baseSettings = new MlpSettings { Seed = options.Seed, Epochs = options.Epochs };

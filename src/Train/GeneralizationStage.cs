@@ -1,7 +1,5 @@
 using Microsoft.ML;
 using NeuronSurrogate.Data;
-using NeuronSurrogate.Dataset;
-using NeuronSurrogate.MLNet;
 using NeuronSurrogate.Simulation;
 using static System.FormattableString;
 
@@ -43,7 +41,6 @@ internal static class GeneralizationStage
         {
             TrainFiles.WriteDataset(path, TrainOptions.Dataset(TrainRegime.Default, simulation));
         }
-        var (_, _, _, testView) = RunSplit.Create(ml, TraceDataLoader.Load(ml, path), seed: seed);
-        return TraceDataLoader.ToTraceSet(testView, path);
+        return SplitTraces.Load(ml, path, seed, withRecovery: false).Test;
     }
 }

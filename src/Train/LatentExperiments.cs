@@ -2,10 +2,8 @@ using System.Diagnostics;
 using System.Text;
 using Microsoft.ML;
 using NeuronSurrogate.Data;
-using NeuronSurrogate.Dataset;
 using NeuronSurrogate.Features;
 using NeuronSurrogate.Metrics;
-using NeuronSurrogate.MLNet;
 using NeuronSurrogate.Rollout;
 using NeuronSurrogate.Torch;
 using static System.FormattableString;
@@ -17,12 +15,9 @@ namespace NeuronSurrogate.Train;
 /// the shipped recipe, ablations of each of its parts, a wider MLP, coarser steps, and the voltage-lag MLP for
 /// reference. Writes <c>results/experiments/latent_NAME.md</c>. The test runs are not touched.
 /// </summary>
-internal sealed class LatentExperiments(LatentJobOptions options, Action<string> log)
+internal sealed class LatentExperiments(TrainOptions options, Action<string> log)
 {
     private sealed record Variant(string Name, string What, LatentSettings? Settings);
-
-    /// <summary>The variants to run (1-based, as listed in the table); all when empty.</summary>
-    public IReadOnlySet<int>? Only { get; init; }
 
     public int Run()
     {
@@ -32,16 +27,9 @@ internal sealed class LatentExperiments(LatentJobOptions options, Action<string>
         {
             throw InputException.About(dataset, $"an existing dataset (run the latent job first, which generates it: `dotnet run --project src/Train -c Release -- {(options.Neuron is null ? "--data FILE" : $"--neuron {options.Neuron.Key}")}`)");
         }
-        var ml = new MLContext(options.SplitSeed);
-        IReadOnlyList<string> others;
-        using (var header = TraceCsvReader.Open(dataset, []))
-        {
-            others = TraceDataLoader.OtherInputsOf(header.Headers);
-        }
-        var (split, trainView, validationView, _) = RunSplit.Create(ml, TraceDataLoader.Load(ml, dataset, otherInputs: others), seed: options.SplitSeed);
-        var train = TraceDataLoader.ToTraceSet(trainView, dataset);
-        var validation = TraceDataLoader.ToTraceSet(validationView, dataset);
-        var s = options.Settings;
+        var ml = new MLContext(options.Seed);
+        var (split, train, validation, _) = SplitTraces.Load(ml, dataset, options.Seed, withRecovery: false);
+        var s = options.LatentSeed(options.Seed);
         Variant[] variants =
         [
             new("bank 8+8, MLP 64×64", "the shipped recipe: leaky memory of V and of spikes, masked multiple shooting, spike head, 0.3 mV noise", s),
@@ -59,7 +47,7 @@ internal sealed class LatentExperiments(LatentJobOptions options, Action<string>
             new("k = 10", "one step per 10 data steps (1 ms)", s with { StepFactor = 10 }),
             new("voltage-lag MLP 16+16", "NARX on V(t−1..t−16), I(t−1..t−16), 2×128 SiLU, trained one step ahead (the voltage-lag model of the first stage)", null),
         ];
-        if (Only is { Count: > 0 } only)
+        if (options.Variants is { Count: > 0 } only)
         {
             variants = [.. variants.Where((_, i) => only.Contains(i + 1))];
         }
@@ -109,7 +97,7 @@ internal sealed class LatentExperiments(LatentJobOptions options, Action<string>
         }
         text.AppendLine();
         text.AppendLine("Γ is the coincidence factor (Δ = 2 ms); \"traces that fire\" leaves out the validation traces where the truth is silent; FLOP per simulated ms counts one multiply or add as one, per trace. Training seconds are wall time on one torch thread.");
-        string path = Path.Combine(options.ResultsFolder, "experiments", Only is { Count: > 0 } ? $"latent_{name}_{string.Join('_', Only.Order())}.md" : $"latent_{name}.md");
+        string path = Path.Combine(options.ResultsFolder, "experiments", options.Variants.Count > 0 ? $"latent_{name}_{string.Join('_', options.Variants.Order())}.md" : $"latent_{name}.md");
         TrainFiles.WriteText(path, text.ToString());
         log($"wrote {path}");
         return 0;

@@ -7,7 +7,6 @@ using NeuronSurrogate.Data;
 using NeuronSurrogate.Dataset;
 using NeuronSurrogate.Inference;
 using NeuronSurrogate.Metrics;
-using NeuronSurrogate.MLNet;
 using NeuronSurrogate.Rollout;
 using NeuronSurrogate.Simulation;
 using NeuronSurrogate.Torch;
@@ -20,21 +19,21 @@ namespace NeuronSurrogate.Train;
 /// load and split by run → fit the spec → train every seed → export → score the exported graphs on the test runs →
 /// card, baselines, f–I curve, plots, metrics.json and report.md in the results folder.
 /// </summary>
-internal sealed class LatentJob(LatentJobOptions options, Action<string> log)
+internal sealed class LatentJob(TrainOptions options, Action<string> log)
 {
     public int Run()
     {
         var total = Stopwatch.StartNew();
-        var clock = new StageClock(log, $"{options.Name}: ");
+        var clock = new StageClock(log, $"{options.ModelName}: ");
         var neuron = CreateNeuron();
         string dataset = clock.Time("dataset", () => EnsureDataset(neuron));
-        var ml = new MLContext(options.SplitSeed);
-        var data = clock.Time("load and split", () => LoadAndSplit(ml, dataset));
-        log(Invariant($"{options.Name}: split by run: {data.Split.Train.Count}/{data.Split.Validation.Count}/{data.Split.Test.Count} runs ({data.Train.TraceCount}/{data.Validation.TraceCount}/{data.Test.TraceCount} traces of {data.Train.Steps} steps)"));
+        var ml = new MLContext(options.Seed);
+        var data = clock.Time("load and split", () => SplitTraces.Load(ml, dataset, options.Seed, withRecovery: false));
+        log(Invariant($"{options.ModelName}: split by run: {data.Split.Train.Count}/{data.Split.Validation.Count}/{data.Split.Test.Count} runs ({data.Train.TraceCount}/{data.Validation.TraceCount}/{data.Test.TraceCount} traces of {data.Train.Steps} steps)"));
         Directory.CreateDirectory(options.ResultsFolder);
         TrainFiles.WriteText(Path.Combine(options.ResultsFolder, "split.json"), data.Split.ToJson());
 
-        var spec = LatentStage.FitSpec(ml, data.Train, neuron?.CurrentUnit ?? options.CurrentUnit, options.Settings);
+        var spec = LatentStage.FitSpec(ml, data.Train, neuron?.CurrentUnit ?? options.CurrentUnit, options.LatentSeed(options.Seed));
         var seeds = clock.Time("training", () => TrainSeeds(spec, data));
         try
         {
@@ -45,7 +44,7 @@ internal sealed class LatentJob(LatentJobOptions options, Action<string> log)
             var result = new LatentJobResult(options, dataset, data.Split, data.Test, spec, outcome, baselines, extras, plots, clock.Timings, total.Elapsed.TotalSeconds);
             TrainFiles.WriteText(Path.Combine(options.ResultsFolder, "metrics.json"), JsonSerializer.Serialize(result.Metrics(), VoltageLagModelCard.JsonOptions));
             TrainFiles.WriteText(Path.Combine(options.ResultsFolder, "report.md"), LatentReport.Render(result));
-            log(Invariant($"{options.Name}: test closed loop Γ {outcome.Shipped.Evaluation.Result.ClosedLoop.Gamma:F3}, F1 {outcome.Shipped.Evaluation.Result.ClosedLoop.SpikeF1:F3}, subthreshold RMSE {outcome.Shipped.Evaluation.Result.ClosedLoop.RmseSubthresholdMv:F2} mV; done in {total.Elapsed.TotalSeconds:F0} s"));
+            log(Invariant($"{options.ModelName}: test closed loop Γ {outcome.Shipped.Evaluation.Result.ClosedLoop.Gamma:F3}, F1 {outcome.Shipped.Evaluation.Result.ClosedLoop.SpikeF1:F3}, subthreshold RMSE {outcome.Shipped.Evaluation.Result.ClosedLoop.RmseSubthresholdMv:F2} mV; done in {total.Elapsed.TotalSeconds:F0} s"));
             return 0;
         }
         finally
@@ -70,7 +69,7 @@ internal sealed class LatentJob(LatentJobOptions options, Action<string> log)
         catch (SimulatorException e) when (File.Exists(options.DatasetPath))
         {
             // The dataset is already there: train on it, and leave out what needs the simulator.
-            log($"{options.Name}: {ExceptionMessages.OneLine(e)}; the f–I curve and the input-blind baseline are skipped");
+            log($"{options.ModelName}: {ExceptionMessages.OneLine(e)}; the f–I curve and the input-blind baseline are skipped");
             return null;
         }
     }
@@ -91,26 +90,6 @@ internal sealed class LatentJob(LatentJobOptions options, Action<string> log)
         return path;
     }
 
-    private SplitTraces LoadAndSplit(MLContext ml, string dataset)
-    {
-        IReadOnlyList<string> others;
-        using (var header = TraceCsvReader.Open(dataset, []))
-        {
-            others = TraceDataLoader.OtherInputsOf(header.Headers);
-        }
-        var view = TraceDataLoader.Load(ml, dataset, withRecovery: false, otherInputs: others);
-        try
-        {
-            var (split, trainView, validationView, testView) = RunSplit.Create(ml, view, seed: options.SplitSeed);
-            return new SplitTraces(split, TraceDataLoader.ToTraceSet(trainView, dataset), TraceDataLoader.ToTraceSet(validationView, dataset),
-                TraceDataLoader.ToTraceSet(testView, dataset));
-        }
-        catch (InputException e) when (e.FilePath is null)
-        {
-            throw new InputException(dataset, e.Line, e.Row, e.Column, e.Value, e.Expected ?? e.Message);
-        }
-    }
-
     /// <summary>
     /// Every seed's network, one after the other. Not side by side: TorchSharp leaves the numbers it turns into Scalars
     /// (every add and sub has one) to the garbage collector, and a collection caused by a second training thread can
@@ -124,8 +103,8 @@ internal sealed class LatentJob(LatentJobOptions options, Action<string> log)
         {
             for (int i = 0; i < options.Seeds; i++)
             {
-                var settings = options.Settings with { Seed = options.Settings.Seed + i };
-                string name = options.Seeds == 1 ? options.Name : Invariant($"{options.Name} seed {settings.Seed}");
+                var settings = options.LatentSeed(options.Seed + i);
+                string name = options.Seeds == 1 ? options.ModelName : Invariant($"{options.ModelName} seed {settings.Seed}");
                 log(Invariant($"{name}: {data.Train.TraceCount} training traces, inputs {string.Join(", ", spec.Inputs.Select(x => x.Column))}, state {spec.StateSize}, rule {(spec.Rule is null ? "none in the data" : $"{spec.Rule.PeakMv} → {spec.Rule.ResetMv} mV")}; {settings}"));
                 var clock = Stopwatch.StartNew();
                 var network = LatentTrainer.Create(spec, settings);
@@ -161,7 +140,7 @@ internal sealed class LatentJob(LatentJobOptions options, Action<string> log)
             foreach (var seed in seeds)
             {
                 bool ship = ReferenceEquals(seed, chosen);
-                string name = ship ? options.Name : Invariant($"{options.Name}_seed{seed.Settings.Seed}");
+                string name = ship ? options.ModelName : Invariant($"{options.ModelName}_seed{seed.Settings.Seed}");
                 var export = LatentStage.Export(seed.Trained.Network, ship ? options.ModelsFolder : scratch, name);
                 var evaluation = LatentStage.Evaluate(name, seed.Trained.Network, export, data.Test, log);
                 evaluations.Add(new SeedEvaluation(seed, export, evaluation, ship));
@@ -182,7 +161,7 @@ internal sealed class LatentJob(LatentJobOptions options, Action<string> log)
             Description = neuron?.Description ?? "traces from elsewhere (the neuron is not known to the project)",
             Stimulus = options.Neuron is null ? "as in the dataset" : Invariant($"mixed: each trace draws Ornstein–Uhlenbeck, step, ramp, Gaussian or pulses over 0–{neuron?.MixedMaxCurrent} {neuron?.CurrentUnit}"),
         };
-        var card = LatentStage.Card(options.Name, shipped.Seed.Trained.Network, shipped.Seed.Settings, shipped.Seed.Trained, shipped.Evaluation, source);
+        var card = LatentStage.Card(options.ModelName, shipped.Seed.Trained.Network, shipped.Seed.Settings, shipped.Seed.Trained, shipped.Evaluation, source);
         var spread = evaluations.Select(e => new Dictionary<string, object>
         {
             ["seed"] = e.Seed.Settings.Seed,
@@ -235,10 +214,10 @@ internal sealed class LatentJob(LatentJobOptions options, Action<string> log)
         {
             return new LatentSuites(null, null);
         }
-        using var surrogate = SurrogateModel.Open(Path.Combine(options.ModelsFolder, $"{options.Name}.onnx"));
+        using var surrogate = SurrogateModel.Open(Path.Combine(options.ModelsFolder, $"{options.ModelName}.onnx"));
         // The f–I tolerance of the latent-surrogate issue: within 2 spikes per second at every level.
         var fi = FiCurves.Measure(neuron, surrogate, neuron.MixedMaxCurrent, data.Test.TimeStepMs, toleranceSpikes: 2);
-        log(Invariant($"{options.Name}: f–I levels within 2 spikes/s: {fi.Count(p => p.WithinTolerance)}/{fi.Count} (max error {fi.Max(p => p.Error)})"));
+        log(Invariant($"{options.ModelName}: f–I levels within 2 spikes/s: {fi.Count(p => p.WithinTolerance)}/{fi.Count} (max error {fi.Max(p => p.Error)})"));
         MetricSummary? heldOut = null;
         if (neuron is IzhikevichNeuron izhikevich)
         {
@@ -246,7 +225,7 @@ internal sealed class LatentJob(LatentJobOptions options, Action<string> log)
             var predictions = new double[mixed.VoltagesMv.Length];
             surrogate.Predict(PredictionMode.ClosedLoop, GeneralizationSuites.ColumnsOf(mixed), predictions, mixed.TraceCount);
             heldOut = Evaluation.Summarize(mixed, predictions);
-            log(Invariant($"{options.Name}: held-out mixed set (seed {GeneralizationSuites.MixedHeldOutSeed}) closed loop Γ {heldOut.Gamma:F3}"));
+            log(Invariant($"{options.ModelName}: held-out mixed set (seed {GeneralizationSuites.MixedHeldOutSeed}) closed loop Γ {heldOut.Gamma:F3}"));
         }
         return new LatentSuites(fi, heldOut);
     }
@@ -255,25 +234,25 @@ internal sealed class LatentJob(LatentJobOptions options, Action<string> log)
     {
         return ReportPlots.Guarded(log, plots =>
         {
-            var random = new Stimuli.TraceRandom(options.SplitSeed, 7, 7);
+            var random = new Stimuli.TraceRandom(options.Seed, 7, 7);
             // Traces that fire, so the plots show spikes (every test trace is scored).
             var firing = Enumerable.Range(0, test.TraceCount).Where(t => SpikeDetector.Detect(test.Trace(test.VoltagesMv, t), test.TimeStepMs).Count > 0).ToArray();
             var pool = firing.Length >= options.PlotTraces ? firing : Enumerable.Range(0, test.TraceCount).ToArray();
             var picks = pool.OrderBy(_ => random.NextUInt64()).Take(Math.Min(options.PlotTraces, pool.Length)).ToArray();
-            var closed = new Dictionary<string, double[]> { [options.Name] = outcome.Shipped.Evaluation.ClosedLoop };
+            var closed = new Dictionary<string, double[]> { [options.ModelName] = outcome.Shipped.Evaluation.ClosedLoop };
             for (int k = 0; k < picks.Length; k++)
             {
                 string name = Invariant($"plots/test_trace_{k + 1}.png");
                 ReportPlots.Trace(Path.Combine(options.ResultsFolder, name), test, picks[k], closed);
                 plots.Add(name);
             }
-            ReportPlots.Raster(Path.Combine(options.ResultsFolder, "plots/raster.png"), test, outcome.Shipped.Evaluation.ClosedLoop, options.Name);
+            ReportPlots.Raster(Path.Combine(options.ResultsFolder, "plots/raster.png"), test, outcome.Shipped.Evaluation.ClosedLoop, options.ModelName);
             plots.Add("plots/raster.png");
             ReportPlots.LatentTraining(Path.Combine(options.ResultsFolder, "plots/training.png"), outcome.Evaluations.ToDictionary(e => Invariant($"seed {e.Seed.Settings.Seed}"), e => e.Seed.Trained.History));
             plots.Add("plots/training.png");
             if (suites.FiCurve is not null)
             {
-                ReportPlots.FiCurve(Path.Combine(options.ResultsFolder, "plots/fi_curve.png"), new Dictionary<string, IReadOnlyList<FiPoint>> { [options.Name] = suites.FiCurve },
+                ReportPlots.FiCurve(Path.Combine(options.ResultsFolder, "plots/fi_curve.png"), new Dictionary<string, IReadOnlyList<FiPoint>> { [options.ModelName] = suites.FiCurve },
                     $"f–I curve ({options.Neuron?.Key}): spikes in 1 s of constant current", $"current ({outcome.Card.Latent.Inputs[0].Unit})");
                 plots.Add("plots/fi_curve.png");
             }

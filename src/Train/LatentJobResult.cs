@@ -5,7 +5,7 @@ using NeuronSurrogate.Rollout;
 namespace NeuronSurrogate.Train;
 
 /// <summary>Everything a latent job measured, for results/NAME/metrics.json and report.md.</summary>
-internal sealed record LatentJobResult(LatentJobOptions Options, string Dataset, RunSplit Split, TraceSet Test, LatentSpec Spec, LatentOutcome Outcome,
+internal sealed record LatentJobResult(TrainOptions Options, string Dataset, RunSplit Split, TraceSet Test, LatentSpec Spec, LatentOutcome Outcome,
     IReadOnlyDictionary<string, ModelResult> Baselines, LatentSuites Suites, IReadOnlyList<string> Plots, IReadOnlyList<KeyValuePair<string, double>> Timings, double Seconds)
 {
     /// <summary>The shipped model's scores.</summary>
@@ -14,7 +14,7 @@ internal sealed record LatentJobResult(LatentJobOptions Options, string Dataset,
     /// <summary>The metrics document: results/metrics.json's shape (dataset, split, models), with the latent job's extras.</summary>
     public Dictionary<string, object> Metrics()
     {
-        var models = new Dictionary<string, ModelResult> { [Options.Name] = Evaluation.Result };
+        var models = new Dictionary<string, ModelResult> { [Options.ModelName] = Evaluation.Result };
         foreach (var (name, result) in Baselines)
         {
             models[name] = result;

@@ -16,7 +16,7 @@ internal static class LatentReport
         var card = r.Outcome.Card;
         var shipped = r.Outcome.Shipped;
         var closed = r.Evaluation.Result.ClosedLoop;
-        text.AppendLine(Invariant($"# NeuronSurrogate — latent surrogate `{o.Name}`"));
+        text.AppendLine(Invariant($"# NeuronSurrogate — latent surrogate `{o.ModelName}`"));
         text.AppendLine();
         text.AppendLine(Invariant($"Produced by `{o.Command}` on {DateTime.UtcNow:yyyy-MM-dd} in {r.Seconds:F0} s on {Environment.ProcessorCount} cores. Dataset `{r.Dataset}`: {card.Source.Description}; stimuli: {card.Source.Stimulus}."));
         text.AppendLine(Invariant($"Split by run (ML.NET `TrainTestSplit` on the run column, seed {r.Split.Seed}): {r.Split.Train.Count} train, {r.Split.Validation.Count} validation, {r.Split.Test.Count} test runs (`split.json`). Every number below is on the **{r.Test.TraceCount} test traces** ({r.Test.Steps} steps of {r.Test.TimeStepMs} ms), used for nothing else; the weights and the seed were chosen by closed-loop Γ on the validation runs."));
@@ -28,7 +28,7 @@ internal static class LatentReport
             text.AppendLine($"![A held-out test trace: simulator and closed-loop surrogate]({r.Plots[0]})");
             text.AppendLine();
         }
-        ReportTables.Models(text, new[] { (o.Name, r.Evaluation.Result) }.Concat(r.Baselines.Select(b => (b.Key, b.Value))));
+        ReportTables.Models(text, new[] { (o.ModelName, r.Evaluation.Result) }.Concat(r.Baselines.Select(b => (b.Key, b.Value))));
         if (r.Baselines.TryGetValue("input_blind", out var blind))
         {
             double margin = closed.Gamma - blind.ClosedLoop.Gamma;
@@ -61,7 +61,7 @@ internal static class LatentReport
             text.AppendLine();
             text.AppendLine(Invariant($"{fi.Count(p => p.WithinTolerance)} of {fi.Count} levels within 2 spikes per second; largest error {fi.Max(p => p.Error)} spikes per second."));
             text.AppendLine();
-            text.AppendLine($"| current ({spec.Inputs[0].Unit}) | simulator | {o.Name} | error |");
+            text.AppendLine($"| current ({spec.Inputs[0].Unit}) | simulator | {o.ModelName} | error |");
             text.AppendLine("|---:|---:|---:|---:|");
             foreach (var p in fi)
             {
@@ -91,7 +91,7 @@ internal static class LatentReport
 
         text.AppendLine("## Export");
         text.AppendLine();
-        text.AppendLine(Invariant($"`models/{o.Name}.onnx` (one step: currents [N, {spec.CurrentsPerStep}] and state [N, {spec.StateSize}] → voltages [N, {spec.StepFactor}], spike_probability [N, 1], next_state [N, {spec.StateSize}]), `models/{o.Name}_rollout.onnx` (the closed loop as one `Scan`), card `models/{o.Name}.json`. The test numbers above ran the exported one-step graph with ONNX Runtime; the rollout graph gives the same spike times as that loop on {r.Evaluation.RolloutSame} of {r.Evaluation.RolloutTraces} test traces; one step of the graph and of the trained TorchSharp module differ by at most {r.Evaluation.Parity:E1} (|difference| / max(1, |value|), on states the graph visits in closed loop on test traces). Diverged test traces: {r.Evaluation.Diverged}."));
+        text.AppendLine(Invariant($"`models/{o.ModelName}.onnx` (one step: currents [N, {spec.CurrentsPerStep}] and state [N, {spec.StateSize}] → voltages [N, {spec.StepFactor}], spike_probability [N, 1], next_state [N, {spec.StateSize}]), `models/{o.ModelName}_rollout.onnx` (the closed loop as one `Scan`), card `models/{o.ModelName}.json`. The test numbers above ran the exported one-step graph with ONNX Runtime; the rollout graph gives the same spike times as that loop on {r.Evaluation.RolloutSame} of {r.Evaluation.RolloutTraces} test traces; one step of the graph and of the trained TorchSharp module differ by at most {r.Evaluation.Parity:E1} (|difference| / max(1, |value|), on states the graph visits in closed loop on test traces). Diverged test traces: {r.Evaluation.Diverged}."));
         text.AppendLine();
         ReportTables.PlotsAndTimings(text, r.Plots, r.Timings);
         return text.ToString();

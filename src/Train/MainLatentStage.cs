@@ -15,8 +15,7 @@ internal static class MainLatentStage
 
     public static MainLatentOutcome Run(MLContext ml, IzhikevichSimulationOptions simulation, SplitTraces data, string dataset, TrainOptions options, Action<string> log)
     {
-        // Windows up to 20 ms: an RS window rarely runs past its first spike (the mask stops there), so longer ones cost without teaching.
-        var settings = new LatentSettings { Seed = options.Seed, Iterations = options.LatentIterations, MaxWindowSteps = 200 };
+        var settings = options.LatentSeed(options.Seed);
         var neuron = new IzhikevichNeuron(simulation);
         var spec = LatentStage.FitSpec(ml, data.Train, neuron.CurrentUnit, settings);
         var trained = LatentStage.Train(Name, spec, settings, data.Train, data.Validation, log);

@@ -1,12 +1,27 @@
 using NeuronSurrogate.Dataset;
 using NeuronSurrogate.Simulation;
 using NeuronSurrogate.Stimuli;
+using NeuronSurrogate.Torch;
 
 namespace NeuronSurrogate.Train;
 
-/// <summary>The knobs of the main job. Defaults reproduce the committed results.</summary>
-public sealed record TrainOptions
+/// <summary>
+/// The Train app's options, parsed from its command line (<see cref="TrainCommand"/>): which job runs (the main job, its
+/// MLP experiments, a latent job on one dataset, or that job's variants) and the knobs each reads. Defaults reproduce the
+/// committed results of the main job.
+/// </summary>
+internal sealed record TrainOptions
 {
+    /// <summary>Train a latent surrogate on <see cref="DatasetPath"/> alone (named <see cref="ModelName"/>) instead of the
+    /// main job: <c>--neuron</c> or <c>--data</c>.</summary>
+    public bool LatentOnly { get; init; }
+
+    /// <summary>Run the experiments (the MLP variants, or with <see cref="LatentOnly"/> the latent variants) instead of the job.</summary>
+    public bool Experiments { get; init; }
+
+    /// <summary>With <see cref="Experiments"/> and <see cref="LatentOnly"/>: only these latent variants (1-based rows of the table); all when empty.</summary>
+    public IReadOnlySet<int> Variants { get; init; } = new HashSet<int>();
+
     /// <summary>Which training set: the prototype's default dataset, or the mixed-stimulus set of the general model.</summary>
     public TrainRegime Regime { get; init; } = TrainRegime.Default;
 
@@ -53,10 +68,32 @@ public sealed record TrainOptions
     /// <summary>The MLP trains on every n-th eligible step. Defaults to 1.</summary>
     public int MlpStride { get; init; } = 1;
 
-    /// <summary>Training iterations of the main job's latent surrogate. Defaults to 1500.</summary>
-    public int LatentIterations { get; init; } = 1500;
+    /// <summary>
+    /// The latent surrogate's architecture and schedule, in the main job and in a latent job; its seeds are <see cref="Seed"/>
+    /// onwards, so the seed in here is not read. Defaults to the main job's: 1500 iterations of windows up to 20 ms (an RS
+    /// window rarely runs past its first spike, where the mask stops, so longer ones cost without teaching).
+    /// </summary>
+    public LatentSettings Latent { get; init; } = new() { Iterations = 1500, MaxWindowSteps = 200 };
 
-    /// <summary>File stem of the exported MLP (models/NAME.onnx, NAME_rollout.onnx, NAME.json). Defaults to surrogate.</summary>
+    /// <summary>Latent seeds trained one after the other (<see cref="Seed"/>, <see cref="Seed"/> + 1, …) by a latent job; the
+    /// one with the best validation Γ ships, every one is scored. Defaults to 1.</summary>
+    public int Seeds { get; init; } = 1;
+
+    /// <summary>The built-in neuron behind a latent job's dataset (generated when missing, f–I curve and input-blind
+    /// baseline), or null for a user's file.</summary>
+    public BuiltInNeuron? Neuron { get; init; }
+
+    /// <summary>The currents' unit for a latent job's card when the neuron is not known.</summary>
+    public string CurrentUnit { get; init; } = "as in the training data";
+
+    /// <summary>The command line that reproduces a latent job, for its report.</summary>
+    public string Command { get; init; } = "";
+
+    /// <summary>The latent settings of seed <paramref name="seed"/>.</summary>
+    public LatentSettings LatentSeed(int seed) => Latent with { Seed = seed };
+
+    /// <summary>File stem of the exported model (models/NAME.onnx, NAME_rollout.onnx, NAME.json): the MLP's in the main job,
+    /// the latent surrogate's in a latent job. Defaults to surrogate.</summary>
     public string ModelName { get; init; } = "surrogate";
 
     /// <summary>Where metrics, reports and plots go. Defaults to results.</summary>

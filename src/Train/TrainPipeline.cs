@@ -3,9 +3,7 @@ using System.Text.Json;
 using Microsoft.ML;
 using NeuronSurrogate.Cards;
 using NeuronSurrogate.Data;
-using NeuronSurrogate.Dataset;
 using NeuronSurrogate.Features;
-using NeuronSurrogate.MLNet;
 using NeuronSurrogate.Rollout;
 using NeuronSurrogate.Simulation;
 using static System.FormattableString;
@@ -27,7 +25,7 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
         var simulation = new IzhikevichSimulationOptions();
         string dataset = EnsureDataset(simulation);
         var ml = new MLContext(options.Seed);
-        var data = LoadAndSplit(ml, dataset, clock);
+        var data = clock.Time("load and split", () => SplitTraces.Load(ml, dataset, options.Seed, withRecovery: true));
         TrainFiles.WriteText(Path.Combine(options.ResultsFolder, "split.json"), data.Split.ToJson());
         var (split, train, validation, test) = (data.Split, data.Train, data.Validation, data.Test);
         log(Invariant($"split by run: {split.Train.Count} train, {split.Validation.Count} validation, {split.Test.Count} test runs ({train.TraceCount}/{validation.TraceCount}/{test.TraceCount} traces)"));
@@ -82,19 +80,6 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
         TrainFiles.WriteText(Path.Combine(options.ResultsFolder, "report.md"), TrainReport.Render(result));
         log(Invariant($"done in {total.Elapsed.TotalSeconds:F1} s"));
         return 0;
-    }
-
-    /// <summary>Loads the dataset once into an ML.NET view (with the recovery column when it has one) and splits it by run.</summary>
-    private SplitTraces LoadAndSplit(MLContext ml, string dataset, StageClock clock)
-    {
-        bool hasRecovery;
-        using (var header = TraceCsvReader.Open(dataset, []))
-        {
-            hasRecovery = header.Headers.Contains(TraceColumns.Recovery);
-        }
-        var view = clock.Time("load", () => TraceDataLoader.Load(ml, dataset, hasRecovery));
-        var (split, trainView, validationView, testView) = clock.Time("split", () => RunSplit.Create(ml, view, seed: options.Seed));
-        return new SplitTraces(split, TraceDataLoader.ToTraceSet(trainView, dataset), TraceDataLoader.ToTraceSet(validationView, dataset), TraceDataLoader.ToTraceSet(testView, dataset));
     }
 
     private string EnsureDataset(IzhikevichSimulationOptions simulation)

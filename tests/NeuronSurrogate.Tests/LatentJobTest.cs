@@ -96,12 +96,13 @@ public sealed class LatentJobTest
     {
         using var folder = new TempFolder();
         string dataset = Dataset(folder, "mine.csv", runs: 30, steps: 300);
-        var options = new LatentJobOptions
+        var options = new TrainOptions
         {
-            Name = "mine_latent",
+            LatentOnly = true,
+            ModelName = "mine_latent",
             DatasetPath = dataset,
             CurrentUnit = "pA",
-            Settings = new LatentSettings { Hidden = [8, 8], VoltageMemory = 3, SpikeMemory = 2, Iterations = 4, BatchSize = 8, MinWindowSteps = 10, MaxWindowSteps = 30, EvaluateEvery = 2 },
+            Latent = new LatentSettings { Hidden = [8, 8], VoltageMemory = 3, SpikeMemory = 2, Iterations = 4, BatchSize = 8, MinWindowSteps = 10, MaxWindowSteps = 30, EvaluateEvery = 2 },
             Seeds = 2,
             ModelsFolder = folder.File("models"),
             ResultsFolder = folder.File("results"),

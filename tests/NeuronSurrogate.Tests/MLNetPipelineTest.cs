@@ -11,10 +11,10 @@ namespace NeuronSurrogate.Tests;
 [TestClass]
 public sealed class MLNetPipelineTest
 {
-    private static string Dataset(TempFolder folder, int runs = 40)
+    private static string Dataset(TempFolder folder, int runs = 40, bool recovery = false)
     {
         string path = folder.File("d.csv");
-        var batch = DatasetGenerator.Generate(new DatasetOptions { Runs = runs, NeuronsPerRun = 2, Steps = 300 });
+        var batch = DatasetGenerator.Generate(new DatasetOptions { Runs = runs, NeuronsPerRun = 2, Steps = 300, IncludeRecovery = recovery });
         AtomicFile.Write(path, s => DatasetCsvWriter.WriteDataset(s, batch));
         return path;
     }
@@ -33,6 +33,49 @@ public sealed class MLNetPipelineTest
         CollectionAssert.AreEqual(batch.Currents, traces.Currents);
         CollectionAssert.AreEqual(batch.VoltagesMv, traces.VoltagesMv);
         CollectionAssert.AreEqual(new long[] { 0, 0, 1, 1, 2, 2, 3, 3 }, traces.Runs);
+    }
+
+    [TestMethod]
+    public void MLNetPipelineTest_LoadReadsTheFileOnce()
+    {
+        using var folder = new TempFolder();
+        string path = Dataset(folder, runs: 30, recovery: true);
+        var ml = new MLContext(5);
+        var view = TraceDataLoader.Load(ml, path, withRecovery: true);
+        var expected = TraceDataLoader.ToTraceSet(view, path);
+        // Everything after Load reads memory: the split, its sides and every column stay the same with the file gone.
+        File.Delete(path);
+        var (_, train, validation, test) = RunSplit.Create(ml, view, seed: 5);
+        var sides = new[] { train, validation, test }.Select(v => TraceDataLoader.ToTraceSet(v, path)).ToArray();
+        Assert.AreEqual(expected.TraceCount, sides.Sum(s => s.TraceCount));
+        var byRun = Enumerable.Range(0, expected.TraceCount).ToDictionary(t => (expected.Runs[t], expected.Neurons[t]));
+        foreach (var side in sides)
+        {
+            for (int t = 0; t < side.TraceCount; t++)
+            {
+                int source = byRun[(side.Runs[t], side.Neurons[t])];
+                CollectionAssert.AreEqual(expected.Trace(expected.VoltagesMv, source).ToArray(), side.Trace(side.VoltagesMv, t).ToArray());
+                CollectionAssert.AreEqual(expected.Trace(expected.Recovery!, source).ToArray(), side.Trace(side.Recovery!, t).ToArray());
+            }
+        }
+    }
+
+    [TestMethod]
+    public void MLNetPipelineTest_LoadNamesTheBadRowDeepInTheFile()
+    {
+        using var folder = new TempFolder();
+        string path = Dataset(folder, runs: 30);
+        var lines = File.ReadAllLines(path);
+        int line = lines.Length - 100;
+        var fields = lines[line - 1].Split(',');
+        int voltage = Array.IndexOf(lines[0].Split(','), TraceColumns.Voltage);
+        fields[voltage] = "-6O.5";
+        lines[line - 1] = string.Join(',', fields);
+        File.WriteAllLines(path, lines);
+        var e = Assert.ThrowsExactly<InputException>(() => TraceDataLoader.Load(new MLContext(1), path));
+        StringAssert.Contains(e.Message, $"line {line}");
+        StringAssert.Contains(e.Message, "column 'voltage'");
+        StringAssert.Contains(e.Message, "'-6O.5'");
     }
 
     [TestMethod]

@@ -3,6 +3,7 @@ using NeuronSurrogate.Cards;
 using NeuronSurrogate.Data;
 using NeuronSurrogate.Dataset;
 using NeuronSurrogate.Features;
+using NeuronSurrogate.Torch;
 using NeuronSurrogate.Train;
 
 namespace NeuronSurrogate.Tests;
@@ -28,7 +29,7 @@ public sealed class TrainPipelineTest
             Epochs = 2,
             Hidden = [16, 16],
             PlotTraces = 1,
-            LatentIterations = 4,
+            Latent = new LatentSettings { Iterations = 4, MaxWindowSteps = 200 },
         };
         var log = new List<string>();
         Assert.AreEqual(0, new TrainPipeline(options, log.Add).Run());
@@ -96,7 +97,7 @@ public sealed class TrainPipelineTest
             Epochs = 1,
             Hidden = [8],
             PlotTraces = 0,
-            LatentIterations = 3,
+            Latent = new LatentSettings { Iterations = 3, MaxWindowSteps = 200 },
         };
         Assert.AreEqual(0, new TrainPipeline(Options("a"), _ => { }).Run());
         Assert.AreEqual(0, new TrainPipeline(Options("b"), _ => { }).Run());

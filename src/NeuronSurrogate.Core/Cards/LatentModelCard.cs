@@ -47,7 +47,7 @@ public sealed record LatentModelCard
         }
         catch (ArgumentException e)
         {
-            throw new InputException(path, null, null, "latent", null, $"a latent section that describes a model ({e.Message})");
+            throw InputException.InColumn(path, "latent", null, $"a latent section that describes a model ({e.Message})");
         }
     }
 

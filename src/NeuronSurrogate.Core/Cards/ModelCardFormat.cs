@@ -25,8 +25,8 @@ public static class ModelCardFormat
         }
         catch (JsonException e)
         {
-            throw new InputException(path, e.LineNumber + 1, null, null, null, $"a JSON model card ({e.Message})");
+            throw InputException.AtLine(path, e.LineNumber + 1, $"a JSON model card ({e.Message})");
         }
-        throw new InputException(path, null, null, "format", null, $"a model card with a \"format\" (such as {LatentModelCard.FormatName})");
+        throw InputException.InColumn(path, "format", null, $"a model card with a \"format\" (such as {LatentModelCard.FormatName})");
     }
 }

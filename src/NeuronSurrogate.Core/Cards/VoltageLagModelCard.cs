@@ -54,13 +54,13 @@ public sealed record VoltageLagModelCard
             var card = JsonSerializer.Deserialize<T>(File.ReadAllText(path), JsonOptions);
             if (card is null || formatOf(card) != formatName)
             {
-                throw new InputException(path, null, null, "format", card is null ? null : formatOf(card), $"a model card of format '{formatName}'");
+                throw InputException.InColumn(path, "format", card is null ? null : formatOf(card), $"a model card of format '{formatName}'");
             }
             return card;
         }
         catch (JsonException e)
         {
-            throw new InputException(path, e.LineNumber + 1, null, null, null, $"a JSON model card ({e.Message})");
+            throw InputException.AtLine(path, e.LineNumber + 1, $"a JSON model card ({e.Message})");
         }
     }
 }

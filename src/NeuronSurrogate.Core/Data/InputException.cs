@@ -44,6 +44,25 @@ public sealed class InputException : Exception
     /// <param name="expected">What was expected instead.</param>
     public static InputException BadValue(string? file, string value, string expected) => new(file, null, null, null, value, expected);
 
+    /// <summary>A problem with a column of a file, or a named field of a card, that is not at one row.</summary>
+    /// <param name="file">The file, if any.</param>
+    /// <param name="column">The column or field.</param>
+    /// <param name="value">The value as given, if one is to blame.</param>
+    /// <param name="expected">What was expected instead.</param>
+    public static InputException InColumn(string? file, string column, string? value, string expected) => new(file, null, null, column, value, expected);
+
+    /// <summary>A problem with a column named in the header (line 1) of a file.</summary>
+    /// <param name="file">The file.</param>
+    /// <param name="column">The column.</param>
+    /// <param name="expected">What was expected instead.</param>
+    public static InputException InHeader(string? file, string? column, string expected) => new(file, 1, null, column, null, expected);
+
+    /// <summary>A problem at a line of a file that has no columns (a JSON card).</summary>
+    /// <param name="file">The file.</param>
+    /// <param name="line">The 1-based line, if known.</param>
+    /// <param name="expected">What was expected instead.</param>
+    public static InputException AtLine(string? file, long? line, string expected) => new(file, line, null, null, null, expected);
+
     /// <summary>The file, when the problem is in a file.</summary>
     public string? FilePath { get; }
 

@@ -40,7 +40,7 @@ public sealed class TraceCsvReader : IDisposable
         }
         catch (CsvFormatException e)
         {
-            throw new InputException(file, 1, null, null, null, $"a well-formed header row ({e.Message})");
+            throw InputException.AtLine(file, 1, $"a well-formed header row ({e.Message})");
         }
         if (headers.Count == 0 || headers.All(string.IsNullOrWhiteSpace))
         {
@@ -53,7 +53,7 @@ public sealed class TraceCsvReader : IDisposable
         {
             if (!seen.Add(name))
             {
-                throw new InputException(file, 1, null, name, null, "each column name once (it appears twice in the header)");
+                throw InputException.InHeader(file, name, "each column name once (it appears twice in the header)");
             }
         }
         _runIndex = Require(TraceColumns.Run);
@@ -68,7 +68,7 @@ public sealed class TraceCsvReader : IDisposable
             int index = Array.IndexOf((string[])Headers, name);
             if (index < 0)
             {
-                throw new InputException(file, 1, null, name, null,
+                throw InputException.InHeader(file, name,
                     $"a column named '{name}' (the header has {string.Join(',', Headers)})");
             }
             return index;

@@ -126,7 +126,7 @@ public sealed class NeuronCellModel : INeuronModel
         {
             if (!CurrentColumns.Contains(column))
             {
-                throw new InputException(CellPath, null, null, column, null, $"an injection site for every current column: the cell has {string.Join(", ", CurrentColumns)}");
+                throw InputException.InColumn(CellPath, column, null, $"an injection site for every current column: the cell has {string.Join(", ", CurrentColumns)}");
             }
         }
         int traces = batch.TraceCount;

@@ -1,0 +1,111 @@
+using System.CommandLine;
+
+namespace NeuronSurrogate.Train;
+
+/// <summary>The Train app's command line, parsed into one <see cref="TrainOptions"/>.</summary>
+internal sealed class TrainCommand
+{
+    private static readonly TrainOptions Defaults = new();
+
+    private readonly Argument<int> _plots = new("N") { Description = "Test runs to plot in the report.", DefaultValueFactory = _ => Defaults.PlotTraces };
+    private readonly Option<string> _regime = new("--regime") { Description = "default (the prototype's dataset → models/surrogate.*) or mixed (mixed stimuli → the general model, models/surrogate_mixed.*, results/mixed/).", DefaultValueFactory = _ => "default" };
+    private readonly Option<bool> _experiments = new("--experiments") { Description = "Instead of the main job: train the MLP variants on the default dataset and write their closed-loop validation numbers to results/experiments.md; with --neuron or --data, the latent-surrogate variants (results/experiments/latent_NAME.md)." };
+    private readonly Option<string?> _dataset = new("--dataset") { Description = "Traces CSV (default: data/spike_dataset.csv, or data/mixed_dataset.csv for --regime mixed; generated when missing)." };
+    private readonly Option<int> _seed = new("--seed") { Description = "Seed of the split and the trainers.", DefaultValueFactory = _ => Defaults.Seed };
+    private readonly Option<int> _voltageLags = new("--voltage-lags") { Description = "Voltage lags 1..k of the voltage-lag models.", DefaultValueFactory = _ => Defaults.VoltageLags };
+    private readonly Option<int> _currentLags = new("--current-lags") { Description = "Current lags 1..m of the voltage-lag models.", DefaultValueFactory = _ => Defaults.CurrentLags };
+    private readonly Option<int> _stride = new("--fasttree-stride") { Description = "FastTree trains on every n-th step.", DefaultValueFactory = _ => Defaults.FastTreeStride };
+    private readonly Option<int> _epochs = new("--epochs") { Description = "Most MLP epochs (early stopping on closed-loop validation Γ may end sooner).", DefaultValueFactory = _ => Defaults.Epochs };
+    private readonly Option<int[]> _hidden = new("--hidden") { Description = "MLP hidden widths, e.g. --hidden 128 128 (with --neuron or --data: the latent surrogate's).", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [.. Defaults.Hidden] };
+    private readonly Option<string?> _results = new("--results") { Description = "Folder for metrics, report and plots (default: results, or results/mixed)." };
+    private readonly Option<string> _models = new("--models") { Description = "Folder for the exported models and cards.", DefaultValueFactory = _ => Defaults.ModelsFolder };
+    private readonly Option<string?> _neuron = new("--neuron") { Description = "Train the latent surrogate on a built-in neuron's dataset (mixed stimuli; generated when missing): izhikevich (RS, models/rs_latent.*), hh (models/hh_latent.*) or pyramid (models/pyramid_latent.*, needs NEURON)." };
+    private readonly Option<string?> _data = new("--data") { Description = "Train the latent surrogate on any traces CSV (run,neuron,time_ms,current,voltage; further current_* columns are inputs too; no recovery needed): models/NAME.*, results/NAME/." };
+    private readonly Option<string?> _name = new("--name") { Description = "File stem of the latent model (default: the built-in neuron's, or the CSV's name + _latent)." };
+    private readonly Option<int?> _iterations = new("--iterations") { Description = "Latent training iterations (default: 1500 in the main job, 5000 for --neuron and --data, 1000 for the latent experiments)." };
+    private readonly Option<int?> _seeds = new("--seeds") { Description = "Latent seeds trained one after the other, --seed onwards; the best on validation ships, all are reported (default: 2 for --neuron, 1 otherwise)." };
+    private readonly Option<int> _stepFactor = new("--step-factor") { Description = "The latent surrogate steps k data steps at a time (1, 2, 5, 10…).", DefaultValueFactory = _ => 1 };
+    private readonly Option<int[]> _variants = new("--variants") { Description = "With --experiments and --neuron or --data: run only these latent variants (1-based rows of the table).", AllowMultipleArgumentsPerToken = true };
+    private readonly Option<string> _unit = new("--current-unit") { Description = "The unit of the currents of a --data file, for the card.", DefaultValueFactory = _ => "as in the training data" };
+
+    public TrainCommand()
+    {
+        _regime.AcceptOnlyFromAmong("default", "mixed");
+        _neuron.AcceptOnlyFromAmong([.. BuiltInNeuron.All.Select(n => n.Key)]);
+        Root = new RootCommand("The main job: split the dataset by run, train the models and baselines, export them, and score everything closed-loop on held-out runs. With --neuron or --data: train a latent surrogate instead.")
+        {
+            _plots, _regime, _experiments, _dataset, _seed, _voltageLags, _currentLags, _stride, _epochs, _hidden, _results, _models, _neuron, _data, _name, _iterations, _seeds, _stepFactor, _unit, _variants,
+        };
+    }
+
+    /// <summary>The root command; its action is set by the caller.</summary>
+    public RootCommand Root { get; }
+
+    /// <summary>The options a parsed command line asks for.</summary>
+    /// <param name="result">The parse of <paramref name="args"/>.</param>
+    /// <param name="args">The command line, quoted in a latent job's report.</param>
+    /// <exception cref="ArgumentException">The options contradict each other or a value is out of range.</exception>
+    public TrainOptions Options(ParseResult result, IReadOnlyList<string> args)
+    {
+        string? neuronKey = result.GetValue(_neuron), dataPath = result.GetValue(_data);
+        if (neuronKey is not null && dataPath is not null)
+        {
+            throw new ArgumentException("--neuron and --data: expected one of them (a built-in neuron's dataset, or your own CSV)");
+        }
+        bool latentOnly = neuronKey is not null || dataPath is not null;
+        var start = latentOnly ? new TrainOptions() : TrainOptions.For(result.GetValue(_regime) == "mixed" ? TrainRegime.Mixed : TrainRegime.Default);
+        var options = start with
+        {
+            Experiments = result.GetValue(_experiments),
+            PlotTraces = result.GetValue(_plots),
+            Seed = result.GetValue(_seed),
+            ModelsFolder = result.GetValue(_models)!,
+        };
+        return latentOnly ? LatentJob(options, neuronKey, dataPath!, result, args) : options with
+        {
+            DatasetPath = result.GetValue(_dataset) ?? options.DatasetPath,
+            Epochs = result.GetValue(_epochs),
+            Hidden = result.GetValue(_hidden)!,
+            VoltageLags = result.GetValue(_voltageLags),
+            CurrentLags = result.GetValue(_currentLags),
+            FastTreeStride = result.GetValue(_stride),
+            ResultsFolder = result.GetValue(_results) ?? options.ResultsFolder,
+            Latent = options.Latent with { Iterations = result.GetValue(_iterations) ?? options.Latent.Iterations },
+        };
+    }
+
+    /// <summary>A latent job's options: <c>--neuron</c> (a built-in neuron's dataset) or <c>--data</c> (the user's file).</summary>
+    private TrainOptions LatentJob(TrainOptions options, string? neuronKey, string dataPath, ParseResult result, IReadOnlyList<string> args)
+    {
+        var builtIn = BuiltInNeuron.All.FirstOrDefault(n => n.Key == neuronKey);
+        string path = builtIn?.DatasetPath ?? dataPath;
+        string stem = result.GetValue(_name) ?? builtIn?.ModelName ?? Path.GetFileNameWithoutExtension(path) + "_latent";
+        var latent = new Torch.LatentSettings
+        {
+            Iterations = result.GetValue(_iterations) ?? (options.Experiments ? 1000 : 5000),
+            StepFactor = result.GetValue(_stepFactor),
+        };
+        if (result.GetResult(_hidden) is { Implicit: false })
+        {
+            latent = latent with { Hidden = result.GetValue(_hidden)! };
+        }
+        int seeds = result.GetValue(_seeds) ?? (builtIn is null ? 1 : 2);
+        if (seeds is < 1 or > 16)
+        {
+            throw new ArgumentException($"--seeds {seeds}: expected 1 to 16");
+        }
+        return options with
+        {
+            LatentOnly = true,
+            Variants = (result.GetValue(_variants) ?? []).ToHashSet(),
+            ModelName = stem,
+            DatasetPath = path,
+            Neuron = builtIn,
+            CurrentUnit = result.GetValue(_unit)!,
+            Latent = latent.Validate(),
+            Seeds = seeds,
+            ResultsFolder = result.GetValue(_results) ?? (options.Experiments ? "results" : Path.Combine("results", stem)),
+            Command = "dotnet run --project src/Train -c Release -- " + string.Join(' ', args),
+        };
+    }
+}
