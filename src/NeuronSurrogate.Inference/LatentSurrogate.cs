@@ -13,17 +13,21 @@ public sealed class LatentSurrogate : ISurrogate
 {
     private readonly OnnxLatentStepper _stepper;
 
+    /// <summary>A shipped model: the graph and its card.</summary>
     public LatentSurrogate(string modelPath, string cardPath, OnnxProvider provider = OnnxProvider.Cpu, Action<string>? warn = null)
+        : this(modelPath, LatentModelCard.Read(cardPath).ToSpec(cardPath), provider, warn)
     {
+    }
+
+    /// <summary>A graph and the spec it computes, before a card is written (the trainer scores it to fill the card).</summary>
+    public LatentSurrogate(string modelPath, LatentSpec spec, OnnxProvider provider = OnnxProvider.Cpu, Action<string>? warn = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
         ModelPath = modelPath;
-        Card = LatentModelCard.Read(cardPath);
-        Spec = Card.ToSpec(cardPath);
+        Spec = spec;
         _stepper = new OnnxLatentStepper(modelPath, Spec, provider, warn);
         InputColumns = Spec.Inputs.Select(i => i.Column).ToArray();
     }
-
-    /// <summary>The card.</summary>
-    public LatentModelCard Card { get; }
 
     /// <summary>The layout the graph computes.</summary>
     public LatentSpec Spec { get; }

@@ -9,15 +9,27 @@ namespace NeuronSurrogate.Inference;
 public sealed class StateSpaceSurrogate : ISurrogate
 {
     private readonly OnnxStatePredictor _predictor;
-    private readonly StateSpaceModelCard _card;
     private readonly StateSpaceSpec _spec;
 
+    /// <summary>A shipped model: the graph and its card.</summary>
     public StateSpaceSurrogate(string modelPath, string cardPath, OnnxProvider provider = OnnxProvider.Cpu, Action<string>? warn = null)
+        : this(modelPath, StateSpaceModelCard.Read(cardPath), provider, warn)
     {
+    }
+
+    /// <summary>A graph and the spec it computes, before a card is written (the trainer scores it to fill the card).</summary>
+    public StateSpaceSurrogate(string modelPath, StateSpaceSpec spec, string stateInput, string incrementOutput, OnnxProvider provider = OnnxProvider.Cpu,
+        Action<string>? warn = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
         ModelPath = modelPath;
-        _card = StateSpaceModelCard.Read(cardPath);
-        _spec = _card.ToSpec();
-        _predictor = new OnnxStatePredictor(modelPath, _card.Inputs[0].Name, _card.Outputs[0].Name, provider, warn);
+        _spec = spec;
+        _predictor = new OnnxStatePredictor(modelPath, stateInput, incrementOutput, provider, warn);
+    }
+
+    private StateSpaceSurrogate(string modelPath, StateSpaceModelCard card, OnnxProvider provider, Action<string>? warn)
+        : this(modelPath, card.ToSpec(), card.Inputs[0].Name, card.Outputs[0].Name, provider, warn)
+    {
     }
 
     public string ModelPath { get; }

@@ -12,17 +12,37 @@ public sealed class VoltageLagSurrogate : ISurrogate
     private readonly OnnxOneStepPredictor _predictor;
     private readonly SpikeResetRule _rule;
 
+    /// <summary>A shipped model: the graph and its card.</summary>
     public VoltageLagSurrogate(string modelPath, string cardPath, OnnxProvider provider = OnnxProvider.Cpu, Action<string>? warn = null)
+        : this(modelPath, VoltageLagModelCard.Read(cardPath), cardPath, provider, warn)
     {
+    }
+
+    /// <summary>A graph, the features it reads and the rule around it, before a card is written (the trainer scores it to fill the card).</summary>
+    public VoltageLagSurrogate(string modelPath, FeatureSpec spec, SpikeResetRule rule, string featureInput, string output,
+        OnnxProvider provider = OnnxProvider.Cpu, Action<string>? warn = null)
+        : this(modelPath, spec, rule, featureInput, output, modelPath, provider, warn)
+    {
+    }
+
+    private VoltageLagSurrogate(string modelPath, VoltageLagModelCard card, string cardPath, OnnxProvider provider, Action<string>? warn)
+        : this(modelPath, card.Features.ToSpec(), new SpikeResetRule(card.Rule.PeakMv, card.Rule.ResetMv, card.Rule.RecoveryIncrement),
+            card.Inputs[0].Name, card.Outputs[0].Name, cardPath, provider, warn)
+    {
+    }
+
+    private VoltageLagSurrogate(string modelPath, FeatureSpec spec, SpikeResetRule rule, string featureInput, string output, string describedIn,
+        OnnxProvider provider, Action<string>? warn)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
         ModelPath = modelPath;
-        var card = VoltageLagModelCard.Read(cardPath);
-        Spec = card.Features.ToSpec();
-        _rule = new SpikeResetRule(card.Rule.PeakMv, card.Rule.ResetMv, card.Rule.RecoveryIncrement);
-        _predictor = new OnnxOneStepPredictor(modelPath, card.Inputs[0].Name, card.Outputs[0].Name, provider, warn);
+        Spec = spec;
+        _rule = rule;
+        _predictor = new OnnxOneStepPredictor(modelPath, featureInput, output, provider, warn);
         if (_predictor.FeatureCount != Spec.Count)
         {
             _predictor.Dispose();
-            throw InputException.InColumn(cardPath, "features", null,
+            throw InputException.InColumn(describedIn, "features", null,
                 $"a card that matches its graph: the card lists {Spec.Count} features, {modelPath} takes {_predictor.FeatureCount}");
         }
     }

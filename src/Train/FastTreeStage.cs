@@ -51,16 +51,9 @@ internal static class FastTreeStage
         FastTreeBaseline.ExportOnnx(ml, best.Model, ml.Data.TakeRows(trainFeatures, 16), onnxPath);
 
         // Test-set scoring goes through the exported graph with ONNX Runtime: what is measured is what ships.
-        using var onnx = new OnnxOneStepPredictor(onnxPath, FeatureDataView.FeaturesColumn, "Score.output");
-        var closed = new double[test.VoltagesMv.Length];
-        var diverged = VoltageLagRollout.ClosedLoop(spec, onnx, test.Currents, closed, test.TraceCount, rule);
-        if (diverged.Any(d => d >= 0))
-        {
-            log($"fasttree: {diverged.Count(d => d >= 0)} test traces diverged in closed loop");
-        }
-        var forced = new double[test.VoltagesMv.Length];
-        VoltageLagRollout.TeacherForced(spec, onnx, test.Currents, test.VoltagesMv, forced, test.TraceCount, rule);
-        var outcome = new FastTreeOutcome(new ModelResult(Evaluation.Summarize(test, closed), Evaluation.Summarize(test, forced)), closed, [.. fitted.Select(f => f.Candidate)]);
+        using var onnx = new VoltageLagSurrogate(onnxPath, spec, rule, FeatureDataView.FeaturesColumn, "Score.output");
+        var scored = SurrogateScoring.Test("fasttree", onnx, test, log);
+        var outcome = new FastTreeOutcome(scored.Result, scored.ClosedLoop, [.. fitted.Select(f => f.Candidate)]);
         TrainFiles.WriteText(Path.Combine(options.ModelsFolder, "fasttree.json"), Card(spec, rule, simulation, best.Candidate.Settings, outcome, data, options).ToJson());
         return outcome;
     }

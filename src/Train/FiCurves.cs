@@ -16,8 +16,8 @@ internal static class FiCurves
     /// <param name="surrogate">The model, closed loop (its other current inputs, if any, held at 0).</param>
     /// <param name="maxCurrent">The largest level.</param>
     /// <param name="timeStepMs">The traces' dt.</param>
-    /// <param name="toleranceSpikes">The error that still passes at a level.</param>
-    public static IReadOnlyList<FiPoint> Measure(INeuronModel neuron, ISurrogate surrogate, double maxCurrent, double timeStepMs, double toleranceSpikes)
+    /// <param name="toleranceSpikes">The error that still passes at a level; null for one spike or 5 % (<see cref="FiPoint"/>).</param>
+    public static IReadOnlyList<FiPoint> Measure(INeuronModel neuron, ISurrogate surrogate, double maxCurrent, double timeStepMs, double? toleranceSpikes = null)
     {
         ArgumentNullException.ThrowIfNull(neuron);
         ArgumentNullException.ThrowIfNull(surrogate);

@@ -1,9 +1,7 @@
-using System.Text.Json.Serialization;
 using NeuronSurrogate.Data;
 using NeuronSurrogate.Dataset;
 using NeuronSurrogate.Inference;
 using NeuronSurrogate.Metrics;
-using NeuronSurrogate.Rollout;
 using NeuronSurrogate.Simulation;
 using NeuronSurrogate.Stimuli;
 
@@ -33,35 +31,10 @@ internal static class GeneralizationSuites
     public static GeneralizationResult Evaluate(string modelPath, TraceSet defaultTest, TraceSet mixedHeldOut, IzhikevichSimulationOptions simulation)
     {
         using var model = SurrogateModel.Open(modelPath);
-        return new GeneralizationResult(ClosedLoop(model, defaultTest), ClosedLoop(model, mixedHeldOut), FiCurve(model, simulation));
+        return new GeneralizationResult(ClosedLoop(model, defaultTest), ClosedLoop(model, mixedHeldOut),
+            FiCurves.Measure(new IzhikevichNeuron(simulation), model, StimulusGenerator.MixedMaxCurrent, simulation.TimeStepMs));
     }
 
-    private static MetricSummary ClosedLoop(ISurrogate model, TraceSet traces)
-    {
-        var predictions = new double[traces.VoltagesMv.Length];
-        model.Predict(PredictionMode.ClosedLoop, ColumnsOf(traces), predictions, traces.TraceCount);
-        return Evaluation.Summarize(traces, predictions);
-    }
-
-    /// <summary>A set's current columns by name, as <see cref="ISurrogate.Predict"/> takes them.</summary>
-    public static Dictionary<string, double[]> ColumnsOf(TraceSet traces) => traces.Inputs.ToDictionary(i => i.Column, i => i.Values);
-
-    /// <summary>Spikes in 1 s at each constant current 0, 1, …, 25: the simulator's and the model's.</summary>
-    public static IReadOnlyList<FiPoint> FiCurve(ISurrogate model, IzhikevichSimulationOptions simulation)
-    {
-        const int levels = 26;
-        int steps = (int)Math.Round(1000 / simulation.TimeStepMs);
-        var currents = new double[levels * steps];
-        for (int level = 0; level < levels; level++)
-        {
-            currents.AsSpan(level * steps, steps).Fill(level);
-        }
-        var truth = new double[currents.Length];
-        IzhikevichBatchSimulator.SimulateTraceMajor(simulation, currents, truth, levels);
-        var predictions = new double[currents.Length];
-        model.Predict(PredictionMode.ClosedLoop, new Dictionary<string, double[]> { [TraceColumns.Current] = currents }, predictions, levels);
-        return Enumerable.Range(0, levels).Select(level => new FiPoint(level,
-            SpikeDetector.Detect(truth.AsSpan(level * steps, steps), simulation.TimeStepMs).Count,
-            SpikeDetector.Detect(predictions.AsSpan(level * steps, steps), simulation.TimeStepMs).Count)).ToArray();
-    }
+    /// <summary>The closed-loop metrics of a model on a set.</summary>
+    public static MetricSummary ClosedLoop(ISurrogate model, TraceSet traces) => Evaluation.Summarize(traces, SurrogateScoring.ClosedLoop(model, traces).Predictions);
 }

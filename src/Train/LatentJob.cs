@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
 using Microsoft.ML;
 using NeuronSurrogate.Cards;
@@ -221,10 +220,7 @@ internal sealed class LatentJob(TrainOptions options, Action<string> log)
         MetricSummary? heldOut = null;
         if (neuron is IzhikevichNeuron izhikevich)
         {
-            var mixed = GeneralizationSuites.MixedHeldOut(izhikevich.Options);
-            var predictions = new double[mixed.VoltagesMv.Length];
-            surrogate.Predict(PredictionMode.ClosedLoop, GeneralizationSuites.ColumnsOf(mixed), predictions, mixed.TraceCount);
-            heldOut = Evaluation.Summarize(mixed, predictions);
+            heldOut = GeneralizationSuites.ClosedLoop(surrogate, GeneralizationSuites.MixedHeldOut(izhikevich.Options));
             log(Invariant($"{options.ModelName}: held-out mixed set (seed {GeneralizationSuites.MixedHeldOutSeed}) closed loop Γ {heldOut.Gamma:F3}"));
         }
         return new LatentSuites(fi, heldOut);

@@ -43,16 +43,12 @@ internal static class StateSpaceStage
             StateSpaceOnnxExporter.Write(model, spec, onnxPath, rolloutPath);
 
             // Test-set scoring runs the exported one-step graph with ONNX Runtime: what is measured is what ships.
-            using var onnx = new OnnxStatePredictor(onnxPath);
-            var closed = new double[test.VoltagesMv.Length];
-            var diverged = StateSpaceRollout.ClosedLoop(onnx, test.Currents, closed, test.TraceCount, spec);
-            if (diverged.Any(d => d >= 0))
+            TestScore score;
+            using (var surrogate = new StateSpaceSurrogate(onnxPath, spec, StateSpaceOnnxExporter.StateInput, StateSpaceOnnxExporter.IncrementOutput))
             {
-                log($"mlp: {diverged.Count(d => d >= 0)} test traces diverged in closed loop");
+                score = SurrogateScoring.Test("mlp", surrogate, test, log);
             }
-            var forced = new double[test.VoltagesMv.Length];
-            StateSpaceRollout.TeacherForced(onnx, test.Currents, test.VoltagesMv, test.Recovery!, forced, test.TraceCount, spec);
-            var result = new ModelResult(Evaluation.Summarize(test, closed), Evaluation.Summarize(test, forced));
+            var (result, closed) = (score.Result, score.ClosedLoop);
 
             // The rollout graph must tell the same story as the C#-driven loop.
             using var rollout = new OnnxRolloutModel(rolloutPath);
@@ -67,7 +63,10 @@ internal static class StateSpaceStage
             var fromTorch = new float[rows * StateSpaceSpec.OutputWidth];
             var fromOnnx = new float[rows * StateSpaceSpec.OutputWidth];
             new TorchStatePredictor(model).Predict(testStates, fromTorch, rows);
-            onnx.Predict(testStates, fromOnnx, rows);
+            using (var onnx = new OnnxStatePredictor(onnxPath, StateSpaceOnnxExporter.StateInput, StateSpaceOnnxExporter.IncrementOutput))
+            {
+                onnx.Predict(testStates, fromOnnx, rows);
+            }
             double largest = fromTorch.Max(Math.Abs);
             double parity = fromTorch.Zip(fromOnnx, (a, b) => Math.Abs(a - b) / Math.Max(Math.Abs(a), 1e-2 * largest)).Max();
             log(Invariant($"mlp: one step, ONNX Runtime vs TorchSharp on {rows:N0} test states: largest relative difference {parity:E1}"));
