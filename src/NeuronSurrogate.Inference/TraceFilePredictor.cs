@@ -47,26 +47,8 @@ public static class TraceFilePredictor
             {
                 using var csv = CsvWriter.Create(stream, TraceCsvWriter.Options, leaveOpen: true);
                 csv.WriteHeader(headers.ToArray());
-                var batch = new List<Buffered>();
-                while (reader.ReadTrace())
+                foreach (var batch in reader.ReadBatches(batchSize, (first, next) => first.Count == next.Count, trace => CheckTimeStep(reader, trace, model.TimeStepMs)))
                 {
-                    var trace = Buffered.From(reader.Buffer, numeric);
-                    CheckTimeStep(reader, trace, model.TimeStepMs);
-                    if (batch.Count > 0 && (batch.Count >= batchSize || batch[0].Count != trace.Count))
-                    {
-                        Flush();
-                    }
-                    batch.Add(trace);
-                }
-                Flush();
-                csv.Flush();
-
-                void Flush()
-                {
-                    if (batch.Count == 0)
-                    {
-                        return;
-                    }
                     int steps = batch[0].Count;
                     var columns = numeric.ToDictionary(c => c, c => batch.SelectMany(b => b.Columns[c]).ToArray());
                     var predictions = new double[batch.Count * steps];
@@ -93,33 +75,25 @@ public static class TraceFilePredictor
                         rows += steps;
                         traces++;
                     }
-                    batch.Clear();
                 }
+                csv.Flush();
             });
             return new PredictionSummary(rows, traces, spikes, divergences);
         }
     }
 
-    private static void CheckTimeStep(TraceCsvReader reader, Buffered trace, double modelDt)
+    private static void CheckTimeStep(TraceCsvReader reader, BufferedTrace trace, double modelDt)
     {
         if (trace.Count < 2)
         {
             return;
         }
-        double dt = trace.Times[1] - trace.Times[0];
+        double dt = trace.TimeStepMs;
         if (Math.Abs(dt - modelDt) > TraceCsvReader.TimeStepTolerance * modelDt)
         {
             throw new InputException(reader.FilePath, trace.FirstLine + 1, trace.FirstRow + 1, TraceColumns.TimeMs,
                 trace.Times[1].ToString("R", CultureInfo.InvariantCulture),
                 string.Create(CultureInfo.InvariantCulture, $"the model's time step dt = {modelDt} ms (trace run {trace.Run}, neuron {trace.Neuron} has dt = {dt:R} ms)"));
         }
-    }
-
-    private sealed record Buffered(long Run, long Neuron, long FirstLine, long FirstRow, double[] Times, Dictionary<string, double[]> Columns, string[][] Fields)
-    {
-        public int Count => Times.Length;
-
-        public static Buffered From(TraceBuffer b, IEnumerable<string> columns) => new(
-            b.Run, b.Neuron, b.FirstLine, b.FirstRow, [.. b.TimesMs], columns.ToDictionary(c => c, c => b.Column(c).ToArray()), [.. b.Fields]);
     }
 }

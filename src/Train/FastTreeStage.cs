@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.ML;
-using NeuronSurrogate.Cards;
 using NeuronSurrogate.Features;
 using NeuronSurrogate.Inference;
 using NeuronSurrogate.Metrics;
@@ -54,46 +53,8 @@ internal static class FastTreeStage
         using var onnx = new VoltageLagSurrogate(onnxPath, spec, rule, FeatureDataView.FeaturesColumn, "Score.output");
         var scored = SurrogateScoring.Test("fasttree", onnx, test, log);
         var outcome = new FastTreeOutcome(scored.Result, scored.ClosedLoop, [.. fitted.Select(f => f.Candidate)]);
-        TrainFiles.WriteText(Path.Combine(options.ModelsFolder, "fasttree.json"), Card(spec, rule, simulation, best.Candidate.Settings, outcome, data, options).ToJson());
+        TrainFiles.WriteText(Path.Combine(options.ModelsFolder, "fasttree.json"), FastTreeCards.Create(spec, rule, simulation, best.Candidate.Settings, outcome.Candidates,
+            (options.DatasetPath, options.Seed, data.Split.Train.Count, options.FastTreeStride), outcome.Result.CardMetrics()).ToJson());
         return outcome;
     }
-
-    private static VoltageLagModelCard Card(FeatureSpec spec, SpikeResetRule rule, IzhikevichSimulationOptions simulation, FastTreeSettings chosen,
-        FastTreeOutcome outcome, SplitTraces data, TrainOptions options) => new()
-    {
-        Model = "fasttree",
-        OnnxFile = "fasttree.onnx",
-        Description = "ML.NET FastTree (gradient-boosted regression trees) baseline on causal voltage and current lags, mean-variance normalization inside the graph.",
-        Inputs =
-        [
-            new CardTensor(FeatureDataView.FeaturesColumn, [-1, spec.Count], "float32", "raw features (mV and current units) in the order of features.names; the graph normalizes them"),
-            new CardTensor(FeatureDataView.LabelColumn, [-1, 1], "float32", "unused by the computation; ML.NET's ONNX export makes every loaded column an input: feed zeros"),
-        ],
-        Outputs = [new CardTensor("Score.output", [-1, 1], "float32", spec.Target == FeatureTarget.Increment ? "V(t) − V(t−1) in mV" : "V(t) in mV")],
-        Features = CardFeatures.From(spec),
-        Rule = CardRule.From(rule),
-        Neuron = CardNeuron.From(simulation),
-        HowToCall = "Closed loop over a trace of currents I(0..T−1): keep the last max-lag predicted voltages (padded with voltage_padding_mv) and " +
-                    "currents (padded with current_padding); at each step t build the features, run the graph, V(t) = V(t−1) + output, then apply " +
-                    "the structural rule. `neuron-surrogate predict --model models/fasttree.onnx` does this (batched over traces).",
-        Training = new Dictionary<string, object>
-        {
-            ["dataset"] = options.DatasetPath,
-            ["seed"] = options.Seed,
-            ["train_runs"] = data.Split.Train.Count,
-            ["row_stride"] = options.FastTreeStride,
-            ["trees"] = chosen.Trees,
-            ["leaves"] = chosen.Leaves,
-            ["learning_rate"] = chosen.LearningRate,
-            ["min_examples_per_leaf"] = chosen.MinimumExamplesPerLeaf,
-            ["chosen_by"] = "closed-loop Γ, then subthreshold RMSE, on the validation runs; candidates: " + string.Join("; ", Candidates.Select(c => c.ToString())),
-            ["validation_closed_loop"] = outcome.Candidates.Select(c => new Dictionary<string, object>
-            {
-                ["settings"] = c.Settings.ToString(),
-                ["gamma"] = c.Validation.Gamma,
-                ["rmse_subthreshold_mv"] = c.Validation.RmseSubthresholdMv,
-            }).ToArray(),
-        },
-        Metrics = new Dictionary<string, MetricSummary> { ["test_closed_loop"] = outcome.Result.ClosedLoop, ["test_teacher_forced"] = outcome.Result.TeacherForced },
-    };
 }

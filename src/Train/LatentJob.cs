@@ -160,7 +160,7 @@ internal sealed class LatentJob(TrainOptions options, Action<string> log)
             Description = neuron?.Description ?? "traces from elsewhere (the neuron is not known to the project)",
             Stimulus = options.Neuron is null ? "as in the dataset" : Invariant($"mixed: each trace draws Ornstein–Uhlenbeck, step, ramp, Gaussian or pulses over 0–{neuron?.MixedMaxCurrent} {neuron?.CurrentUnit}"),
         };
-        var card = LatentStage.Card(options.ModelName, shipped.Seed.Trained.Network, shipped.Seed.Settings, shipped.Seed.Trained, shipped.Evaluation, source);
+        var card = LatentCards.Create(options.ModelName, shipped.Seed.Trained.Network, shipped.Seed.Settings, shipped.Seed.Trained.History, source, shipped.Evaluation.Result.CardMetrics());
         var spread = evaluations.Select(e => new Dictionary<string, object>
         {
             ["seed"] = e.Seed.Settings.Seed,

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.ML;
-using NeuronSurrogate.Cards;
 using NeuronSurrogate.Data;
 using NeuronSurrogate.Inference;
 using NeuronSurrogate.Metrics;
@@ -96,74 +95,6 @@ internal static class LatentStage
         static double Largest(float[] a, float[] b) => a.Zip(b, (x, y) => Math.Abs(x - y) / Math.Max(1, Math.Abs(y))).DefaultIfEmpty(0).Max();
     }
 
-    /// <summary>The card: the spec, the tensors, the training and the test metrics.</summary>
-    public static LatentModelCard Card(string name, LatentNetwork network, LatentSettings settings, LatentTrained trained, LatentEvaluation evaluation,
-        CardSource source, IReadOnlyDictionary<string, MetricSummary>? moreMetrics = null)
-    {
-        var spec = network.Spec;
-        var rolloutInputs = LatentOnnxExporter.RolloutInputs(spec);
-        var metrics = new Dictionary<string, MetricSummary>
-        {
-            ["test_closed_loop"] = evaluation.Result.ClosedLoop,
-            ["test_teacher_forced"] = evaluation.Result.TeacherForced,
-        };
-        foreach (var (key, value) in moreMetrics ?? new Dictionary<string, MetricSummary>())
-        {
-            metrics[key] = value;
-        }
-        string units = string.Join(", ", spec.Inputs.Select(i => $"{i.Column} ({i.Unit})"));
-        return new LatentModelCard
-        {
-            Model = name,
-            OnnxFile = $"{name}.onnx",
-            RolloutOnnxFile = $"{name}_rollout.onnx",
-            Description = Invariant($"Latent surrogate: it reads only the injected current(s) and its own previous outputs. A bank of {spec.VoltageMemory} leaky traces of its voltage and {spec.SpikeMemory} leaky counts of its spikes, time constants learned, feeds an MLP ({string.Join(" × ", settings.Hidden)}, SiLU) that returns the next {spec.StepFactor} voltage(s) and the probability of a spike among them{(spec.Rule is null ? "" : "; the peak → reset rule the training traces show is applied inside")}. Nothing of the simulator's internal state reaches it."),
-            Opset = LatentOnnxExporter.Opset,
-            Hidden = settings.Hidden,
-            Activation = "SiLU",
-            FlopPerStep = network.FlopPerStep(),
-            Inputs =
-            [
-                new CardTensor(LatentOnnxExporter.CurrentsInput, [-1, spec.CurrentsPerStep], "float32", Invariant($"per row: the currents of the step's {spec.StepFactor} data step(s), each step's columns in the order of latent.inputs: {units}; raw units")),
-                new CardTensor(LatentOnnxExporter.StateInput, [-1, spec.StateSize], "float32", "per row: the state (latent.state_layout); start from the initial state"),
-            ],
-            Outputs =
-            [
-                new CardTensor(LatentOnnxExporter.VoltagesOutput, [-1, spec.StepFactor], "float32", Invariant($"per row: the voltages (mV) of the next {spec.StepFactor} data step(s)")),
-                new CardTensor(LatentOnnxExporter.SpikeProbabilityOutput, [-1, 1], "float32", "per row: the network's probability that the true trace spikes within those steps (a readout; the voltages are the prediction)"),
-                new CardTensor(LatentOnnxExporter.NextStateOutput, [-1, spec.StateSize], "float32", "per row: the state after the step"),
-            ],
-            RolloutInputs = [.. rolloutInputs.Select((input, c) => new CardTensor(input, [-1, -1], "float32", Invariant($"{spec.Inputs[c].Column} ({spec.Inputs[c].Unit}) [N traces, T steps] at dt = {spec.TimeStepMs} ms")))],
-            RolloutOutputs = [new CardTensor(LatentOnnxExporter.VoltagesOutput, [-1, -1], "float32", "voltages [N, T] in mV, closed loop from the initial state; voltage 0 is the initial voltage")],
-            Latent = CardLatent.From(spec, network.VoltageTimeConstantsMs(), network.SpikeTimeConstantsMs()),
-            Rule = spec.Rule is null ? null : CardLatentRule.From(spec.Rule),
-            Source = source,
-            HowToCall = Invariant($"Closed loop over currents of T data steps: state = the initial state, voltage[0] = latent.initial_voltage_mv; for t = 0, {spec.StepFactor}, 2·{spec.StepFactor}, …: (voltages[t+1..t+{spec.StepFactor}], p, state) = graph(currents of steps t..t+{spec.StepFactor - 1}, state). Teacher forcing: before each step set state[0] to the true voltage, state[1] to its spike flag, state[2] to its peak flag. The rollout graph does the closed loop for [N, T] currents in one call; `neuron-surrogate predict --model models/{name}.onnx` does it batched over traces."),
-            Training = new Dictionary<string, object>
-            {
-                ["dataset"] = source.Dataset,
-                ["seed"] = settings.Seed,
-                ["settings"] = settings.ToString(),
-                ["method"] = "masked multiple shooting: windows start from teacher-forced states at random times (noise on the true voltages), run free, and the voltage error counts up to the mask (LatentMask); backpropagation through the network's own rollouts; Adam, cosine learning rate, gradient clipping",
-                ["normalization"] = "ML.NET NormalizeMeanVariance(fixZero: false) of the voltage, each current and the k increments, fitted on the training runs only",
-                ["selection"] = "closed-loop Γ, then subthreshold RMSE, on the validation runs, every evaluate_every iterations",
-                ["evaluate_every"] = settings.EvaluateEvery,
-                ["threads"] = settings.Threads,
-                ["history"] = trained.History.Select(h => new Dictionary<string, object>
-                {
-                    ["iteration"] = h.Iteration,
-                    ["train_loss"] = h.TrainLoss,
-                    ["longest_window_steps"] = h.LongestWindowSteps,
-                    ["validation_gamma"] = h.ValidationGamma,
-                    ["validation_f1"] = h.ValidationF1,
-                    ["validation_rmse_subthreshold_mv"] = h.ValidationRmseSubthresholdMv,
-                    ["learning_rate"] = h.LearningRate,
-                    ["best"] = h.Best,
-                }).ToArray(),
-            },
-            Metrics = metrics,
-        };
-    }
 
     /// <summary>A stepper that passes every call through and keeps a copy of the inputs of every n-th call.</summary>
     private sealed class RecordingStepper(ILatentStepper inner, int every) : ILatentStepper

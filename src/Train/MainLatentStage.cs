@@ -22,13 +22,13 @@ internal static class MainLatentStage
         using var network = trained.Network;
         var export = LatentStage.Export(network, options.ModelsFolder, Name);
         var evaluation = LatentStage.Evaluate(Name, network, export, data.Test, log);
-        var card = LatentStage.Card(Name, network, settings, trained, evaluation, new CardSource
+        var card = LatentCards.Create(Name, network, settings, trained.History, new CardSource
         {
             Dataset = dataset,
             Neuron = neuron.Name,
             Description = neuron.Description,
             Stimulus = "i.i.d. Gaussian current per step, mean 10, s.d. 5 (the prototype's dataset)",
-        });
+        }, evaluation.Result.CardMetrics());
         TrainFiles.WriteText(export.CardPath, card.ToJson());
         return new MainLatentOutcome(evaluation, card, trained.History.Count);
     }

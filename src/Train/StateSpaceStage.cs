@@ -1,5 +1,4 @@
 using Microsoft.ML;
-using NeuronSurrogate.Cards;
 using NeuronSurrogate.Inference;
 using NeuronSurrogate.Metrics;
 using NeuronSurrogate.MLNet;
@@ -71,49 +70,9 @@ internal static class StateSpaceStage
             double parity = fromTorch.Zip(fromOnnx, (a, b) => Math.Abs(a - b) / Math.Max(Math.Abs(a), 1e-2 * largest)).Max();
             log(Invariant($"mlp: one step, ONNX Runtime vs TorchSharp on {rows:N0} test states: largest relative difference {parity:E1}"));
 
-            var card = Card(model, spec, simulation, settings, history, result, trainingRows, options);
+            var card = StateSpaceCards.Create(options.ModelName, model, spec, simulation, settings, history, trainingRows, options.DatasetPath, result.CardMetrics());
             TrainFiles.WriteText(Path.Combine(options.ModelsFolder, $"{options.ModelName}.json"), card.ToJson());
             return new StateSpaceOutcome(result, closed, history, sameSpikes, test.TraceCount, parity);
         }
     }
-
-    private static StateSpaceModelCard Card(StateSpaceMlp model, StateSpaceSpec spec, IzhikevichSimulationOptions simulation,
-        MlpSettings settings, IReadOnlyList<EpochReport> history, ModelResult result, int rows, TrainOptions options) => new()
-    {
-        Model = options.ModelName,
-        OnnxFile = $"{options.ModelName}.onnx",
-        RolloutOnnxFile = $"{options.ModelName}_rollout.onnx",
-        Description = "State-space surrogate of an Izhikevich neuron: an MLP maps the standardized state (v, u, I, v²) of a step to the increments (Δv, Δu) to the next step; spikes come from the peak → reset rule.",
-        Opset = StateSpaceOnnxExporter.Opset,
-        Hidden = settings.Hidden,
-        Activation = settings.Activation.ToString(),
-        Inputs = [new CardTensor(StateSpaceOnnxExporter.StateInput, [-1, StateSpaceSpec.InputWidth], "float32", "per row: v (mV), u, I of a step, raw units")],
-        Outputs = [new CardTensor(StateSpaceOnnxExporter.IncrementOutput, [-1, StateSpaceSpec.OutputWidth], "float32", "per row: Δv (mV), Δu to the next step, raw units (valid for v below the peak; the rule handles the rest)")],
-        RolloutInputs = [new CardTensor(StateSpaceOnnxExporter.CurrentsInput, [-1, -1], "float32", "currents [N traces, T steps] at the card's dt")],
-        RolloutOutputs = [new CardTensor(StateSpaceOnnxExporter.VoltagesOutput, [-1, -1], "float32", "recorded voltages [N, T] in mV, closed loop from the initial state, spikes as the 30 mV peak")],
-        State = CardState.From(spec, model.Scaling),
-        Rule = CardRule.From(spec.Rule),
-        Neuron = CardNeuron.From(simulation),
-        HowToCall = "Closed loop over currents I(0..T−1): (v, u) = (v0, u0); at each step t, if v ≥ peak: record peak, v ← reset, u ← u + recovery_increment; else record v, (Δv, Δu) = graph(v, u, I(t)), v += Δv, u += Δu. The rollout graph does exactly this for [N, T] currents in one call; `neuron-surrogate predict --model models/surrogate.onnx` does it batched over traces.",
-        Training = new Dictionary<string, object>
-        {
-            ["dataset"] = options.DatasetPath,
-            ["seed"] = options.Seed,
-            ["settings"] = settings.ToString(),
-            ["rows"] = rows,
-            ["rows_excluded"] = "spike steps (the rule decides them) and steps whose next value is the recorded peak (censored by the recording)",
-            ["normalization"] = "ML.NET NormalizeMeanVariance(fixZero: false), fitted on the training runs only",
-            ["selection"] = "closed-loop Γ, then subthreshold RMSE, on the validation runs after every epoch",
-            ["epochs"] = history.Select(h => new Dictionary<string, object>
-            {
-                ["epoch"] = h.Epoch,
-                ["train_loss"] = h.TrainLoss,
-                ["validation_gamma"] = h.ValidationGamma,
-                ["validation_rmse_subthreshold_mv"] = h.ValidationRmseSubthresholdMv,
-                ["learning_rate"] = h.LearningRate,
-                ["best"] = h.Best,
-            }).ToArray(),
-        },
-        Metrics = new Dictionary<string, MetricSummary> { ["test_closed_loop"] = result.ClosedLoop, ["test_teacher_forced"] = result.TeacherForced },
-    };
 }

@@ -59,6 +59,11 @@ public sealed class TraceBuffer
         throw new ArgumentException($"column '{name}' was not asked for when the reader was opened", nameof(name));
     }
 
+    /// <summary>A copy of the trace that outlives the next <see cref="TraceCsvReader.ReadTrace"/>.</summary>
+    /// <param name="columns">The numeric columns to copy (asked for when the reader was opened).</param>
+    public BufferedTrace Snapshot(IEnumerable<string> columns) =>
+        new(Run, Neuron, FirstLine, FirstRow, [.. TimesMs], columns.ToDictionary(c => c, c => Column(c).ToArray()), [.. Fields]);
+
     internal void Clear()
     {
         TimesMs.Clear();

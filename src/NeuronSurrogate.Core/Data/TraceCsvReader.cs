@@ -191,6 +191,37 @@ public sealed class TraceCsvReader : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Reads the rest of the file in batches: each trace is copied (<see cref="TraceBuffer.Snapshot"/>, every numeric
+    /// column) and checked by <paramref name="check"/> as it is read, and joins the current batch while
+    /// <paramref name="sameBatch"/> holds between the batch's first trace and it, up to <paramref name="maxTraces"/>.
+    /// </summary>
+    /// <param name="maxTraces">The most traces in a batch.</param>
+    /// <param name="sameBatch">Whether a trace (second argument) can join the batch of the first (equal length, for example).</param>
+    /// <param name="check">Throws for a trace the caller cannot take, before any earlier batch is handed out.</param>
+    /// <exception cref="InputException">A row breaks the contract.</exception>
+    public IEnumerable<IReadOnlyList<BufferedTrace>> ReadBatches(int maxTraces, Func<BufferedTrace, BufferedTrace, bool> sameBatch, Action<BufferedTrace>? check = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxTraces);
+        ArgumentNullException.ThrowIfNull(sameBatch);
+        var batch = new List<BufferedTrace>();
+        while (ReadTrace())
+        {
+            var trace = Buffer.Snapshot(Buffer.NumericColumns);
+            check?.Invoke(trace);
+            if (batch.Count > 0 && (batch.Count >= maxTraces || !sameBatch(batch[0], trace)))
+            {
+                yield return batch;
+                batch = [];
+            }
+            batch.Add(trace);
+        }
+        if (batch.Count > 0)
+        {
+            yield return batch;
+        }
+    }
+
     private bool Advance()
     {
         bool more;

@@ -43,33 +43,16 @@ public static class TraceFileSimulator
         {
             using var csv = CsvWriter.Create(stream, TraceCsvWriter.Options, leaveOpen: true);
             csv.WriteHeader(headers.ToArray());
-            var pending = new List<Buffered>();
             var row = new string[headers.Count];
-            while (reader.ReadTrace())
+            foreach (var pending in reader.ReadBatches(BatchTraces, (first, next) => first.Count == next.Count && TimeStepOf(first) == TimeStepOf(next),
+                trace => CheckTimeStep(reader, trace, model)))
             {
-                var trace = Buffered.From(reader.Buffer, inputs);
-                CheckTimeStep(reader, trace, model);
-                if (pending.Count > 0 && (pending.Count >= BatchTraces || pending[0].Count != trace.Count || pending[0].TimeStepMs != trace.TimeStepMs))
-                {
-                    Flush();
-                }
-                pending.Add(trace);
-            }
-            Flush();
-            csv.Flush();
-
-            void Flush()
-            {
-                if (pending.Count == 0)
-                {
-                    return;
-                }
-                var batch = new TraceBatch(0, pending.Count, 1, pending[0].Count, pending[0].TimeStepMs, includeRecovery, inputs, model.Spikes);
+                var batch = new TraceBatch(0, pending.Count, 1, pending[0].Count, TimeStepOf(pending[0]), includeRecovery, inputs, model.Spikes);
                 for (int b = 0; b < pending.Count; b++)
                 {
                     for (int i = 0; i < inputs.Length; i++)
                     {
-                        pending[b].Currents[i].CopyTo(batch.Trace(batch.Inputs[i], b));
+                        pending[b].Columns[inputs[i]].CopyTo(batch.Trace(batch.Inputs[i], b));
                     }
                 }
                 var divergences = model.Simulate(batch);
@@ -103,36 +86,27 @@ public static class TraceFileSimulator
                     rows += trace.Count;
                     traces++;
                 }
-                pending.Clear();
             }
+            csv.Flush();
         });
         return new TraceFileSummary(rows, traces, spikes);
     }
 
-    private static void CheckTimeStep(TraceCsvReader reader, Buffered trace, INeuronModel model)
+    private static void CheckTimeStep(TraceCsvReader reader, BufferedTrace trace, INeuronModel model)
     {
         try
         {
-            model.CheckRecordingStep(trace.TimeStepMs);
+            model.CheckRecordingStep(TimeStepOf(trace));
         }
         catch (ArgumentOutOfRangeException e)
         {
             throw new InputException(reader.FilePath, trace.FirstLine + 1, trace.FirstRow + 1, TraceColumns.TimeMs,
                 trace.Times[1].ToString("R", CultureInfo.InvariantCulture),
                 string.Create(CultureInfo.InvariantCulture,
-                    $"a time step between the {model.Name} model's limits (trace run {trace.Run}, neuron {trace.Neuron} has dt = {trace.TimeStepMs:R} ms: {ExceptionMessages.OneLine(e)})"));
+                    $"a time step between the {model.Name} model's limits (trace run {trace.Run}, neuron {trace.Neuron} has dt = {TimeStepOf(trace):R} ms: {ExceptionMessages.OneLine(e)})"));
         }
     }
 
-    /// <summary>One trace held until its batch is simulated.</summary>
-    private sealed record Buffered(long Run, long Neuron, long FirstLine, long FirstRow, double[] Times, double[][] Currents, string[][] Fields)
-    {
-        public int Count => Times.Length;
-
-        /// <summary>The trace's dt; a one-row trace records only its initial state, whatever dt is, so it takes 0.1 ms.</summary>
-        public double TimeStepMs => Count >= 2 ? Times[1] - Times[0] : 0.1;
-
-        public static Buffered From(TraceBuffer b, string[] inputs) => new(
-            b.Run, b.Neuron, b.FirstLine, b.FirstRow, [.. b.TimesMs], [.. inputs.Select(c => b.Column(c).ToArray())], [.. b.Fields]);
-    }
+    /// <summary>A trace's dt; a one-row trace records only its initial state, whatever dt is, so it takes 0.1 ms.</summary>
+    private static double TimeStepOf(BufferedTrace trace) => trace.Count >= 2 ? trace.TimeStepMs : 0.1;
 }
