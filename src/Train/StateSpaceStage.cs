@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using NeuronSurrogate.Data;
 using NeuronSurrogate.Inference;
 using NeuronSurrogate.Metrics;
 using NeuronSurrogate.MLNet;
@@ -17,23 +18,41 @@ namespace NeuronSurrogate.Train;
 /// </summary>
 internal static class StateSpaceStage
 {
+    /// <summary>
+    /// Builds the training rows (every <paramref name="stride"/>-th eligible step) and their standardization from the
+    /// training runs, and trains the MLP with selection by closed-loop Γ, then subthreshold RMSE, on the validation runs.
+    /// </summary>
+    /// <returns>The chosen module (the caller disposes it), the epochs, and the number of training rows.</returns>
+    public static (StateSpaceMlp Model, IReadOnlyList<EpochReport> History, int Rows) Fit(MLContext ml, StateSpaceSpec spec, MlpSettings settings,
+        TraceSet train, TraceSet validation, int stride, Action<int> rowsBuilt, Action<EpochReport> progress)
+    {
+        var (states, increments) = StateSpaceSamples.Build(train, spec, stride);
+        var scaling = StateNormalizer.Fit(ml, states, increments);
+        int rows = states.Length / StateSpaceSpec.InputWidth;
+        rowsBuilt(rows);
+        var (model, history) = StateSpaceTrainer.Train(settings, scaling, states, increments, m =>
+        {
+            var score = ClosedLoop(m, spec, validation).Score;
+            return (score.Gamma, score.RmseSubthresholdMv);
+        }, progress);
+        return (model, history, rows);
+    }
+
+    /// <summary>The trained module run closed loop over a set: its metrics and the traces that diverged.</summary>
+    public static (MetricSummary Score, int Diverged) ClosedLoop(StateSpaceMlp model, StateSpaceSpec spec, TraceSet traces)
+    {
+        var predictions = new double[traces.VoltagesMv.Length];
+        var stops = StateSpaceRollout.ClosedLoop(new TorchStatePredictor(model), traces.Currents, predictions, traces.TraceCount, spec);
+        return (Evaluation.Summarize(traces, predictions), stops.Count(s => s >= 0));
+    }
+
     public static StateSpaceOutcome Run(MLContext ml, StateSpaceSpec spec, IzhikevichSimulationOptions simulation, SplitTraces data, TrainOptions options, Action<string> log)
     {
         var (train, validation, test) = (data.Train, data.Validation, data.Test);
         var settings = new MlpSettings { Seed = options.Seed, Epochs = options.Epochs, Hidden = options.Hidden };
-        var (states, increments) = StateSpaceSamples.Build(train, spec, options.MlpStride);
-        var scaling = StateNormalizer.Fit(ml, states, increments);
-        int trainingRows = states.Length / StateSpaceSpec.InputWidth;
-        log(Invariant($"mlp: {trainingRows:N0} training rows; {settings}"));
-        (double, double) Validate(StateSpaceMlp model)
-        {
-            var predictions = new double[validation.VoltagesMv.Length];
-            StateSpaceRollout.ClosedLoop(new TorchStatePredictor(model), validation.Currents, predictions, validation.TraceCount, spec);
-            var score = Evaluation.Summarize(validation, predictions);
-            return (score.Gamma, score.RmseSubthresholdMv);
-        }
-        var (model, history) = StateSpaceTrainer.Train(settings, scaling, states, increments, Validate, r =>
-            log(Invariant($"mlp epoch {r.Epoch}: loss {r.TrainLoss:E3}, validation closed loop Γ {r.ValidationGamma:F4}, subthreshold RMSE {r.ValidationRmseSubthresholdMv:F3} mV, lr {r.LearningRate:E2}, {r.Seconds:F1} s{(r.Best ? " (best)" : "")}")));
+        var (model, history, trainingRows) = Fit(ml, spec, settings, train, validation, options.MlpStride,
+            rows => log(Invariant($"mlp: {rows:N0} training rows; {settings}")),
+            r => log(Invariant($"mlp epoch {r.Epoch}: loss {r.TrainLoss:E3}, validation closed loop Γ {r.ValidationGamma:F4}, subthreshold RMSE {r.ValidationRmseSubthresholdMv:F3} mV, lr {r.LearningRate:E2}, {r.Seconds:F1} s{(r.Best ? " (best)" : "")}")));
         using (model)
         {
             string onnxPath = Path.Combine(options.ModelsFolder, $"{options.ModelName}.onnx");
