@@ -34,6 +34,9 @@ public sealed class LatentSurrogate : ISurrogate
 
     public string ModelPath { get; }
 
+    /// <summary>The one-step graph the rollouts step (for checks against the trained module).</summary>
+    public ILatentStepper OneStep => _stepper;
+
     public string Format => LatentModelCard.FormatName;
 
     public double TimeStepMs => Spec.TimeStepMs;

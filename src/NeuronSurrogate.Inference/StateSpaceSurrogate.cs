@@ -34,6 +34,9 @@ public sealed class StateSpaceSurrogate : ISurrogate
 
     public string ModelPath { get; }
 
+    /// <summary>The one-step graph the rollouts step (for checks against the trained module).</summary>
+    public IStatePredictor OneStep => _predictor;
+
     public string Format => StateSpaceModelCard.FormatName;
 
     public double TimeStepMs => _spec.TimeStepMs;

@@ -45,11 +45,8 @@ internal static class LatentStage
     {
         var spec = network.Spec;
         var inputs = spec.Inputs.Select(i => test.Input(i.Column)).ToArray();
-        TestScore score;
-        using (var surrogate = new LatentSurrogate(export.OnnxPath, spec))
-        {
-            score = SurrogateScoring.Test(name, surrogate, test, log);
-        }
+        using var surrogate = new LatentSurrogate(export.OnnxPath, spec);
+        var score = SurrogateScoring.Test(name, surrogate, test, log);
         var (result, closed, diverged) = (score.Result, score.ClosedLoop, score.Diverged);
 
         // The rollout graph must tell the same story as the C#-driven loop over the one-step graph.
@@ -59,7 +56,7 @@ internal static class LatentStage
         int same = SpikeDetector.TracesWithSameSpikes(test.TraceCount, test.Steps, test.TimeStepMs, closed, graph);
         log(Invariant($"{name}: rollout graph and C# loop give the same spike times on {same} of {test.TraceCount} test traces"));
 
-        double parity = Parity(network, export.OnnxPath, inputs, test);
+        double parity = Parity(network, surrogate.OneStep, inputs, test);
         log(Invariant($"{name}: one step, ONNX Runtime vs TorchSharp on test states: largest difference {parity:E1} (relative to max(1, |value|))"));
         return new LatentEvaluation(result, closed, same, test.TraceCount, parity, diverged);
     }
@@ -69,10 +66,9 @@ internal static class LatentStage
     /// step of a closed loop over (up to) 64 test traces. The largest |difference| / max(1, |value|) over the voltages,
     /// the spike probability and the next state.
     /// </summary>
-    private static double Parity(LatentNetwork network, string onnxPath, double[][] inputs, TraceSet test)
+    private static double Parity(LatentNetwork network, ILatentStepper onnx, double[][] inputs, TraceSet test)
     {
         var spec = network.Spec;
-        using var onnx = new OnnxLatentStepper(onnxPath, spec);
         int traces = Math.Min(64, test.TraceCount), steps = test.Steps;
         var sampled = inputs.Select(a => a.AsSpan(0, traces * steps).ToArray()).ToArray();
         var recorder = new RecordingStepper(onnx, every: 37);

@@ -61,11 +61,8 @@ internal static class StateSpaceStage
             StateSpaceOnnxExporter.Write(model, spec, onnxPath, rolloutPath);
 
             // Test-set scoring runs the exported one-step graph with ONNX Runtime: what is measured is what ships.
-            TestScore score;
-            using (var surrogate = new StateSpaceSurrogate(onnxPath, spec, StateSpaceOnnxExporter.StateInput, StateSpaceOnnxExporter.IncrementOutput))
-            {
-                score = SurrogateScoring.Test("mlp", surrogate, test, log);
-            }
+            using var surrogate = new StateSpaceSurrogate(onnxPath, spec, StateSpaceOnnxExporter.StateInput, StateSpaceOnnxExporter.IncrementOutput);
+            var score = SurrogateScoring.Test("mlp", surrogate, test, log);
             var (result, closed) = (score.Result, score.ClosedLoop);
 
             // The rollout graph must tell the same story as the C#-driven loop.
@@ -81,10 +78,7 @@ internal static class StateSpaceStage
             var fromTorch = new float[rows * StateSpaceSpec.OutputWidth];
             var fromOnnx = new float[rows * StateSpaceSpec.OutputWidth];
             new TorchStatePredictor(model).Predict(testStates, fromTorch, rows);
-            using (var onnx = new OnnxStatePredictor(onnxPath, StateSpaceOnnxExporter.StateInput, StateSpaceOnnxExporter.IncrementOutput))
-            {
-                onnx.Predict(testStates, fromOnnx, rows);
-            }
+            surrogate.OneStep.Predict(testStates, fromOnnx, rows);
             double largest = fromTorch.Max(Math.Abs);
             double parity = fromTorch.Zip(fromOnnx, (a, b) => Math.Abs(a - b) / Math.Max(Math.Abs(a), 1e-2 * largest)).Max();
             log(Invariant($"mlp: one step, ONNX Runtime vs TorchSharp on {rows:N0} test states: largest relative difference {parity:E1}"));
