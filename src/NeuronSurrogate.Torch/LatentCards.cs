@@ -59,6 +59,7 @@ public static class LatentCards
                 ["selection"] = "closed-loop Γ, then subthreshold RMSE, on the validation runs, every evaluate_every iterations",
                 ["evaluate_every"] = settings.EvaluateEvery,
                 ["threads"] = settings.Threads,
+                ["kernels"] = TorchRuntime.Kernels.CardEntry(),
                 ["history"] = history.Select(h => new Dictionary<string, object>
                 {
                     ["iteration"] = h.Iteration,

@@ -100,7 +100,7 @@ public sealed class LatentNetwork : nn.Module
     /// <summary>The spec's initial state for <paramref name="rows"/> traces.</summary>
     public LatentState Initial(long rows)
     {
-        float v0 = (float)Spec.InitialVoltageMv;
+        using var v0 = ((float)Spec.InitialVoltageMv).ToScalar();
         return new LatentState(full(rows, 1, v0), zeros(rows, 1), zeros(rows, 1), full(rows, Spec.VoltageMemory, v0), zeros(rows, Spec.SpikeMemory));
     }
 
@@ -129,8 +129,8 @@ public sealed class LatentNetwork : nn.Module
         ArgumentNullException.ThrowIfNull(currents);
         ArgumentNullException.ThrowIfNull(coefficients);
         var v = state.Voltage;
-        var memory = state.VoltageMemory.mul(coefficients.VoltageDecay).add(v.mul(coefficients.VoltageGain));
-        var counts = state.SpikeMemory.mul(coefficients.SpikeDecay).add(state.SpikeFlag);
+        var memory = state.VoltageMemory.mul(coefficients.VoltageDecay).add(v.mul(coefficients.VoltageGain), TorchScalars.One);
+        var counts = state.SpikeMemory.mul(coefficients.SpikeDecay).add(state.SpikeFlag, TorchScalars.One);
         var features = cat([
             v.sub(_voltageMean).mul(_voltageInverseScale),
             currents,
@@ -139,7 +139,7 @@ public sealed class LatentNetwork : nn.Module
         ], 1);
         var output = _stack.Forward(features);
         int k = Spec.StepFactor;
-        var raw = output[.., 0..k].mul(_incrementScale).add(v);
+        var raw = output[.., 0..k].mul(_incrementScale).add(v, TorchScalars.One);
         var logit = output[.., k..(k + 1)];
 
         Tensor voltages, flags, peakFlag;
@@ -175,8 +175,8 @@ public sealed class LatentNetwork : nn.Module
 
         if (k > 1)
         {
-            memory = memory.mul(coefficients.VoltageDecaySpan!).add(voltages[.., 0..(k - 1)].matmul(coefficients.VoltageFold!));
-            counts = counts.mul(coefficients.SpikeDecaySpan!).add(flags[.., 0..(k - 1)].matmul(coefficients.SpikeFold!));
+            memory = memory.mul(coefficients.VoltageDecaySpan!).add(voltages[.., 0..(k - 1)].matmul(coefficients.VoltageFold!), TorchScalars.One);
+            counts = counts.mul(coefficients.SpikeDecaySpan!).add(flags[.., 0..(k - 1)].matmul(coefficients.SpikeFold!), TorchScalars.One);
         }
         var next = k == 1
             ? new LatentState(voltages, flags, peakFlag, memory, counts)

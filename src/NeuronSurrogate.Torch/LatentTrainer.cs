@@ -114,7 +114,7 @@ public static class LatentTrainer
         var draws = new TraceRandom(settings.Seed, -2, -2);
         var history = new List<LatentTrainingReport>();
         var clock = Stopwatch.StartNew();
-        using var optimizer = optim.Adam(network.parameters(), settings.LearningRate);
+        using var optimizer = new AdamOptimizer(network.parameters(), settings.LearningRate);
         Tensor[]? best = null;
         (double Gamma, double Rmse) bestScore = (double.NegativeInfinity, double.PositiveInfinity);
         double lossSum = 0;
@@ -125,10 +125,7 @@ public static class LatentTrainer
             {
                 double done = (iteration - 1) / (double)settings.Iterations;
                 double rate = settings.LearningRate * (0.05 + 0.95 * 0.5 * (1 + Math.Cos(Math.PI * done)));
-                foreach (var group in optimizer.ParamGroups)
-                {
-                    group.LearningRate = rate;
-                }
+                optimizer.LearningRate = rate;
                 int longest = LongestWindow(settings, done);
                 int steps = settings.MinWindowSteps + draws.NextInt(longest - settings.MinWindowSteps + 1);
                 int blocks = Math.Min(windows.MaxBlocks, (steps + k - 1) / k);
@@ -187,7 +184,7 @@ public static class LatentTrainer
     }
 
     /// <summary>One iteration: draw windows, run free, backpropagate, step. Returns the loss (NaN when the step was skipped).</summary>
-    private static double Iterate(LatentNetwork network, optim.Optimizer optimizer, LatentWindows windows, LatentSettings settings, LatentMask mask,
+    private static double Iterate(LatentNetwork network, AdamOptimizer optimizer, LatentWindows windows, LatentSettings settings, LatentMask mask,
         int matchSteps, int blocks, ref TraceRandom draws)
     {
         var spec = network.Spec;
@@ -217,7 +214,8 @@ public static class LatentTrainer
         LatentMasks.Fill(mask, predicted.detach().data<float>().ToArray(), batch.Targets, batch.StartVoltage, length, (float)spec.SpikeThresholdMv, matchSteps, weights, settings.MaskOverrunSteps);
         var counted = tensor(weights, [count, length]);
         // Numbers enter as tensors of this scope, never as TorchSharp Scalars (see LatentNetwork: those only the GC frees).
-        var error = predicted.sub(tensor(batch.Targets, [count, length])).mul(tensor((float)(1 / spec.VoltageScaleMv))).square();
+        var scaled = predicted.sub(tensor(batch.Targets, [count, length])).mul(tensor((float)(1 / spec.VoltageScaleMv)));
+        var error = scaled.mul(scaled);
         var loss = where(counted.gt(zeros_like(counted)), error, zeros_like(error)).sum().div(tensor(Math.Max(1f, weights.Sum())));
         if (settings.SpikeLossWeight > 0)
         {
@@ -232,18 +230,18 @@ public static class LatentTrainer
             }
             var spikeLoss = nn.functional.binary_cross_entropy_with_logits(cat(logits, 1), tensor(batch.SpikeTargets, [count, blocks]),
                 tensor(blockWeights, [count, blocks]), reduction: nn.Reduction.Sum).div(tensor(Math.Max(1f, blockWeights.Sum())));
-            loss = loss.add(spikeLoss.mul(tensor((float)settings.SpikeLossWeight)));
+            loss = loss.add(spikeLoss.mul(tensor((float)settings.SpikeLossWeight)), TorchScalars.One);
         }
-        optimizer.zero_grad();
+        optimizer.ZeroGrad();
         loss.backward();
         double norm = nn.utils.clip_grad_norm_(network.parameters(), settings.GradientClip);
         if (!double.IsFinite(norm))
         {
             // A window that ran off to infinity gives no usable gradient: skip this step rather than poison the weights.
-            optimizer.zero_grad();
+            optimizer.ZeroGrad();
             return double.NaN;
         }
-        optimizer.step();
+        optimizer.Step();
         return loss.item<float>();
     }
 }

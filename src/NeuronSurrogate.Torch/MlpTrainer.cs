@@ -56,7 +56,7 @@ public static class MlpTrainer
         Func<(double Gamma, double RmseSubthresholdMv)> validate, Action<EpochReport>? progress)
     {
         var history = new List<EpochReport>();
-        using var optimizer = optim.Adam(module.parameters(), settings.LearningRate);
+        using var optimizer = new AdamOptimizer(module.parameters(), settings.LearningRate);
         var order = Enumerable.Range(0, rows).ToArray();
         var shuffle = new TraceRandom(settings.Seed, -1, -1);
         Tensor[]? best = null;
@@ -68,10 +68,7 @@ public static class MlpTrainer
             {
                 var clock = Stopwatch.StartNew();
                 double lr = LearningRateAt(settings, epoch);
-                foreach (var group in optimizer.ParamGroups)
-                {
-                    group.LearningRate = lr;
-                }
+                optimizer.LearningRate = lr;
                 for (int i = rows - 1; i > 0; i--)
                 {
                     int j = shuffle.NextInt(i + 1);
@@ -86,9 +83,9 @@ public static class MlpTrainer
                     int count = Math.Min(settings.BatchSize, rows - start);
                     var index = tensor(order.AsSpan(start, count).ToArray().Select(i => (long)i).ToArray());
                     var loss = nn.functional.mse_loss(model.Core(x.index_select(0, index)), y.index_select(0, index));
-                    optimizer.zero_grad();
+                    optimizer.ZeroGrad();
                     loss.backward();
-                    optimizer.step();
+                    optimizer.Step();
                     lossSum += loss.item<float>();
                     batches++;
                 }

@@ -45,6 +45,7 @@ public static class StateSpaceCards
             ["rows_excluded"] = "spike steps (the rule decides them) and steps whose next value is the recorded peak (censored by the recording)",
             ["normalization"] = "ML.NET NormalizeMeanVariance(fixZero: false), fitted on the training runs only",
             ["selection"] = "closed-loop Γ, then subthreshold RMSE, on the validation runs after every epoch",
+            ["kernels"] = TorchRuntime.Kernels.CardEntry(),
             ["epochs"] = history.Select(h => new Dictionary<string, object>
             {
                 ["epoch"] = h.Epoch,

@@ -44,7 +44,7 @@ public sealed class StateSpaceMlp : nn.Module<Tensor, Tensor>, IStandardizedMlp
     {
         using var scope = NewDisposeScope();
         var increments = Core(Standardize(states));
-        return (_identityTargets ? increments : increments.mul(_targetScale).add(_targetMean)).MoveToOuterDisposeScope();
+        return (_identityTargets ? increments : increments.mul(_targetScale).add(_targetMean, TorchScalars.One)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Input rows → standardized features (<see cref="StateSpaceSpec.WriteFeatures"/>: the row, then v²).</summary>

@@ -30,7 +30,7 @@ public sealed class VoltageLagMlp : nn.Module<Tensor, Tensor>, IStandardizedMlp
     public override Tensor forward(Tensor features)
     {
         using var scope = NewDisposeScope();
-        return Core(Standardize(features)).mul(_targetScale).add(_targetMean).MoveToOuterDisposeScope();
+        return Core(Standardize(features)).mul(_targetScale).add(_targetMean, TorchScalars.One).MoveToOuterDisposeScope();
     }
 
     public Tensor Standardize(Tensor inputs) => inputs.sub(_offset).mul(_scale);

@@ -16,9 +16,16 @@ namespace NeuronSurrogate.Tests;
 public sealed class LatentJobTest
 {
     /// <summary>Runs the Train app as a child process, as a user would.</summary>
-    private static (int ExitCode, string Error) Train(params string[] args)
+    private static (int ExitCode, string Error) Train(params string[] args) => Train(new Dictionary<string, string>(), args);
+
+    /// <summary>Runs the Train app as a child process with these environment variables set.</summary>
+    private static (int ExitCode, string Error) Train(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo(CliProcess.DotNet) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "NeuronSurrogate.Train.dll"));
         foreach (var a in args)
         {
@@ -49,6 +56,38 @@ public sealed class LatentJobTest
             }
         }
         return folder.Write(name, text.ToString());
+    }
+
+    /// <summary>
+    /// The kernels are pinned from inside the process (issue 21): a training whose environment asks libtorch for its
+    /// AVX-512 kernels and MKL for its automatic branch writes the same bytes as one that asks for the plainest kernels,
+    /// and its card says which kernels ran.
+    /// </summary>
+    [TestMethod]
+    [TestCategory("Slow")]
+    public void LatentJobTest_KernelPinHoldsWhateverTheEnvironmentAsks()
+    {
+        if (!TorchRuntime.CanPin)
+        {
+            Assert.Inconclusive("the kernels are pinned on x86-64 Linux with AVX2 only");
+        }
+        using var folder = new TempFolder();
+        string data = Dataset(folder, "pin.csv", runs: 30, steps: 200);
+        string[] Args(string name) => ["--data", data, "--models", folder.File(name), "--results", folder.File(name + "_results"), "--iterations", "3", "--hidden", "8", "8"];
+        // Unpinned, these two ask for different kernels and give different bytes (measured with the code before the pin).
+        var plain = Train(new Dictionary<string, string> { ["ATEN_CPU_CAPABILITY"] = "default", ["MKL_CBWR"] = "COMPATIBLE" }, Args("plain"));
+        Assert.AreEqual(0, plain.ExitCode, plain.Error);
+        var widest = Train(new Dictionary<string, string> { ["ATEN_CPU_CAPABILITY"] = "avx512", ["MKL_CBWR"] = "AUTO", ["ONEDNN_MAX_CPU_ISA"] = "AVX512_CORE" }, Args("widest"));
+        Assert.AreEqual(0, widest.ExitCode, widest.Error);
+        foreach (var file in new[] { "pin_latent.onnx", "pin_latent_rollout.onnx", "pin_latent.json" })
+        {
+            CollectionAssert.AreEqual(File.ReadAllBytes(Path.Combine(folder.File("plain"), file)), File.ReadAllBytes(Path.Combine(folder.File("widest"), file)), file);
+        }
+        var kernels = JsonNode.Parse(File.ReadAllText(Path.Combine(folder.File("widest"), "pin_latent.json")))!["training"]!["kernels"]!;
+        Assert.AreEqual(TorchRuntime.PinnedCapability, (string?)kernels["aten_cpu_capability"]);
+        Assert.AreEqual(TorchRuntime.PinnedMklBranch, (string?)kernels["mkl_branch"]);
+        Assert.IsTrue((bool)kernels["pinned"]!);
+        Assert.IsNull(kernels["cpu"], "a pinned card names no processor: its bytes do not depend on one");
     }
 
     [TestMethod]
