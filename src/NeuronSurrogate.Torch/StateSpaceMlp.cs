@@ -109,8 +109,11 @@ public sealed class StateSpaceMlp : nn.Module<Tensor, Tensor>, IStandardizedMlp
                         bias[m] = (float)((double)bias[m] * s.TargetScale[m] + s.TargetMean[m]);
                     }
                 }
-                folded.Layers[i].weight!.copy_(tensor(weight, shape));
-                folded.Layers[i].bias!.copy_(tensor(bias, [bias.Length]));
+                // Held until the copies are done: a temporary only the finalizer frees could be freed while libtorch reads it.
+                using var weights = tensor(weight, shape);
+                using var biases = tensor(bias, [bias.Length]);
+                folded.Layers[i].weight!.copy_(weights);
+                folded.Layers[i].bias!.copy_(biases);
             }
         }
         folded.eval();

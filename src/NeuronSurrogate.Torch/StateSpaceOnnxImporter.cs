@@ -48,8 +48,11 @@ public static class StateSpaceOnnxImporter
             for (int i = 0; i < gemms.Length; i++)
             {
                 var layer = mlp.Layers[i];
-                layer.weight!.copy_(tensor(initializers[gemms[i].Input[1]].FloatData.ToArray(), layer.weight.shape));
-                layer.bias!.copy_(tensor(initializers[gemms[i].Input[2]].FloatData.ToArray(), layer.bias.shape));
+                // Held until the copies are done: a temporary only the finalizer frees could be freed while libtorch reads it.
+                using var weights = tensor(initializers[gemms[i].Input[1]].FloatData.ToArray(), layer.weight!.shape);
+                using var biases = tensor(initializers[gemms[i].Input[2]].FloatData.ToArray(), layer.bias!.shape);
+                layer.weight.copy_(weights);
+                layer.bias.copy_(biases);
             }
         }
         mlp.eval();
