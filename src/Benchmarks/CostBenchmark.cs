@@ -391,19 +391,20 @@ internal static partial class CostBenchmark
         string name = Path.GetFileNameWithoutExtension(modelPath);
         string cardPath = Path.ChangeExtension(modelPath, ".json");
         var loading = Stopwatch.StartNew();
-        var surrogate = SurrogateModel.Open(modelPath);
+        var surrogate = SurrogateModel.Open(modelPath, engine: SurrogateEngine.Onnx);
         double loadMs = loading.Elapsed.TotalMilliseconds;
         var (flopPerStep, stepMs, shapes) = ModelCost(cardPath);
         double flopPerMs = flopPerStep / stepMs;
         string rolloutPath = Path.Combine(Path.GetDirectoryName(modelPath)!, name + "_rollout.onnx");
         var columns = surrogate.InputColumns;
-        yield return new CostEngine(Invariant($"{name}, ONNX Runtime one-step loop (step {stepMs} ms)"), "surrogate", flopPerMs, (inputs, traces) =>
+        yield return new CostEngine(Invariant($"{name}, ONNX Runtime one-step loop (step {stepMs} ms)"), "surrogate", flopPerMs, ClosedLoop(surrogate), false, shapes, loadMs);
+        if (ModelCardFormat.Of(cardPath) == LatentModelCard.FormatName)
         {
-            var values = columns.ToDictionary(c => c, c => c == TraceColumns.Current ? inputs[0].AsSpan(0, traces * Steps).ToArray() : new double[traces * Steps]);
-            var predictions = new double[traces * Steps];
-            surrogate.Predict(PredictionMode.ClosedLoop, values, predictions, traces);
-            return predictions;
-        }, false, shapes, loadMs);
+            loading.Restart();
+            var fused = SurrogateModel.Open(modelPath);
+            double fusedLoadMs = loading.Elapsed.TotalMilliseconds;
+            yield return new CostEngine(Invariant($"{name}, fused CPU engine (step {stepMs} ms)"), "surrogate", flopPerMs, ClosedLoop(fused), false, shapes, fusedLoadMs);
+        }
         if (File.Exists(rolloutPath))
         {
             loading.Restart();
@@ -442,8 +443,17 @@ internal static partial class CostBenchmark
         return (flop, stateSpace.State.TimeStepMs, pairs);
     }
 
+    /// <summary>A surrogate's closed loop over the first input column's currents (further columns zero).</summary>
+    private static Func<IReadOnlyList<double[]>, int, double[]> ClosedLoop(ISurrogate surrogate) => (inputs, traces) =>
+    {
+        var values = surrogate.InputColumns.ToDictionary(c => c, c => c == TraceColumns.Current ? inputs[0].AsSpan(0, traces * Steps).ToArray() : new double[traces * Steps]);
+        var predictions = new double[traces * Steps];
+        surrogate.Predict(PredictionMode.ClosedLoop, values, predictions, traces);
+        return predictions;
+    };
+
     /// <summary>ONNX Runtime's GEMM (MLAS) on the surrogate's dense shapes at this batch, in GFLOP/s (best of the rounds).</summary>
-    private static double GemmGflops(IReadOnlyList<(int In, int Out)> shapes, int batch)
+    internal static double GemmGflops(IReadOnlyList<(int In, int Out)> shapes, int batch)
     {
         var random = new Random(1);
         var layers = shapes.Select(s => (Enumerable.Range(0, s.In * s.Out).Select(_ => (float)random.NextDouble()).ToArray(), new long[] { s.Out, s.In }, new float[s.Out])).ToArray();

@@ -17,6 +17,9 @@ internal static class Program
             case "cost":
                 CostBenchmark.Run(root, quick: args.Contains("--quick"));
                 return 0;
+            case "engines":
+                EnginesBenchmark.Run(root, quick: args.Contains("--quick"));
+                return 0;
             case "inference":
                 InferenceBenchmark.Run(root, quick: args.Contains("--quick"));
                 return 0;
@@ -35,7 +38,7 @@ internal static class Program
                 InferenceBenchmark.Run(root, quick: args.Contains("--quick"));
                 return 0;
             default:
-                Console.Error.WriteLine($"error: unknown benchmark '{what}': expected simulator, simulators, inference, cost, all or bdn");
+                Console.Error.WriteLine($"error: unknown benchmark '{what}': expected simulator, simulators, inference, engines, cost, all or bdn");
                 return 2;
         }
     }

@@ -18,9 +18,11 @@ internal static class PredictCommand
         var batch = new Option<int>("--batch-size") { Description = "Traces advanced together per model call; memory is bounded by the batch, not the file (about 0.3 MB per 1000-step trace).", DefaultValueFactory = _ => 256 };
         var provider = new Option<string>("--provider") { Description = "cpu, or cuda (GPU build only; falls back to the CPU with a warning).", DefaultValueFactory = _ => "cpu" };
         provider.AcceptOnlyFromAmong("cpu", "cuda");
+        var engine = new Option<string>("--engine") { Description = "fused (the fused CPU engine for latent models, which reads the graph's weights; ONNX Runtime for the other kinds and with --provider cuda) or onnx (ONNX Runtime for every kind).", DefaultValueFactory = _ => "fused" };
+        engine.AcceptOnlyFromAmong("fused", "onnx");
         var command = new Command("predict", "Run a surrogate over your currents and write predicted voltages and spikes.")
         {
-            model, input, output, mode, batch, provider,
+            model, input, output, mode, batch, provider, engine,
         };
         command.SetAction(result => context.Guard(() =>
         {
@@ -34,7 +36,8 @@ internal static class PredictCommand
             Data.AtomicFile.CheckWritable(outputPath);
             var predictionMode = result.GetValue(mode) == "teacher-forced" ? PredictionMode.TeacherForced : PredictionMode.ClosedLoop;
             using var surrogate = SurrogateModel.Open(result.GetValue(model)!,
-                result.GetValue(provider) == "cuda" ? OnnxProvider.Cuda : OnnxProvider.Cpu, context.Error.WriteLine);
+                result.GetValue(provider) == "cuda" ? OnnxProvider.Cuda : OnnxProvider.Cpu, context.Error.WriteLine,
+                result.GetValue(engine) == "onnx" ? SurrogateEngine.Onnx : SurrogateEngine.Fused);
             var summary = TraceFilePredictor.Run(surrogate, result.GetValue(input)!, outputPath, predictionMode, batchSize);
             foreach (var d in summary.Divergences.Take(10))
             {

@@ -6,26 +6,31 @@ namespace NeuronSurrogate.Inference;
 
 /// <summary>
 /// A latent surrogate (<see cref="LatentModelCard"/>): it reads only the currents named in its card and its own state,
-/// stepped by its one-step graph in <see cref="LatentRollout"/>.
+/// stepped in <see cref="LatentRollout"/> by the fused CPU engine that reads the one-step graph's weights
+/// (<see cref="FusedLatentStepper"/>, the default) or by ONNX Runtime running the graph.
 /// </summary>
-/// <remarks>Ownership: owns its session; dispose it.</remarks>
+/// <remarks>Ownership: owns its engine; dispose it.</remarks>
 public sealed class LatentSurrogate : ISurrogate
 {
-    private readonly OnnxLatentStepper _stepper;
+    private readonly ILatentStepper _stepper;
 
     /// <summary>A shipped model: the graph and its card.</summary>
-    public LatentSurrogate(string modelPath, string cardPath, OnnxProvider provider = OnnxProvider.Cpu, Action<string>? warn = null)
-        : this(modelPath, LatentModelCard.Read(cardPath).ToSpec(cardPath), provider, warn)
+    public LatentSurrogate(string modelPath, string cardPath, OnnxProvider provider = OnnxProvider.Cpu, Action<string>? warn = null,
+        SurrogateEngine engine = SurrogateEngine.Fused)
+        : this(modelPath, LatentModelCard.Read(cardPath).ToSpec(cardPath), provider, warn, engine)
     {
     }
 
     /// <summary>A graph and the spec it computes, before a card is written (the trainer scores it to fill the card).</summary>
-    public LatentSurrogate(string modelPath, LatentSpec spec, OnnxProvider provider = OnnxProvider.Cpu, Action<string>? warn = null)
+    public LatentSurrogate(string modelPath, LatentSpec spec, OnnxProvider provider = OnnxProvider.Cpu, Action<string>? warn = null,
+        SurrogateEngine engine = SurrogateEngine.Fused)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ModelPath = modelPath;
         Spec = spec;
-        _stepper = new OnnxLatentStepper(modelPath, Spec, provider, warn);
+        // The GPU provider is ONNX Runtime's; the fused engine is the CPU's.
+        Engine = engine == SurrogateEngine.Fused && provider == OnnxProvider.Cpu ? SurrogateEngine.Fused : SurrogateEngine.Onnx;
+        _stepper = Engine == SurrogateEngine.Fused ? new FusedLatentStepper(modelPath, Spec) : new OnnxLatentStepper(modelPath, Spec, provider, warn);
         InputColumns = Spec.Inputs.Select(i => i.Column).ToArray();
     }
 
@@ -34,7 +39,10 @@ public sealed class LatentSurrogate : ISurrogate
 
     public string ModelPath { get; }
 
-    /// <summary>The one-step graph the rollouts step (for checks against the trained module).</summary>
+    /// <summary>What computes the steps.</summary>
+    public SurrogateEngine Engine { get; }
+
+    /// <summary>The engine the rollouts step (for checks against the trained module).</summary>
     public ILatentStepper OneStep => _stepper;
 
     public string Format => LatentModelCard.FormatName;
@@ -54,5 +62,5 @@ public sealed class LatentSurrogate : ISurrogate
             : LatentRollout.TeacherForced(_stepper, inputs, columns[TraceColumns.Voltage], predictionsMv, traceCount);
     }
 
-    public void Dispose() => _stepper.Dispose();
+    public void Dispose() => (_stepper as IDisposable)?.Dispose();
 }

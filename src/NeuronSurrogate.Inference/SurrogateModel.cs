@@ -10,16 +10,16 @@ namespace NeuronSurrogate.Inference;
 public static class SurrogateModel
 {
     /// <summary>Every kind the project serves: card format → how to open it. A new kind is one line here.</summary>
-    private static readonly Dictionary<string, Func<string, string, OnnxProvider, Action<string>?, ISurrogate>> Kinds = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, Func<string, string, OnnxProvider, Action<string>?, SurrogateEngine, ISurrogate>> Kinds = new(StringComparer.Ordinal)
     {
-        [StateSpaceModelCard.FormatName] = (model, card, provider, warn) => new StateSpaceSurrogate(model, card, provider, warn),
-        [VoltageLagModelCard.FormatName] = (model, card, provider, warn) => new VoltageLagSurrogate(model, card, provider, warn),
-        [LatentModelCard.FormatName] = (model, card, provider, warn) => new LatentSurrogate(model, card, provider, warn),
+        [StateSpaceModelCard.FormatName] = (model, card, provider, warn, _) => new StateSpaceSurrogate(model, card, provider, warn),
+        [VoltageLagModelCard.FormatName] = (model, card, provider, warn, _) => new VoltageLagSurrogate(model, card, provider, warn),
+        [LatentModelCard.FormatName] = (model, card, provider, warn, engine) => new LatentSurrogate(model, card, provider, warn, engine),
     };
 
-    /// <summary>Opens <paramref name="modelPath"/> and the card beside it.</summary>
+    /// <summary>Opens <paramref name="modelPath"/> and the card beside it, computed by <paramref name="engine"/> (the fastest by default).</summary>
     /// <exception cref="InputException">The graph or the card is missing, unreadable, of an unknown format, or they do not match.</exception>
-    public static ISurrogate Open(string modelPath, OnnxProvider provider = OnnxProvider.Cpu, Action<string>? warn = null)
+    public static ISurrogate Open(string modelPath, OnnxProvider provider = OnnxProvider.Cpu, Action<string>? warn = null, SurrogateEngine engine = SurrogateEngine.Fused)
     {
         if (string.IsNullOrWhiteSpace(modelPath) || !File.Exists(modelPath))
         {
@@ -31,6 +31,6 @@ public static class SurrogateModel
         {
             throw InputException.InColumn(cardPath, "format", format, $"a card of format {string.Join(", ", Kinds.Keys)}");
         }
-        return open(modelPath, cardPath, provider, warn);
+        return open(modelPath, cardPath, provider, warn, engine);
     }
 }

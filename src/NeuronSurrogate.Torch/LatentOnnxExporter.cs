@@ -191,8 +191,8 @@ public static class LatentOnnxExporter
             b = c.SpikeDecay.data<float>().ToArray().Select(x => (double)x).ToArray();
             gain = c.VoltageGain.data<float>().ToArray().Select(x => (double)x).ToArray();
         }
-        memory = g.Node("Add", [g.Node("Mul", [memory, Floats(g, "decay_v", a)]), g.Node("Mul", [v, Floats(g, "gain_v", gain)])]);
-        counts = g.Node("Add", [g.Node("Mul", [counts, Floats(g, "decay_s", b)]), flag]);
+        memory = g.Node("Add", [g.Node("Mul", [memory, Floats(g, LatentGraphNames.VoltageDecay, a)]), g.Node("Mul", [v, Floats(g, LatentGraphNames.VoltageGain, gain)])]);
+        counts = g.Node("Add", [g.Node("Mul", [counts, Floats(g, LatentGraphNames.SpikeDecay, b)]), flag]);
 
         string x = g.Node("Concat", [v, currents, g.Node("Sub", [memory, v]), counts], null, Int("axis", 1));
         for (int i = 0; i < layers.Length; i++)
@@ -207,7 +207,7 @@ public static class LatentOnnxExporter
         string raw = g.Node("Add", [g.Node("Slice", [x, g.Int64Constant("zero", [0], 1), g.Int64Constant("k", [k], 1), axis1]), v]);
         string probability = g.Node("Sigmoid", [g.Node("Slice", [x, g.Int64Constant("k", [k], 1), g.Int64Constant("k1", [k + 1], 1), axis1])]);
 
-        string threshold = g.Constant("threshold", [(float)spec.SpikeThresholdMv]);
+        string threshold = g.Constant(LatentGraphNames.Threshold, [(float)spec.SpikeThresholdMv]);
         string Crossing(string before, string after) =>
             g.Node("Cast", [g.Node("And", [g.Node("Less", [before, threshold]), g.Node("GreaterOrEqual", [after, threshold])])], null, Int("to", (long)DataType.Float));
         string voltages, flags, peakOut;
@@ -221,8 +221,8 @@ public static class LatentOnnxExporter
         {
             string previous = v;
             string afterPeak = g.Node("Greater", [peak, g.Constant("half", [0.5f])]);
-            string? peakMv = spec.Rule is null ? null : g.Constant("peak_mv", [(float)spec.Rule.PeakMv]);
-            string? resetMv = spec.Rule is null ? null : g.Constant("reset_mv", [(float)spec.Rule.ResetMv]);
+            string? peakMv = spec.Rule is null ? null : g.Constant(LatentGraphNames.PeakMv, [(float)spec.Rule.PeakMv]);
+            string? resetMv = spec.Rule is null ? null : g.Constant(LatentGraphNames.ResetMv, [(float)spec.Rule.ResetMv]);
             var each = new string[k];
             var eachFlag = new string[k];
             for (int j = 0; j < k; j++)
@@ -251,10 +251,10 @@ public static class LatentOnnxExporter
             var (spikeSpan, spikeFold) = FoldMaps(b, b.Select(_ => 1.0).ToArray(), k);
             string head = g.Int64Constant("k_1", [k - 1], 1);
             string zero = g.Int64Constant("zero", [0], 1);
-            memory = g.Node("Add", [g.Node("Mul", [memory, Floats(g, "span_v", voltageSpan)]),
-                g.Node("MatMul", [g.Node("Slice", [voltages, zero, head, axis1]), g.Constant("fold_v", voltageFold, k - 1, kv)])]);
-            counts = g.Node("Add", [g.Node("Mul", [counts, Floats(g, "span_s", spikeSpan)]),
-                g.Node("MatMul", [g.Node("Slice", [flags, zero, head, axis1]), g.Constant("fold_s", spikeFold, k - 1, ks)])]);
+            memory = g.Node("Add", [g.Node("Mul", [memory, Floats(g, LatentGraphNames.VoltageSpan, voltageSpan)]),
+                g.Node("MatMul", [g.Node("Slice", [voltages, zero, head, axis1]), g.Constant(LatentGraphNames.VoltageFold, voltageFold, k - 1, kv)])]);
+            counts = g.Node("Add", [g.Node("Mul", [counts, Floats(g, LatentGraphNames.SpikeSpan, spikeSpan)]),
+                g.Node("MatMul", [g.Node("Slice", [flags, zero, head, axis1]), g.Constant(LatentGraphNames.SpikeFold, spikeFold, k - 1, ks)])]);
         }
         string next = g.Node("Concat", [lastVoltage, lastFlag, peakOut, memory, counts], null, Int("axis", 1));
         return (next, voltages, probability);

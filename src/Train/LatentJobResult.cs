@@ -37,6 +37,7 @@ internal sealed record LatentJobResult(TrainOptions Options, string Dataset, Run
                 ["rollout_graph_same_spike_times"] = Evaluation.RolloutSame,
                 ["rollout_graph_traces"] = Evaluation.RolloutTraces,
                 ["onnx_vs_torch_largest_difference"] = Evaluation.Parity,
+                ["fused_vs_torch_largest_difference"] = Evaluation.FusedParity,
                 ["diverged_test_traces"] = Evaluation.Diverged,
             },
             ["training_seconds"] = Math.Round(Outcome.Shipped.Seed.Trained.Seconds, 1),

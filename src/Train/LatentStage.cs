@@ -40,7 +40,10 @@ internal static class LatentStage
         return export;
     }
 
-    /// <summary>Scores the exported graph on the test runs in both modes, and checks the rollout graph and the module against it.</summary>
+    /// <summary>
+    /// Scores the exported graph on the test runs in both modes with the fused CPU engine (the default engine, reading the
+    /// graph's weights), and checks ONNX Runtime's rollout graph and one-step graph and the trained module against it.
+    /// </summary>
     public static LatentEvaluation Evaluate(string name, LatentNetwork network, LatentExport export, TraceSet test, Action<string> log)
     {
         var spec = network.Spec;
@@ -56,9 +59,12 @@ internal static class LatentStage
         int same = SpikeDetector.TracesWithSameSpikes(test.TraceCount, test.Steps, test.TimeStepMs, closed, graph);
         log(Invariant($"{name}: rollout graph and C# loop give the same spike times on {same} of {test.TraceCount} test traces"));
 
-        double parity = Parity(network, surrogate.OneStep, inputs, test);
+        using var onnx = new OnnxLatentStepper(export.OnnxPath, spec);
+        double parity = Parity(network, onnx, inputs, test);
         log(Invariant($"{name}: one step, ONNX Runtime vs TorchSharp on test states: largest difference {parity:E1} (relative to max(1, |value|))"));
-        return new LatentEvaluation(result, closed, same, test.TraceCount, parity, diverged);
+        double fusedParity = Parity(network, surrogate.OneStep, inputs, test);
+        log(Invariant($"{name}: one step, fused engine vs TorchSharp on test states: largest difference {fusedParity:E1}"));
+        return new LatentEvaluation(result, closed, same, test.TraceCount, parity, fusedParity, diverged);
     }
 
     /// <summary>
@@ -66,12 +72,12 @@ internal static class LatentStage
     /// step of a closed loop over (up to) 64 test traces. The largest |difference| / max(1, |value|) over the voltages,
     /// the spike probability and the next state.
     /// </summary>
-    private static double Parity(LatentNetwork network, ILatentStepper onnx, double[][] inputs, TraceSet test)
+    private static double Parity(LatentNetwork network, ILatentStepper engine, double[][] inputs, TraceSet test)
     {
         var spec = network.Spec;
         int traces = Math.Min(64, test.TraceCount), steps = test.Steps;
         var sampled = inputs.Select(a => a.AsSpan(0, traces * steps).ToArray()).ToArray();
-        var recorder = new RecordingStepper(onnx, every: 37);
+        var recorder = new RecordingStepper(engine, every: 37);
         LatentRollout.ClosedLoop(recorder, sampled, new double[traces * steps], traces);
         using var torch = new TorchLatentStepper(network);
         double worst = 0;
@@ -80,7 +86,7 @@ internal static class LatentStage
             var (stateA, stateB) = ((float[])state.Clone(), (float[])state.Clone());
             var (voltagesA, voltagesB) = (new float[rows * spec.StepFactor], new float[rows * spec.StepFactor]);
             var (probabilityA, probabilityB) = (new float[rows], new float[rows]);
-            onnx.Advance(currents, stateA, voltagesA, probabilityA, rows);
+            engine.Advance(currents, stateA, voltagesA, probabilityA, rows);
             torch.Advance(currents, stateB, voltagesB, probabilityB, rows);
             worst = Math.Max(worst, Largest(voltagesA, voltagesB));
             worst = Math.Max(worst, Largest(probabilityA, probabilityB));

@@ -45,67 +45,95 @@ public static class LatentRollout
         {
             throw new ArgumentException($"buffers of {values} and {predictionsMv.Length} values do not hold {traceCount} traces of equal length");
         }
-        int steps = values / traceCount, k = spec.StepFactor, columns = spec.InputCount, size = spec.StateSize;
-        var initial = spec.InitialState();
-        var state = new float[traceCount * size];
-        for (int trace = 0; trace < traceCount; trace++)
-        {
-            initial.CopyTo(state, trace * size);
-        }
-        var currents = new float[traceCount * k * columns];
-        var voltages = new float[traceCount * k];
-        var probability = new float[traceCount];
+        int steps = values / traceCount;
         var diverged = new int[traceCount];
-        Array.Fill(diverged, -1);
-        predictionsMv.Fill(double.NaN);
-        for (int trace = 0; trace < traceCount && steps > 0; trace++)
+        if (stepper is IRowwiseLatentStepper && traceCount > BlockTraces)
         {
-            predictionsMv[trace * steps] = spec.InitialVoltageMv;
+            // Blocks of traces in parallel, each through the same loop with its own buffers (state and activations in cache).
+            var buffer = new double[values];
+            int blocks = (traceCount + BlockTraces - 1) / BlockTraces;
+            Parallel.For(0, blocks, block =>
+            {
+                int from = block * BlockTraces, to = Math.Min(traceCount, from + BlockTraces);
+                RunBlock(stepper, inputs, truth, buffer.AsSpan(from * steps, (to - from) * steps), from, to, steps, diverged);
+            });
+            buffer.CopyTo(predictionsMv);
+        }
+        else
+        {
+            RunBlock(stepper, inputs, truth, predictionsMv, 0, traceCount, steps, diverged);
+        }
+        return diverged;
+    }
+
+    /// <summary>Traces a row-wise stepper runs per block (<see cref="IRowwiseLatentStepper"/>).</summary>
+    public const int BlockTraces = 16;
+
+    /// <summary>Traces [from, to) over all their steps; <paramref name="predictionsMv"/> holds just those traces.</summary>
+    private static void RunBlock(ILatentStepper stepper, IReadOnlyList<double[]> inputs, double[]? truth, Span<double> predictionsMv,
+        int from, int to, int steps, int[] diverged)
+    {
+        var spec = stepper.Spec;
+        int count = to - from, k = spec.StepFactor, columns = spec.InputCount, size = spec.StateSize;
+        var initial = spec.InitialState();
+        var state = new float[count * size];
+        for (int row = 0; row < count; row++)
+        {
+            initial.CopyTo(state, row * size);
+        }
+        var currents = new float[count * k * columns];
+        var voltages = new float[count * k];
+        var probability = new float[count];
+        diverged.AsSpan(from, count).Fill(-1);
+        predictionsMv.Fill(double.NaN);
+        for (int row = 0; row < count && steps > 0; row++)
+        {
+            predictionsMv[row * steps] = spec.InitialVoltageMv;
         }
         double threshold = spec.SpikeThresholdMv;
         for (int t = 0; t + 1 < steps; t += k)
         {
-            for (int trace = 0; trace < traceCount; trace++)
+            for (int row = 0; row < count; row++)
             {
-                int row = trace * k * columns;
+                int trace = from + row;
+                int at = row * k * columns;
                 for (int j = 0; j < k; j++)
                 {
                     // Past the end of the trace the last current is held; those outputs are never recorded.
                     int source = trace * steps + Math.Min(t + j, steps - 1);
                     for (int c = 0; c < columns; c++)
                     {
-                        currents[row + j * columns + c] = (float)inputs[c][source];
+                        currents[at + j * columns + c] = (float)inputs[c][source];
                     }
                 }
                 if (truth is not null)
                 {
                     double v = truth[trace * steps + t];
                     double before = t > 0 ? truth[trace * steps + t - 1] : spec.InitialVoltageMv;
-                    var s = state.AsSpan(trace * size, size);
+                    var s = state.AsSpan(row * size, size);
                     s[LatentSpec.VoltageIndex] = (float)v;
                     s[LatentSpec.SpikeFlagIndex] = before < threshold && v >= threshold ? 1 : 0;
                     s[LatentSpec.PeakFlagIndex] = spec.Rule is { } rule && v >= rule.PeakMv ? 1 : 0;
                 }
             }
-            stepper.Advance(currents, state, voltages, probability, traceCount);
-            for (int trace = 0; trace < traceCount; trace++)
+            stepper.Advance(currents, state, voltages, probability, count);
+            for (int row = 0; row < count; row++)
             {
-                if (diverged[trace] >= 0)
+                if (diverged[from + row] >= 0)
                 {
                     continue;
                 }
                 for (int j = 0; j < k && t + 1 + j < steps; j++)
                 {
-                    double v = voltages[trace * k + j];
+                    double v = voltages[row * k + j];
                     if (!(Math.Abs(v) <= VoltageLagRollout.DivergenceLimitMv))
                     {
-                        diverged[trace] = t + 1 + j;
+                        diverged[from + row] = t + 1 + j;
                         break;
                     }
-                    predictionsMv[trace * steps + t + 1 + j] = v;
+                    predictionsMv[row * steps + t + 1 + j] = v;
                 }
             }
         }
-        return diverged;
     }
 }

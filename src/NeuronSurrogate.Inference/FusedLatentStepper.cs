@@ -1,0 +1,270 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using NeuronSurrogate.Data;
+using NeuronSurrogate.Rollout;
+
+namespace NeuronSurrogate.Inference;
+
+/// <summary>
+/// The latent surrogate's step as one fused pass per trace, in managed code: the memory update, every dense layer,
+/// SiLU, the spike readout, the structural rule and the fold of the k voltages into the memory, with the trace's
+/// activations in registers and the weights (about 20 KB) in the L1 cache. It reads the same graph as ONNX Runtime
+/// (<see cref="LatentWeights"/>) and computes what the graph computes, operation for operation, in float32.
+/// </summary>
+/// <remarks>
+/// <para>Each dense layer is a matrix-vector product with SIMD over the layer's outputs: for each input, its value
+/// broadcast times a row of the transposed weights, accumulated with fused multiply-adds in eight 256-bit registers;
+/// the last layer (k + 1 outputs) is a dot product per output. Traces are independent, so a batch runs its traces in
+/// parallel over the cores; one trace is the matrix-vector path itself.</para>
+/// <para>Every sum runs in a fixed order and SiLU's exponential is a fixed polynomial (<see cref="Exp"/>), so the bits
+/// do not depend on the processor: 256-bit vectors and fused multiply-adds on any x86-64 machine with AVX2, the same
+/// arithmetic element for element on others.</para>
+/// <para>Ownership: holds managed arrays and per-thread scratch only; safe to call from several threads at once.</para>
+/// </remarks>
+public sealed class FusedLatentStepper : IRowwiseLatentStepper, IDisposable
+{
+    private const int Lanes = 8;
+    private readonly LatentWeights _w;
+    private readonly int _inputs, _outputs;
+    private readonly ThreadLocal<Scratch> _scratch;
+
+    /// <summary>The engine for a one-step graph and its spec.</summary>
+    /// <exception cref="InputException">The graph is not a latent one-step graph this engine knows, or does not match the spec.</exception>
+    public FusedLatentStepper(string modelPath, LatentSpec spec)
+    {
+        Spec = spec ?? throw new ArgumentNullException(nameof(spec));
+        _w = LatentWeights.Read(modelPath, spec);
+        _inputs = spec.NetworkInputs;
+        _outputs = spec.NetworkOutputs;
+        _scratch = new ThreadLocal<Scratch>(() => new Scratch(_w));
+    }
+
+    public LatentSpec Spec { get; }
+
+    /// <summary>Floating-point operations of one surrogate step per trace, as <c>LatentNetwork.FlopPerStep</c> counts them.</summary>
+    public long FlopPerStep => _w.FlopPerStep;
+
+    public void Advance(ReadOnlySpan<float> currents, Span<float> state, Span<float> voltagesMv, Span<float> spikeProbability, int rows)
+    {
+        int size = Spec.StateSize, perStep = Spec.CurrentsPerStep, k = Spec.StepFactor;
+        var scratch = _scratch.Value!;
+        for (int r = 0; r < rows; r++)
+        {
+            spikeProbability[r] = Step(currents.Slice(r * perStep, perStep), state.Slice(r * size, size), voltagesMv.Slice(r * k, k), scratch);
+        }
+    }
+
+    public void Dispose() => _scratch.Dispose();
+
+    /// <summary>Per-thread activations.</summary>
+    private sealed class Scratch(LatentWeights w)
+    {
+        public readonly float[] Features = new float[w.InputsPadded];
+        public readonly float[][] Hidden = [.. w.Layers.Select(l => new float[l.OutputsPadded])];
+        public readonly float[] Output = new float[w.Last.Outputs];
+    }
+
+    /// <summary>One step of one trace; returns the spike probability.</summary>
+    private float Step(ReadOnlySpan<float> currents, Span<float> state, Span<float> voltagesMv, Scratch scratch)
+    {
+        var spec = Spec;
+        int k = spec.StepFactor, kv = spec.VoltageMemory, ks = spec.SpikeMemory;
+        var memory = state.Slice(LatentSpec.MemoryOffset, kv);
+        var counts = state.Slice(spec.SpikeMemoryOffset, ks);
+        float v = state[LatentSpec.VoltageIndex], flag = state[LatentSpec.SpikeFlagIndex], peak = state[LatentSpec.PeakFlagIndex];
+
+        // Memory: m ← m·a + V·(1 − a); counts c ← c·b + flag (the graph's Mul, Mul, Add).
+        var x = scratch.Features;
+        x[0] = v;
+        currents.CopyTo(x.AsSpan(1));
+        int m0 = 1 + spec.CurrentsPerStep;
+        for (int m = 0; m < kv; m++)
+        {
+            memory[m] = memory[m] * _w.VoltageDecay[m] + v * _w.VoltageGain[m];
+            x[m0 + m] = memory[m] - v;
+        }
+        for (int m = 0; m < ks; m++)
+        {
+            counts[m] = counts[m] * _w.SpikeDecay[m] + flag;
+            x[m0 + kv + m] = counts[m];
+        }
+
+        // Hidden layers: SiLU(W x + b), SIMD over the outputs.
+        ReadOnlySpan<float> input = x.AsSpan(0, _inputs);
+        float[] hidden = x;
+        for (int l = 0; l < _w.Layers.Length; l++)
+        {
+            var layer = _w.Layers[l];
+            hidden = scratch.Hidden[l];
+            Dense(layer, input, hidden);
+            SiLU(hidden);
+            input = hidden.AsSpan(0, layer.Outputs);
+        }
+        // The last layer reads the whole padded activation (the padded units are 0).
+        var o = scratch.Output;
+        int padded = _w.Last.InputsPadded;
+        for (int j = 0; j < _outputs; j++)
+        {
+            o[j] = Dot(_w.Last.Weights.AsSpan(j * padded, padded), hidden.AsSpan(0, padded)) + _w.Last.Bias[j];
+        }
+        float probability = 1f / (1f + Exp(Vector256.Create(-o[k])).GetElement(0));
+
+        // The voltages, the rule, the crossings (the graph's Add, Where, GreaterOrEqual, Less, And).
+        float threshold = _w.ThresholdMv;
+        var rule = _w.StructuralRule;
+        float previous = v, lastFlag = 0;
+        bool afterPeak = peak > 0.5f;
+        Span<float> flags = stackalloc float[k];
+        for (int j = 0; j < k; j++)
+        {
+            float vj = o[j] + v;
+            if (rule is { } r)
+            {
+                bool atPeak = vj >= r.PeakMv;
+                vj = afterPeak ? r.ResetMv : atPeak ? r.PeakMv : vj;
+                afterPeak = atPeak && !afterPeak;
+            }
+            voltagesMv[j] = vj;
+            flags[j] = previous < threshold && vj >= threshold ? 1 : 0;
+            lastFlag = flags[j];
+            previous = vj;
+        }
+        if (k > 1)
+        {
+            // The fold of the first k − 1 voltages and flags into the memory (the graph's Mul, MatMul, Add).
+            for (int m = 0; m < kv; m++)
+            {
+                float folded = 0;
+                for (int j = 0; j < k - 1; j++)
+                {
+                    folded += voltagesMv[j] * _w.VoltageFold![j * kv + m];
+                }
+                memory[m] = memory[m] * _w.VoltageSpan![m] + folded;
+            }
+            for (int m = 0; m < ks; m++)
+            {
+                float folded = 0;
+                for (int j = 0; j < k - 1; j++)
+                {
+                    folded += flags[j] * _w.SpikeFold![j * ks + m];
+                }
+                counts[m] = counts[m] * _w.SpikeSpan![m] + folded;
+            }
+        }
+        state[LatentSpec.VoltageIndex] = voltagesMv[k - 1];
+        state[LatentSpec.SpikeFlagIndex] = lastFlag;
+        // Without a rule and with k = 1 the graph passes the peak flag through; otherwise it is the rule's.
+        state[LatentSpec.PeakFlagIndex] = rule is null && k == 1 ? peak : afterPeak ? 1 : 0;
+        return probability;
+    }
+
+    /// <summary>output = W x + b for the layer's (padded) outputs: eight 256-bit accumulators per 64 outputs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Dense(LatentWeights.Layer layer, ReadOnlySpan<float> x, float[] output)
+    {
+        int width = layer.OutputsPadded, n = x.Length;
+        ref float w = ref layer.Transposed[0];
+        ref float b = ref layer.Bias[0];
+        ref float y = ref output[0];
+        int chunk = 0;
+        for (; chunk + 8 * Lanes <= width; chunk += 8 * Lanes)
+        {
+            var a0 = Vector256.LoadUnsafe(ref b, (nuint)chunk);
+            var a1 = Vector256.LoadUnsafe(ref b, (nuint)(chunk + Lanes));
+            var a2 = Vector256.LoadUnsafe(ref b, (nuint)(chunk + 2 * Lanes));
+            var a3 = Vector256.LoadUnsafe(ref b, (nuint)(chunk + 3 * Lanes));
+            var a4 = Vector256.LoadUnsafe(ref b, (nuint)(chunk + 4 * Lanes));
+            var a5 = Vector256.LoadUnsafe(ref b, (nuint)(chunk + 5 * Lanes));
+            var a6 = Vector256.LoadUnsafe(ref b, (nuint)(chunk + 6 * Lanes));
+            var a7 = Vector256.LoadUnsafe(ref b, (nuint)(chunk + 7 * Lanes));
+            for (int f = 0; f < n; f++)
+            {
+                var xf = Vector256.Create(x[f]);
+                nuint row = (nuint)(f * width + chunk);
+                a0 = Vector256.FusedMultiplyAdd(xf, Vector256.LoadUnsafe(ref w, row), a0);
+                a1 = Vector256.FusedMultiplyAdd(xf, Vector256.LoadUnsafe(ref w, row + Lanes), a1);
+                a2 = Vector256.FusedMultiplyAdd(xf, Vector256.LoadUnsafe(ref w, row + 2 * Lanes), a2);
+                a3 = Vector256.FusedMultiplyAdd(xf, Vector256.LoadUnsafe(ref w, row + 3 * Lanes), a3);
+                a4 = Vector256.FusedMultiplyAdd(xf, Vector256.LoadUnsafe(ref w, row + 4 * Lanes), a4);
+                a5 = Vector256.FusedMultiplyAdd(xf, Vector256.LoadUnsafe(ref w, row + 5 * Lanes), a5);
+                a6 = Vector256.FusedMultiplyAdd(xf, Vector256.LoadUnsafe(ref w, row + 6 * Lanes), a6);
+                a7 = Vector256.FusedMultiplyAdd(xf, Vector256.LoadUnsafe(ref w, row + 7 * Lanes), a7);
+            }
+            a0.StoreUnsafe(ref y, (nuint)chunk);
+            a1.StoreUnsafe(ref y, (nuint)(chunk + Lanes));
+            a2.StoreUnsafe(ref y, (nuint)(chunk + 2 * Lanes));
+            a3.StoreUnsafe(ref y, (nuint)(chunk + 3 * Lanes));
+            a4.StoreUnsafe(ref y, (nuint)(chunk + 4 * Lanes));
+            a5.StoreUnsafe(ref y, (nuint)(chunk + 5 * Lanes));
+            a6.StoreUnsafe(ref y, (nuint)(chunk + 6 * Lanes));
+            a7.StoreUnsafe(ref y, (nuint)(chunk + 7 * Lanes));
+        }
+        for (; chunk < width; chunk += Lanes)
+        {
+            var a = Vector256.LoadUnsafe(ref b, (nuint)chunk);
+            for (int f = 0; f < n; f++)
+            {
+                a = Vector256.FusedMultiplyAdd(Vector256.Create(x[f]), Vector256.LoadUnsafe(ref w, (nuint)(f * width + chunk)), a);
+            }
+            a.StoreUnsafe(ref y, (nuint)chunk);
+        }
+    }
+
+    /// <summary>Σ w[i]·x[i] over a padded row: two accumulators of 256 bits, then a fixed pairwise sum of the lanes.</summary>
+    private static float Dot(ReadOnlySpan<float> weights, ReadOnlySpan<float> x)
+    {
+        int padded = weights.Length;
+        var s0 = Vector256<float>.Zero;
+        var s1 = Vector256<float>.Zero;
+        ref float w = ref Unsafe.AsRef(in weights[0]);
+        ref float h = ref Unsafe.AsRef(in x[0]);
+        int i = 0;
+        for (; i + 2 * Lanes <= padded; i += 2 * Lanes)
+        {
+            s0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref w, (nuint)i), Vector256.LoadUnsafe(ref h, (nuint)i), s0);
+            s1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref w, (nuint)(i + Lanes)), Vector256.LoadUnsafe(ref h, (nuint)(i + Lanes)), s1);
+        }
+        for (; i < padded; i += Lanes)
+        {
+            s0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref w, (nuint)i), Vector256.LoadUnsafe(ref h, (nuint)i), s0);
+        }
+        var s = s0 + s1;
+        var quad = s.GetLower() + s.GetUpper();
+        return (quad.GetElement(0) + quad.GetElement(2)) + (quad.GetElement(1) + quad.GetElement(3));
+    }
+
+    /// <summary>x · σ(x) in place, eight at a time (the width is padded to a multiple of eight).</summary>
+    private static void SiLU(float[] values)
+    {
+        ref float p = ref values[0];
+        var one = Vector256.Create(1f);
+        for (int i = 0; i < values.Length; i += Lanes)
+        {
+            var x = Vector256.LoadUnsafe(ref p, (nuint)i);
+            (x / (one + Exp(-x))).StoreUnsafe(ref p, (nuint)i);
+        }
+    }
+
+    /// <summary>
+    /// e^x for float32, element by element with a fixed sequence of IEEE operations (so any machine gives the same bits):
+    /// x = n·ln 2 + r with |r| ≤ ln 2 / 2 (ln 2 split in two for an exact n·ln 2), e^r by a degree-6 Taylor–Horner
+    /// polynomial (relative error below 2e-7 on that interval), and 2^n put into the exponent bits. Inputs are clamped to
+    /// [−87.3, 88], where e^x and 2^n are normal floats.
+    /// </summary>
+    internal static Vector256<float> Exp(Vector256<float> x)
+    {
+        x = Vector256.Min(Vector256.Max(x, Vector256.Create(-87.3f)), Vector256.Create(88f));
+        var n = Vector256.Round(x * Vector256.Create(1.44269504f));
+        var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-0.693145752f), x);
+        r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-1.42860677e-6f), r);
+        var p = Vector256.Create(1f / 720);
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1f / 120));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1f / 24));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1f / 6));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(0.5f));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1f));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1f));
+        var scale = Vector256.ShiftLeft(Vector256.ConvertToInt32(n) + Vector256.Create(127), 23).AsSingle();
+        return p * scale;
+    }
+}

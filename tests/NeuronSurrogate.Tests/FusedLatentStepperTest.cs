@@ -1,0 +1,126 @@
+using NeuronSurrogate.Cards;
+using NeuronSurrogate.Data;
+using NeuronSurrogate.Dataset;
+using NeuronSurrogate.Inference;
+using NeuronSurrogate.Metrics;
+using NeuronSurrogate.Rollout;
+using NeuronSurrogate.Simulation;
+using NeuronSurrogate.Stimuli;
+using System.Runtime.Intrinsics;
+
+namespace NeuronSurrogate.Tests;
+
+/// <summary>The fused CPU engine against ONNX Runtime running the same graph, on every shipped latent model.</summary>
+[TestClass]
+public sealed class FusedLatentStepperTest
+{
+    /// <summary>Shipped latent models and the largest current of their training stimuli (their cards' units).</summary>
+    private static readonly (string Name, double MaxCurrent)[] Shipped =
+        [("latent", 20), ("rs_latent", 25), ("hh_latent", 0.3), ("pyramid_latent", 1), ("pyramid_latent_k5", 1)];
+
+    /// <summary>Mixed stimuli scaled to a model's range: 24 traces of 400 ms, the currents of each input column.</summary>
+    private static (double[][] Inputs, int Traces, int Steps) Currents(LatentSpec spec, double maxCurrent)
+    {
+        var batch = DatasetGenerator.Generate(new DatasetOptions
+        {
+            Runs = 12, NeuronsPerRun = 2, Steps = 4000, Seed = 31,
+            Stimulus = new StimulusOptions { Kind = StimulusKind.Mixed, MixedMaxCurrent = 25 },
+        });
+        double scale = maxCurrent / 25;
+        var current = batch.Currents.Select(c => c * scale).ToArray();
+        var inputs = spec.Inputs.Select((_, c) => c == 0 ? current : current.Select(x => 0.3 * x).ToArray()).ToArray();
+        return (inputs, batch.TraceCount, batch.Steps);
+    }
+
+    [TestMethod]
+    public void FusedLatentStepperTest_OneStepAgreesWithOnnxRuntimeOnVisitedStates()
+    {
+        foreach (var (name, maxCurrent) in Shipped)
+        {
+            string model = TestPaths.Model(name + ".onnx");
+            var spec = LatentModelCard.Read(TestPaths.Model(name + ".json")).ToSpec(TestPaths.Model(name + ".json"));
+            using var fused = new FusedLatentStepper(model, spec);
+            using var onnx = new OnnxLatentStepper(model, spec);
+            var (inputs, traces, steps) = Currents(spec, maxCurrent);
+            // The states ONNX Runtime's own closed loop visits, every 23rd step: one step of each engine from each.
+            var recorder = new Recorder(onnx, every: 23);
+            LatentRollout.ClosedLoop(recorder, inputs, new double[traces * steps], traces);
+            double worst = 0;
+            foreach (var (currents, state) in recorder.Recorded)
+            {
+                var (stateA, stateB) = ((float[])state.Clone(), (float[])state.Clone());
+                var (voltagesA, voltagesB) = (new float[traces * spec.StepFactor], new float[traces * spec.StepFactor]);
+                var (probabilityA, probabilityB) = (new float[traces], new float[traces]);
+                fused.Advance(currents, stateA, voltagesA, probabilityA, traces);
+                onnx.Advance(currents, stateB, voltagesB, probabilityB, traces);
+                worst = Math.Max(worst, Largest(voltagesA, voltagesB));
+                worst = Math.Max(worst, Largest(probabilityA, probabilityB));
+                worst = Math.Max(worst, Largest(stateA, stateB));
+            }
+            Assert.IsGreaterThan(10, recorder.Recorded.Count);
+            Assert.IsLessThanOrEqualTo(1e-4, worst, $"{name}: largest difference {worst:E2} relative to max(1, |value|)");
+        }
+
+        static double Largest(float[] a, float[] b) => a.Zip(b, (x, y) => Math.Abs(x - y) / Math.Max(1, Math.Abs(y))).Max();
+    }
+
+    [TestMethod]
+    public void FusedLatentStepperTest_ClosedLoopGivesOnnxRuntimesSpikeSteps()
+    {
+        foreach (var (name, maxCurrent) in Shipped)
+        {
+            string model = TestPaths.Model(name + ".onnx");
+            using var fused = (LatentSurrogate)SurrogateModel.Open(model);
+            using var onnx = (LatentSurrogate)SurrogateModel.Open(model, engine: SurrogateEngine.Onnx);
+            Assert.AreEqual(SurrogateEngine.Fused, fused.Engine);
+            Assert.AreEqual(SurrogateEngine.Onnx, onnx.Engine);
+            var (inputs, traces, steps) = Currents(fused.Spec, maxCurrent);
+            var columns = fused.InputColumns.Zip(inputs).ToDictionary(p => p.First, p => p.Second);
+            var a = new double[traces * steps];
+            var b = new double[traces * steps];
+            fused.Predict(PredictionMode.ClosedLoop, columns, a, traces);
+            onnx.Predict(PredictionMode.ClosedLoop, columns, b, traces);
+            int same = SpikeDetector.TracesWithSameSpikes(traces, steps, fused.TimeStepMs, a, b.Select(x => (float)x).ToArray());
+            Assert.AreEqual(traces, same, $"{name}: the same spike steps on {same} of {traces} traces");
+            Assert.IsTrue(a.Any(SpikeFlagsCount), $"{name}: the fused closed loop fires on these currents, so the comparison means something");
+        }
+
+        static bool SpikeFlagsCount(double v) => v >= SpikeFlags.ThresholdMv;
+    }
+
+    [TestMethod]
+    public void FusedLatentStepperTest_ExpIsAccurateAndTheGraphMustMatchTheCard()
+    {
+        for (float x = -80; x <= 80; x += 0.37f)
+        {
+            float e = FusedExp(x);
+            Assert.IsLessThanOrEqualTo(3e-7, Math.Abs(e - Math.Exp(x)) / Math.Exp(x), $"e^{x}");
+        }
+        var spec = LatentModelCard.Read(TestPaths.Model("hh_latent.json")).ToSpec(TestPaths.Model("hh_latent.json"));
+        var wrong = Assert.ThrowsExactly<InputException>(() => new FusedLatentStepper(TestPaths.Model("hh_latent.onnx"), spec with { VoltageMemory = spec.VoltageMemory + 1 }));
+        StringAssert.Contains(wrong.Message, "hh_latent.onnx");
+        var notLatent = Assert.ThrowsExactly<InputException>(() => new FusedLatentStepper(TestPaths.Model("surrogate.onnx"), spec));
+        StringAssert.Contains(notLatent.Message, "surrogate.onnx");
+    }
+
+    private static float FusedExp(float x) => FusedLatentStepper.Exp(System.Runtime.Intrinsics.Vector256.Create(x)).GetElement(0);
+
+    /// <summary>Passes every call through and keeps the inputs of every n-th call.</summary>
+    private sealed class Recorder(ILatentStepper inner, int every) : ILatentStepper
+    {
+        private int _calls;
+
+        public List<(float[] Currents, float[] State)> Recorded { get; } = [];
+
+        public LatentSpec Spec => inner.Spec;
+
+        public void Advance(ReadOnlySpan<float> currents, Span<float> state, Span<float> voltagesMv, Span<float> spikeProbability, int rows)
+        {
+            if (_calls++ % every == 0)
+            {
+                Recorded.Add((currents[..(rows * Spec.CurrentsPerStep)].ToArray(), state[..(rows * Spec.StateSize)].ToArray()));
+            }
+            inner.Advance(currents, state, voltagesMv, spikeProbability, rows);
+        }
+    }
+}
