@@ -25,7 +25,7 @@ internal static class EnginesBenchmark
         var report = new StringBuilder();
         report.AppendLine("# The latent kind's engines, in process");
         report.AppendLine();
-        report.AppendLine(Invariant($"`dotnet run -c Release --project src/Benchmarks -- engines` on {Environment.ProcessorCount} cores ({DateTime.UtcNow:yyyy-MM-dd}). Closed loop over the same mixed currents (scaled to each model's range), from the initial state; each entry the median of {Rounds} rounds, the engines of one batch size timed in turns. µs per simulated ms per trace (lower is better); GFLOP/s from the card's FLOP per step; GEMM: ONNX Runtime's MLAS on the network's dense shapes at that batch (best of 5), the rate the step's arithmetic could reach."));
+        report.AppendLine(Invariant($"`dotnet run -c Release --project src/Benchmarks -- engines` on {Environment.ProcessorCount} cores ({DateTime.UtcNow:yyyy-MM-dd}). Closed loop over the same mixed currents (scaled to each model's range), from the initial state; each entry the median of {Rounds} rounds after one untimed call, the engines of one batch size timed in turns. µs per simulated ms per trace (lower is better); GFLOP/s from the card's FLOP per step; GEMM: ONNX Runtime's MLAS on the network's dense shapes at that batch (best of 5), the rate the step's arithmetic could reach."));
         report.AppendLine();
         report.AppendLine("| model | traces × ms | fused engine | ONNX Runtime, one-step graph from C# | ONNX Runtime, rollout graph | fused vs one-step graph | fused GFLOP/s | GEMM GFLOP/s, same shapes |");
         report.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");
@@ -50,6 +50,10 @@ internal static class EnginesBenchmark
                 var floats = spec.Inputs.Select(i => i.Column == TraceColumns.Current ? currents.Select(c => (float)c).ToArray() : new float[currents.Length]).ToArray();
                 var predictions = new double[currents.Length];
                 var times = new List<double>[3] { [], [], [] };
+                // One untimed call each: the JIT's optimized code, the sessions' first-run allocations.
+                fused.Predict(PredictionMode.ClosedLoop, columns, predictions, traces);
+                onnx.Predict(PredictionMode.ClosedLoop, columns, predictions, traces);
+                rollout.Run(floats, traces);
                 for (int round = 0; round < Rounds; round++)
                 {
                     times[0].Add(Seconds(() => fused.Predict(PredictionMode.ClosedLoop, columns, predictions, traces)));

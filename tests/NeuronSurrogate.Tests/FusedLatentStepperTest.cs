@@ -64,6 +64,39 @@ public sealed class FusedLatentStepperTest
         static double Largest(float[] a, float[] b) => a.Zip(b, (x, y) => Math.Abs(x - y) / Math.Max(1, Math.Abs(y))).Max();
     }
 
+    /// <summary>Rows stepped together (four at a time where the machine has 512-bit vectors) give the bits of rows stepped alone.</summary>
+    [TestMethod]
+    public void FusedLatentStepperTest_RowsSteppedTogetherGiveTheBitsOfRowsSteppedAlone()
+    {
+        foreach (var (name, maxCurrent) in Shipped)
+        {
+            string model = TestPaths.Model(name + ".onnx");
+            var spec = LatentModelCard.Read(TestPaths.Model(name + ".json")).ToSpec(TestPaths.Model(name + ".json"));
+            using var fused = new FusedLatentStepper(model, spec);
+            var (inputs, traces, steps) = Currents(spec, maxCurrent);
+            var recorder = new Recorder(fused, every: 41);
+            LatentRollout.ClosedLoop(recorder, inputs, new double[traces * steps], traces);
+            foreach (var (currents, state) in recorder.Recorded.Take(20))
+            {
+                int rows = currents.Length / spec.CurrentsPerStep;
+                var together = (float[])state.Clone();
+                var voltagesTogether = new float[rows * spec.StepFactor];
+                var probabilityTogether = new float[rows];
+                fused.Advance(currents, together, voltagesTogether, probabilityTogether, rows);
+                for (int r = 0; r < rows; r++)
+                {
+                    var alone = state.AsSpan(r * spec.StateSize, spec.StateSize).ToArray();
+                    var voltages = new float[spec.StepFactor];
+                    var probability = new float[1];
+                    fused.Advance(currents.AsSpan(r * spec.CurrentsPerStep, spec.CurrentsPerStep), alone, voltages, probability, 1);
+                    CollectionAssert.AreEqual(alone, together.AsSpan(r * spec.StateSize, spec.StateSize).ToArray(), name);
+                    CollectionAssert.AreEqual(voltages, voltagesTogether.AsSpan(r * spec.StepFactor, spec.StepFactor).ToArray(), name);
+                    Assert.AreEqual(probability[0], probabilityTogether[r], name);
+                }
+            }
+        }
+    }
+
     [TestMethod]
     public void FusedLatentStepperTest_ClosedLoopGivesOnnxRuntimesSpikeSteps()
     {
