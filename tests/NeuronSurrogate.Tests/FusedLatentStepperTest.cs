@@ -18,6 +18,9 @@ public sealed class FusedLatentStepperTest
     private static readonly (string Name, double MaxCurrent)[] Shipped =
         [("latent", 20), ("rs_latent", 25), ("hh_latent", 0.3), ("pyramid_latent", 1), ("pyramid_latent_k5", 1)];
 
+    /// <summary>A shipped model's spec, from its card.</summary>
+    private static LatentSpec Spec(string name) => LatentModelCard.Read(TestPaths.Model(name + ".json")).ToSpec(TestPaths.Model(name + ".json"));
+
     /// <summary>Mixed stimuli scaled to a model's range: 24 traces of 400 ms, the currents of each input column.</summary>
     private static (double[][] Inputs, int Traces, int Steps) Currents(LatentSpec spec, double maxCurrent)
     {
@@ -38,7 +41,7 @@ public sealed class FusedLatentStepperTest
         foreach (var (name, maxCurrent) in Shipped)
         {
             string model = TestPaths.Model(name + ".onnx");
-            var spec = LatentModelCard.Read(TestPaths.Model(name + ".json")).ToSpec(TestPaths.Model(name + ".json"));
+            var spec = Spec(name);
             using var fused = new FusedLatentStepper(model, spec);
             using var onnx = new OnnxLatentStepper(model, spec);
             var (inputs, traces, steps) = Currents(spec, maxCurrent);
@@ -71,7 +74,7 @@ public sealed class FusedLatentStepperTest
         foreach (var (name, maxCurrent) in Shipped)
         {
             string model = TestPaths.Model(name + ".onnx");
-            var spec = LatentModelCard.Read(TestPaths.Model(name + ".json")).ToSpec(TestPaths.Model(name + ".json"));
+            var spec = Spec(name);
             using var fused = new FusedLatentStepper(model, spec);
             var (inputs, traces, steps) = Currents(spec, maxCurrent);
             var recorder = new Recorder(fused, every: 41);
@@ -129,7 +132,7 @@ public sealed class FusedLatentStepperTest
             float e = FusedExp(x);
             Assert.IsLessThanOrEqualTo(3e-7, Math.Abs(e - Math.Exp(x)) / Math.Exp(x), $"e^{x}");
         }
-        var spec = LatentModelCard.Read(TestPaths.Model("hh_latent.json")).ToSpec(TestPaths.Model("hh_latent.json"));
+        var spec = Spec("hh_latent");
         var wrong = Assert.ThrowsExactly<InputException>(() => new FusedLatentStepper(TestPaths.Model("hh_latent.onnx"), spec with { VoltageMemory = spec.VoltageMemory + 1 }));
         StringAssert.Contains(wrong.Message, "hh_latent.onnx");
         var notLatent = Assert.ThrowsExactly<InputException>(() => new FusedLatentStepper(TestPaths.Model("surrogate.onnx"), spec));
