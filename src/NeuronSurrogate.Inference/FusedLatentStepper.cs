@@ -46,9 +46,6 @@ public sealed class FusedLatentStepper : IRowwiseLatentStepper, IDisposable
 
     public LatentSpec Spec { get; }
 
-    /// <summary>Floating-point operations of one surrogate step per trace, as <c>LatentNetwork.FlopPerStep</c> counts them.</summary>
-    public long FlopPerStep => _w.FlopPerStep;
-
     public void Advance(ReadOnlySpan<float> currents, Span<float> state, Span<float> voltagesMv, Span<float> spikeProbability, int rows)
     {
         int size = Spec.StateSize, perStep = Spec.CurrentsPerStep, k = Spec.StepFactor;
@@ -358,6 +355,11 @@ public sealed class FusedLatentStepper : IRowwiseLatentStepper, IDisposable
         }
     }
 
+    // The constants of Exp, shared by both widths so that they compute the same function: the clamp, log2 e, ln 2 in two
+    // parts (ln2Hi exact in float for any n in range), and 1/k! for k = 6 … 0.
+    private const float ExpLow = -87.3f, ExpHigh = 88f, Log2E = 1.44269504f, Ln2Hi = 0.693145752f, Ln2Lo = 1.42860677e-6f;
+    private const float C6 = 1f / 720, C5 = 1f / 120, C4 = 1f / 24, C3 = 1f / 6, C2 = 0.5f, C1 = 1f, C0 = 1f;
+
     /// <summary><see cref="SiLU"/> sixteen at a time (the width a multiple of 64 here): the same operations element for element.</summary>
     private static void SiLU512(float[] values)
     {
@@ -373,17 +375,17 @@ public sealed class FusedLatentStepper : IRowwiseLatentStepper, IDisposable
     /// <summary><see cref="Exp(Vector256{float})"/> on 512 bits: the same constants and operations element for element.</summary>
     internal static Vector512<float> Exp(Vector512<float> x)
     {
-        x = Vector512.Min(Vector512.Max(x, Vector512.Create(-87.3f)), Vector512.Create(88f));
-        var n = Vector512.Round(x * Vector512.Create(1.44269504f));
-        var r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-0.693145752f), x);
-        r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-1.42860677e-6f), r);
-        var p = Vector512.Create(1f / 720);
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1f / 120));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1f / 24));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1f / 6));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(0.5f));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1f));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1f));
+        x = Vector512.Min(Vector512.Max(x, Vector512.Create(ExpLow)), Vector512.Create(ExpHigh));
+        var n = Vector512.Round(x * Vector512.Create(Log2E));
+        var r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2Hi), x);
+        r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2Lo), r);
+        var p = Vector512.Create(C6);
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(C5));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(C4));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(C3));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(C2));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(C1));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(C0));
         var scale = Vector512.ShiftLeft(Vector512.ConvertToInt32(n) + Vector512.Create(127), 23).AsSingle();
         return p * scale;
     }
@@ -396,17 +398,17 @@ public sealed class FusedLatentStepper : IRowwiseLatentStepper, IDisposable
     /// </summary>
     internal static Vector256<float> Exp(Vector256<float> x)
     {
-        x = Vector256.Min(Vector256.Max(x, Vector256.Create(-87.3f)), Vector256.Create(88f));
-        var n = Vector256.Round(x * Vector256.Create(1.44269504f));
-        var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-0.693145752f), x);
-        r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-1.42860677e-6f), r);
-        var p = Vector256.Create(1f / 720);
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1f / 120));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1f / 24));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1f / 6));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(0.5f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1f));
+        x = Vector256.Min(Vector256.Max(x, Vector256.Create(ExpLow)), Vector256.Create(ExpHigh));
+        var n = Vector256.Round(x * Vector256.Create(Log2E));
+        var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Hi), x);
+        r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Lo), r);
+        var p = Vector256.Create(C6);
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(C5));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(C4));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(C3));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(C2));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(C1));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(C0));
         var scale = Vector256.ShiftLeft(Vector256.ConvertToInt32(n) + Vector256.Create(127), 23).AsSingle();
         return p * scale;
     }

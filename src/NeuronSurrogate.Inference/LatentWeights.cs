@@ -14,9 +14,9 @@ internal sealed class LatentWeights
 {
     private const int Lanes = 8;
 
-    public sealed record Layer(int Inputs, int Outputs, int OutputsPadded, float[] Transposed, float[] Bias);
+    public sealed record Layer(int Outputs, int OutputsPadded, float[] Transposed, float[] Bias);
 
-    public sealed record LastLayer(int Inputs, int InputsPadded, int Outputs, float[] Weights, float[] Bias);
+    public sealed record LastLayer(int InputsPadded, int Outputs, float[] Weights, float[] Bias);
 
     public sealed record Rule(float PeakMv, float ResetMv);
 
@@ -32,7 +32,6 @@ internal sealed class LatentWeights
     public float[]? SpikeFold { get; init; }
     public required float ThresholdMv { get; init; }
     public Rule? StructuralRule { get; init; }
-    public required long FlopPerStep { get; init; }
 
     /// <exception cref="InputException">Not a latent one-step graph, or one that does not match the spec.</exception>
     public static LatentWeights Read(string modelPath, LatentSpec spec)
@@ -88,7 +87,6 @@ internal sealed class LatentWeights
                 $"a graph that matches its card: the card's network reads {inputs} features and returns {spec.NetworkOutputs}, the graph's layers read {dense[0].W.Dims[1]} and return {dense[^1].W.Dims[0]}");
         }
         var layers = new Layer[dense.Length - 1];
-        long flop = 0;
         for (int i = 0; i < layers.Length; i++)
         {
             var (w, b) = dense[i];
@@ -103,8 +101,7 @@ internal sealed class LatentWeights
             }
             var bias = new float[padded];
             b.Values.CopyTo(bias, 0);
-            layers[i] = new Layer(fanIn, outputs, padded, transposed, bias);
-            flop += 2L * fanIn * outputs + outputs + 4L * outputs;
+            layers[i] = new Layer(outputs, padded, transposed, bias);
         }
         var (lw, lb) = dense[^1];
         int lastOutputs = (int)lw.Dims[0], lastInputs = (int)lw.Dims[1], lastPadded = Pad(lastInputs);
@@ -113,14 +110,12 @@ internal sealed class LatentWeights
         {
             Array.Copy(lw.Values, o * lastInputs, lastWeights, o * lastPadded, lastInputs);
         }
-        flop += 2L * lastInputs * lastOutputs + lastOutputs;
         int k = spec.StepFactor, kv = spec.VoltageMemory, ks = spec.SpikeMemory;
-        flop += 2L * inputs + 3L * kv + 2L * ks + 4L * k + (k > 1 ? (2L * (k - 1) + 1) * (kv + ks) : 0);
         var threshold = Named(LatentGraphNames.Threshold, 1)[0];
         return new LatentWeights
         {
             Layers = layers,
-            Last = new LastLayer(lastInputs, lastPadded, lastOutputs, lastWeights, lb.Values.ToArray()),
+            Last = new LastLayer(lastPadded, lastOutputs, lastWeights, lb.Values.ToArray()),
             InputsPadded = Pad(inputs),
             VoltageDecay = Named(LatentGraphNames.VoltageDecay, kv),
             VoltageGain = Named(LatentGraphNames.VoltageGain, kv),
@@ -131,7 +126,6 @@ internal sealed class LatentWeights
             SpikeFold = k > 1 ? Named(LatentGraphNames.SpikeFold, (k - 1) * ks) : null,
             ThresholdMv = threshold,
             StructuralRule = spec.Rule is null ? null : new Rule(Named(LatentGraphNames.PeakMv, 1)[0], Named(LatentGraphNames.ResetMv, 1)[0]),
-            FlopPerStep = flop,
         };
     }
 
