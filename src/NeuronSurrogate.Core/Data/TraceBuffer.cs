@@ -34,11 +34,11 @@ public sealed class TraceBuffer
     /// <summary>The values of <see cref="NumericColumns"/>, one list per column, one value per row.</summary>
     public IReadOnlyList<List<double>> Numeric { get; }
 
-    /// <summary>Whether <see cref="Fields"/> is filled.</summary>
+    /// <summary>Whether <see cref="Rows"/> is filled.</summary>
     public bool KeepFields { get; }
 
-    /// <summary>Every field of every row as text (decoded from CSV quoting), when <see cref="KeepFields"/>.</summary>
-    public List<string[]> Fields { get; } = [];
+    /// <summary>Every row as the file had it, when <see cref="KeepFields"/>.</summary>
+    public TextRows Rows { get; } = new();
 
     /// <summary>The number of rows (steps) of the trace.</summary>
     public int Count => TimesMs.Count;
@@ -62,7 +62,7 @@ public sealed class TraceBuffer
     /// <summary>A copy of the trace that outlives the next <see cref="TraceCsvReader.ReadTrace"/>.</summary>
     /// <param name="columns">The numeric columns to copy (asked for when the reader was opened).</param>
     public BufferedTrace Snapshot(IEnumerable<string> columns) =>
-        new(Run, Neuron, FirstLine, FirstRow, [.. TimesMs], columns.ToDictionary(c => c, c => Column(c).ToArray()), [.. Fields]);
+        new(Run, Neuron, FirstLine, FirstRow, [.. TimesMs], columns.ToDictionary(c => c, c => Column(c).ToArray()), KeepFields ? Rows.Copy() : null);
 
     internal void Clear()
     {
@@ -71,6 +71,6 @@ public sealed class TraceBuffer
         {
             list.Clear();
         }
-        Fields.Clear();
+        Rows.Clear();
     }
 }

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text;
-using CsvHelper;
 
 namespace NeuronSurrogate.Data;
 
@@ -19,30 +17,33 @@ public sealed class TraceCsvReader : IDisposable
     /// <summary>How messages name standard input, read when the path is <c>-</c>.</summary>
     public const string StandardInputName = "standard input";
 
-    private readonly CsvReader _csv;
+    private readonly Utf8CsvReader _csv;
     private readonly string _file;
     private readonly int _runIndex, _neuronIndex, _timeIndex;
     private readonly int[] _numericIndex;
     private readonly string[] _numericNames;
     private readonly bool _keepFields;
+    private readonly long? _length;
     private readonly HashSet<(long Run, long Neuron)> _finished = [];
     private bool _pending, _done;
 
-    private TraceCsvReader(CsvReader csv, string file, IReadOnlyList<string> numericColumns, bool keepFields, IReadOnlyList<string> optionalColumns)
+    private TraceCsvReader(Utf8CsvReader csv, string file, IReadOnlyList<string> numericColumns, bool keepFields, IReadOnlyList<string> optionalColumns)
     {
         _csv = csv;
         _file = file;
         _keepFields = keepFields;
-        IReadOnlyList<string> headers;
+        _length = csv.Length;
+        bool any;
         try
         {
-            headers = csv.Headers;
+            any = csv.Read();
         }
-        catch (CsvFormatException e)
+        catch (FormatException e)
         {
-            throw InputException.AtLine(file, 1, $"a well-formed header row ({e.Message})");
+            throw InputException.AtLine(file, csv.LineNumber, $"a well-formed header row ({e.Message})");
         }
-        if (headers.Count == 0 || headers.All(string.IsNullOrWhiteSpace))
+        var headers = any ? Enumerable.Range(0, csv.FieldCount).Select(csv.FieldString).ToArray() : [];
+        if (headers.Length == 0 || headers.All(string.IsNullOrWhiteSpace))
         {
             throw InputException.About(file,
                 $"a header row with at least the columns {string.Join(',', TraceColumns.Required)} (the file is empty)");
@@ -102,21 +103,10 @@ public sealed class TraceCsvReader : IDisposable
         {
             throw InputException.About(path, "an existing CSV file (it was not found)");
         }
-        var options = new CsvReaderOptions
-        {
-            Separator = ',',
-            HasHeader = true,
-            TrackLineNumbers = true,
-            SkipEmptyLines = true,
-            AllowLineBreaksInQuotes = false,
-            MaxRecordSize = 1 << 20,
-            MalformedData = CsvMalformedDataHandling.Throw,
-            Encoding = Encoding.UTF8,
-        };
-        CsvReader csv;
+        Utf8CsvReader csv;
         try
         {
-            csv = standardInput ? CsvReader.Create(Console.OpenStandardInput(), options, leaveOpen: false) : CsvReader.FromFile(path, options);
+            csv = standardInput ? new Utf8CsvReader(Console.OpenStandardInput()) : Utf8CsvReader.FromFile(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -141,6 +131,9 @@ public sealed class TraceCsvReader : IDisposable
 
     /// <summary>The file being read.</summary>
     public string FilePath => _file;
+
+    /// <summary>The share of the file read so far (0 to 1), or null for standard input.</summary>
+    public double? FractionRead => _length is > 0 ? Math.Min(1, (double)_csv.BytesRead / _length.Value) : null;
 
     /// <summary>The data rows read so far.</summary>
     public long RowsRead { get; private set; }
@@ -175,7 +168,7 @@ public sealed class TraceCsvReader : IDisposable
         trace.Run = run;
         trace.Neuron = neuron;
         trace.FirstLine = _csv.LineNumber;
-        trace.FirstRow = _csv.RowNumber;
+        trace.FirstRow = RowsRead;
         AppendRow(trace);
         while (Advance())
         {
@@ -199,22 +192,28 @@ public sealed class TraceCsvReader : IDisposable
     /// <param name="maxTraces">The most traces in a batch.</param>
     /// <param name="sameBatch">Whether a trace (second argument) can join the batch of the first (equal length, for example).</param>
     /// <param name="check">Throws for a trace the caller cannot take, before any earlier batch is handed out.</param>
+    /// <param name="maxRows">The most rows in a batch (a longer trace makes a batch of its own), so memory is bounded whatever the traces' length.</param>
     /// <exception cref="InputException">A row breaks the contract.</exception>
-    public IEnumerable<IReadOnlyList<BufferedTrace>> ReadBatches(int maxTraces, Func<BufferedTrace, BufferedTrace, bool> sameBatch, Action<BufferedTrace>? check = null)
+    public IEnumerable<IReadOnlyList<BufferedTrace>> ReadBatches(int maxTraces, Func<BufferedTrace, BufferedTrace, bool> sameBatch, Action<BufferedTrace>? check = null,
+        long maxRows = long.MaxValue)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxTraces);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxRows);
         ArgumentNullException.ThrowIfNull(sameBatch);
         var batch = new List<BufferedTrace>();
+        long rows = 0;
         while (ReadTrace())
         {
             var trace = Buffer.Snapshot(Buffer.NumericColumns);
             check?.Invoke(trace);
-            if (batch.Count > 0 && (batch.Count >= maxTraces || !sameBatch(batch[0], trace)))
+            if (batch.Count > 0 && (batch.Count >= maxTraces || rows + trace.Count > maxRows || !sameBatch(batch[0], trace)))
             {
                 yield return batch;
                 batch = [];
+                rows = 0;
             }
             batch.Add(trace);
+            rows += trace.Count;
         }
         if (batch.Count > 0)
         {
@@ -229,10 +228,13 @@ public sealed class TraceCsvReader : IDisposable
         {
             more = _csv.Read();
         }
-        catch (CsvFormatException e)
+        catch (FormatException e)
         {
-            throw new InputException(_file, e.LineNumber > 0 ? e.LineNumber : null, e.RecordNumber > 0 ? e.RecordNumber : null,
-                null, null, $"well-formed CSV ({e.Message})");
+            throw new InputException(_file, _csv.LineNumber, RowsRead + 1, null, null, $"well-formed CSV ({e.Message})");
+        }
+        catch (IOException e)
+        {
+            throw new InputException(_file, _csv.LineNumber, null, null, null, $"a readable file ({e.Message})");
         }
         if (!more)
         {
@@ -279,18 +281,13 @@ public sealed class TraceCsvReader : IDisposable
         }
         if (_keepFields)
         {
-            var fields = new string[Headers.Count];
-            for (int i = 0; i < fields.Length; i++)
-            {
-                fields[i] = _csv.GetString(i);
-            }
-            trace.Fields.Add(fields);
+            trace.Rows.Add(_csv.RawRow);
         }
     }
 
     private long ParseInteger(int index)
     {
-        if (long.TryParse(_csv.GetSpan(index), NumberStyles.Integer, CultureInfo.InvariantCulture, out long value))
+        if (long.TryParse(_csv.Field(index), NumberStyles.Integer, CultureInfo.InvariantCulture, out long value))
         {
             return value;
         }
@@ -299,17 +296,17 @@ public sealed class TraceCsvReader : IDisposable
 
     private double ParseFinite(int index)
     {
-        if (double.TryParse(_csv.GetSpan(index), NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value))
+        if (double.TryParse(_csv.Field(index), NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value))
         {
             return value;
         }
         throw Error(Headers[index], Field(index), "a finite number with a decimal point (invariant culture, e.g. -65.25)");
     }
 
-    private string Field(int index) => _csv.GetString(index);
+    private string Field(int index) => _csv.FieldString(index);
 
     private InputException Error(string? column, string? value, string expected) =>
-        new(_file, _csv.LineNumber, _csv.RowNumber, column, value, expected);
+        new(_file, _csv.LineNumber, RowsRead, column, value, expected);
 
     /// <inheritdoc />
     public void Dispose() => _csv.Dispose();

@@ -1,5 +1,4 @@
 using System.Globalization;
-using CsvHelper;
 using NeuronSurrogate.Data;
 using NeuronSurrogate.Dataset;
 
@@ -33,17 +32,16 @@ public static class TraceFileSimulator
         // The model's further current columns (a NEURON cell's current_dend) drive it where the file has them.
         using var reader = TraceCsvReader.Open(inputPath, [TraceColumns.Current], keepFields: true, optionalColumns: model.CurrentColumns);
         var inputs = reader.Buffer.NumericColumns.ToArray();
-        var headers = reader.Headers.ToList();
-        int voltageColumn = TraceColumns.IndexOrAppend(headers, TraceColumns.Voltage);
-        int spikeColumn = TraceColumns.IndexOrAppend(headers, TraceColumns.Spike);
-        int recoveryColumn = includeRecovery ? TraceColumns.IndexOrAppend(headers, TraceColumns.Recovery) : -1;
+        var layout = new PassThroughLayout(reader.Headers,
+            includeRecovery ? [TraceColumns.Voltage, TraceColumns.Spike, TraceColumns.Recovery] : [TraceColumns.Voltage, TraceColumns.Spike]);
         long rows = 0, spikes = 0;
         int traces = 0;
         AtomicFile.Write(outputPath, stream =>
         {
-            using var csv = CsvWriter.Create(stream, TraceCsvWriter.Options, leaveOpen: true);
-            csv.WriteHeader(headers.ToArray());
-            var row = new string[headers.Count];
+            var header = new Utf8CsvBuffer(1024);
+            header.Header(layout.Headers);
+            header.CopyTo(stream);
+            var writer = new OrderedCsvWriter(stream);
             foreach (var pending in reader.ReadBatches(BatchTraces, (first, next) => first.Count == next.Count && TimeStepOf(first) == TimeStepOf(next),
                 trace => CheckTimeStep(reader, trace, model)))
             {
@@ -64,32 +62,48 @@ public static class TraceFileSimulator
                         string.Create(CultureInfo.InvariantCulture,
                             $"currents that keep the model finite: trace (run {t.Run}, neuron {t.Neuron}) diverged (NaN or infinity) at step {d.Step}, time_ms {t.Times[d.Step]:R}"));
                 }
-                for (int b = 0; b < pending.Count; b++)
+                var spikeCounts = new int[pending.Count];
+                writer.Write(pending.Count, (b, buffer) =>
                 {
-                    var trace = pending[b];
-                    var voltages = batch.Trace(batch.VoltagesMv, b);
-                    var recovery = includeRecovery ? batch.Trace(batch.Recovery!, b) : default;
-                    for (int k = 0; k < trace.Count; k++)
+                    var values = new SimulatedValues(model.Spikes, batch.Trace(batch.VoltagesMv, b).ToArray(),
+                        includeRecovery ? batch.Trace(batch.Recovery!, b).ToArray() : null);
+                    var input = pending[b].Rows!;
+                    for (int k = 0; k < input.Count; k++)
                     {
-                        var fields = trace.Fields[k];
-                        Array.Copy(fields, row, fields.Length);
-                        byte spike = SpikeFlags.At(model.Spikes, voltages, k);
-                        spikes += spike;
-                        row[voltageColumn] = voltages[k].ToString("R", CultureInfo.InvariantCulture);
-                        row[spikeColumn] = spike == 1 ? "1" : "0";
-                        if (recoveryColumn >= 0)
-                        {
-                            row[recoveryColumn] = recovery[k].ToString("R", CultureInfo.InvariantCulture);
-                        }
-                        csv.WriteRecord(row);
+                        layout.Write(buffer, input[k], ref values, k);
                     }
-                    rows += trace.Count;
-                    traces++;
-                }
+                    spikeCounts[b] = values.Spikes;
+                });
+                spikes += spikeCounts.Sum();
+                rows += (long)pending.Count * pending[0].Count;
+                traces += pending.Count;
             }
-            csv.Flush();
         });
         return new TraceFileSummary(rows, traces, spikes);
+    }
+
+    /// <summary>A simulated trace's voltage, spike flag and recovery, row by row.</summary>
+    private struct SimulatedValues(SpikeRecording recording, double[] voltages, double[]? recovery) : IRowValues
+    {
+        public int Spikes { get; private set; }
+
+        public void Write(Utf8CsvBuffer buffer, int slot, int row)
+        {
+            switch (slot)
+            {
+                case 0:
+                    buffer.Number(voltages[row]);
+                    break;
+                case 1:
+                    byte spike = SpikeFlags.At(recording, voltages, row);
+                    Spikes += spike;
+                    buffer.Byte(spike == 1 ? (byte)'1' : (byte)'0');
+                    break;
+                default:
+                    buffer.Number(recovery![row]);
+                    break;
+            }
+        }
     }
 
     private static void CheckTimeStep(TraceCsvReader reader, BufferedTrace trace, INeuronModel model)
