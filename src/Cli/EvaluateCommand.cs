@@ -50,18 +50,18 @@ internal static class EvaluateCommand
     /// <exception cref="InputException">A trace or row is missing on either side, or the times differ.</exception>
     internal static (MetricSummary Summary, int Traces) Score(string truthPath, string predictionPath, string column)
     {
-        var truth = new Dictionary<(long, long), (double[] Times, double[] Voltages, long Line)>();
-        using (var reader = TraceCsvReader.Open(truthPath, [TraceColumns.Voltage]))
+        var truth = new Dictionary<(long, long), (double[] Times, double[] Voltages, long? Line, long Row)>();
+        using (var reader = TraceReader.Open(truthPath, [TraceColumns.Voltage]))
         {
             while (reader.ReadTrace())
             {
                 var b = reader.Buffer;
-                truth[(b.Run, b.Neuron)] = ([.. b.TimesMs], [.. b.Column(TraceColumns.Voltage)], b.FirstLine);
+                truth[(b.Run, b.Neuron)] = ([.. b.TimesMs], [.. b.Column(TraceColumns.Voltage)], b.FirstLine, b.FirstRow);
             }
         }
         var metrics = new List<TraceMetrics>();
         var seen = new HashSet<(long, long)>();
-        using (var reader = TraceCsvReader.Open(predictionPath, [column]))
+        using (var reader = TraceReader.Open(predictionPath, [column]))
         {
             while (reader.ReadTrace())
             {
@@ -75,15 +75,15 @@ internal static class EvaluateCommand
                 if (b.Count != expected.Times.Length)
                 {
                     throw new InputException(predictionPath, b.FirstLine, b.FirstRow, TraceColumns.TimeMs, null, Invariant(
-                        $"{expected.Times.Length} rows for trace (run {b.Run}, neuron {b.Neuron}) as in the truth (line {expected.Line}), found {b.Count}"));
+                        $"{expected.Times.Length} rows for trace (run {b.Run}, neuron {b.Neuron}) as in the truth ({Where(expected.Line, expected.Row)}), found {b.Count}"));
                 }
                 for (int t = 0; t < b.Count; t++)
                 {
-                    double tolerance = TraceCsvReader.TimeStepTolerance * Math.Max(1, Math.Abs(expected.Times[t]));
+                    double tolerance = TraceReader.TimeStepTolerance * Math.Max(1, Math.Abs(expected.Times[t]));
                     if (Math.Abs(b.TimesMs[t] - expected.Times[t]) > tolerance)
                     {
                         throw new InputException(predictionPath, b.FirstLine + t, b.FirstRow + t, TraceColumns.TimeMs, b.TimesMs[t].ToString("R", CultureInfo.InvariantCulture),
-                            Invariant($"time {expected.Times[t]:R} ms of trace (run {b.Run}, neuron {b.Neuron}) as in the truth (line {expected.Line + t})"));
+                            Invariant($"time {expected.Times[t]:R} ms of trace (run {b.Run}, neuron {b.Neuron}) as in the truth ({Where(expected.Line + t, expected.Row + t)})"));
                     }
                 }
                 double dt = b.Count >= 2 ? expected.Times[1] - expected.Times[0] : 1;
@@ -95,11 +95,14 @@ internal static class EvaluateCommand
             if (!seen.Contains(key))
             {
                 throw InputException.InColumn(predictionPath, TraceColumns.Run, null, Invariant(
-                    $"every trace of the truth: trace (run {key.Item1}, neuron {key.Item2}) (truth line {value.Line}) has no predicted rows"));
+                    $"every trace of the truth: trace (run {key.Item1}, neuron {key.Item2}) (truth {Where(value.Line, value.Row)}) has no predicted rows"));
             }
         }
         return (MetricSummary.From(metrics), metrics.Count);
     }
+
+    /// <summary>Where a truth row is: its line in a CSV file, its data row in a Parquet file.</summary>
+    private static string Where(long? line, long row) => line is { } l ? Invariant($"line {l}") : Invariant($"data row {row}");
 
     private static void Print(TextWriter output, MetricSummary m, int traces)
     {

@@ -41,7 +41,7 @@ internal static class GenerateCommand
         var width = new Option<double>("--pulse-width") { Description = "Pulse duration in ms.", DefaultValueFactory = _ => stimulusDefaults.PulseWidthMs };
         var period = new Option<double>("--pulse-period") { Description = "Pulse period in ms.", DefaultValueFactory = _ => stimulusDefaults.PulsePeriodMs };
         var seed = new Option<long>("--seed") { Description = "Global seed; each trace's stream is derived from (seed, run, neuron).", DefaultValueFactory = _ => defaults.Seed };
-        var output = new Option<string>("--out", "-o") { Description = "Output CSV (- for standard output; a file is replaced only once complete).", DefaultValueFactory = _ => "data/spike_dataset.csv" };
+        var output = new Option<string>("--out", "-o") { Description = "Output traces file: CSV, or Parquet for a .parquet name (- for standard output, CSV; a file is replaced only once complete).", DefaultValueFactory = _ => "data/spike_dataset.csv" };
         var recovery = new Option<bool>("--recovery") { Description = "Also write the recovery variable u as a 'recovery' column." };
         var currents = new Option<string>("--currents") { Description = "Current columns to drive, comma-separated, 'current' first (a NEURON cell may add its other sites, e.g. current,current_dend); each gets its own seeded stream.", DefaultValueFactory = _ => "current" };
         var shard = new Option<string?>("--shard") { Description = "K/N: write only shard K (0-based) of N contiguous run ranges, header included; the N files concatenated with one header equal the whole dataset." };
@@ -107,7 +107,7 @@ internal static class GenerateCommand
                 $"stimulus settings that keep the model finite: {batch.Divergences.Count} trace(s) diverged (NaN or infinity), the first run {batch.Traces.Runs[first.Trace]}, neuron {batch.Traces.Neurons[first.Trace]}, at step {first.Step}"));
         }
         context.WithProgress($"writing {AtomicFile.DisplayName(path)}", batch.RunCount, advance =>
-            AtomicFile.Write(path, stream => DatasetCsvWriter.WriteDataset(stream, batch, writeHeader: true, runWritten: advance)));
+            DatasetParquetWriter.WriteFile(path, batch, advance));
         long spikes = Enumerable.Range(0, batch.TraceCount).Sum(t => (long)SpikeFlags.Count(batch.Spikes, batch.Trace(batch.VoltagesMv, t)));
         context.MessagesFor(path).WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"wrote {AtomicFile.DisplayName(path)}: runs {batch.FirstRun}..{batch.FirstRun + batch.RunCount - 1} × {batch.NeuronsPerRun} neurons × {batch.Steps} steps of {batch.TimeStepMs} ms ({(long)batch.TraceCount * batch.Steps:N0} rows), {options.Model.Description}, {options.Stimulus.Kind} stimulus, seed {options.Seed}; {spikes:N0} spikes; {clock.Elapsed.TotalSeconds:F2} s"));

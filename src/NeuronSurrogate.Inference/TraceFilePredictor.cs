@@ -24,10 +24,10 @@ public static class TraceFilePredictor
         ArgumentNullException.ThrowIfNull(model);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         string[] numeric = mode == PredictionMode.ClosedLoop ? [.. model.InputColumns] : [.. model.InputColumns, .. model.TeacherForcedColumns];
-        TraceCsvReader reader;
+        TraceReader reader;
         try
         {
-            reader = TraceCsvReader.Open(inputPath, numeric, keepFields: true);
+            reader = TraceReader.Open(inputPath, numeric, keepFields: true);
         }
         catch (InputException e) when (e.Line == 1 && e.Column is not null && model.InputColumns.Contains(e.Column) && e.Column != TraceColumns.Current)
         {
@@ -41,16 +41,13 @@ public static class TraceFilePredictor
         }
         using (reader)
         {
-            var layout = new PassThroughLayout(reader.Headers, [PredictedVoltage, PredictedSpike]);
             var divergences = new List<PredictionDivergence>();
             long rows = 0, spikes = 0;
             int traces = 0;
             AtomicFile.Write(outputPath, stream =>
             {
-                var header = new Utf8CsvBuffer(1024);
-                header.Header(layout.Headers);
-                header.CopyTo(stream);
-                var writer = new OrderedCsvWriter(stream);
+                var writer = TraceFileWriter.Create(outputPath, stream, reader.Headers,
+                    [new NewColumn(PredictedVoltage, NewColumnKind.Number, Nullable: true), new NewColumn(PredictedSpike, NewColumnKind.Flag, Nullable: true)]);
                 var batches = reader.ReadBatches(batchSize, (first, next) => first.Count == next.Count,
                     trace => CheckTimeStep(reader, trace, model.TimeStepMs), BatchRows);
                 foreach (var batch in ReadAhead.Of(batches))
@@ -59,17 +56,10 @@ public static class TraceFilePredictor
                     var columns = numeric.ToDictionary(c => c, c => Concatenate(batch, c, steps));
                     var predictions = new double[batch.Count * steps];
                     var diverged = model.Predict(mode, columns, predictions, batch.Count);
+                    var flags = new sbyte[predictions.Length];
                     var spikeCounts = new int[batch.Count];
-                    writer.Write(batch.Count, (b, buffer) =>
-                    {
-                        var values = new PredictedValues(predictions, b * steps, steps, model.TimeStepMs);
-                        spikeCounts[b] = values.Spikes;
-                        var input = batch[b].Rows!;
-                        for (int t = 0; t < steps; t++)
-                        {
-                            layout.Write(buffer, input[t], ref values, t);
-                        }
-                    });
+                    Parallel.For(0, batch.Count, b => spikeCounts[b] = SpikeFlags(predictions.AsSpan(b * steps, steps), flags.AsSpan(b * steps, steps), model.TimeStepMs));
+                    writer.Write(batch, [predictions, flags]);
                     for (int b = 0; b < batch.Count; b++)
                     {
                         if (diverged[b] >= 0)
@@ -83,6 +73,7 @@ public static class TraceFilePredictor
                     traces += batch.Count;
                     progress?.Invoke(rows, reader.FractionRead);
                 }
+                writer.Complete();
             });
             return new PredictionSummary(rows, traces, spikes, divergences);
         }
@@ -101,57 +92,35 @@ public static class TraceFilePredictor
         return values;
     }
 
-    /// <summary>A trace's predicted voltage and spike flag, row by row: empty fields after a divergence.</summary>
-    private readonly struct PredictedValues : IRowValues
+    /// <summary>A predicted trace's spike flags (<see cref="SpikeDetector"/>): 1 on spike steps, 0 elsewhere, −1 (empty) where the prediction is not finite.</summary>
+    private static int SpikeFlags(ReadOnlySpan<double> predicted, Span<sbyte> flags, double timeStepMs)
     {
-        private readonly double[] _predictions;
-        private readonly int _offset;
-        private readonly bool[] _spike;
-
-        public PredictedValues(double[] predictions, int offset, int steps, double timeStepMs)
+        int spikes = 0;
+        foreach (double time in SpikeDetector.Detect(predicted, timeStepMs))
         {
-            _predictions = predictions;
-            _offset = offset;
-            _spike = new bool[steps];
-            var spikeTimes = SpikeDetector.Detect(predictions.AsSpan(offset, steps), timeStepMs);
-            foreach (double time in spikeTimes)
-            {
-                _spike[(int)Math.Round(time / timeStepMs)] = true;
-            }
-            Spikes = _spike.Count(s => s);
+            flags[(int)Math.Round(time / timeStepMs)] = 1;
+            spikes++;
         }
-
-        public int Spikes { get; }
-
-        public void Write(Utf8CsvBuffer buffer, int slot, int row)
+        for (int t = 0; t < predicted.Length; t++)
         {
-            double v = _predictions[_offset + row];
-            if (!double.IsFinite(v))
+            if (!double.IsFinite(predicted[t]))
             {
-                return;
-            }
-            if (slot == 0)
-            {
-                buffer.Number(v);
-            }
-            else
-            {
-                buffer.Byte(_spike[row] ? (byte)'1' : (byte)'0');
+                flags[t] = -1;
             }
         }
+        return spikes;
     }
 
-    private static void CheckTimeStep(TraceCsvReader reader, BufferedTrace trace, double modelDt)
+    private static void CheckTimeStep(TraceReader reader, BufferedTrace trace, double modelDt)
     {
         if (trace.Count < 2)
         {
             return;
         }
         double dt = trace.TimeStepMs;
-        if (Math.Abs(dt - modelDt) > TraceCsvReader.TimeStepTolerance * modelDt)
+        if (Math.Abs(dt - modelDt) > TraceReader.TimeStepTolerance * modelDt)
         {
-            throw new InputException(reader.FilePath, trace.FirstLine + 1, trace.FirstRow + 1, TraceColumns.TimeMs,
-                trace.Times[1].ToString("R", CultureInfo.InvariantCulture),
+            throw reader.ErrorAt(trace, 1, TraceColumns.TimeMs, trace.Times[1].ToString("R", CultureInfo.InvariantCulture),
                 string.Create(CultureInfo.InvariantCulture, $"the model's time step dt = {modelDt} ms (trace run {trace.Run}, neuron {trace.Neuron} has dt = {dt:R} ms)"));
         }
     }

@@ -5,7 +5,7 @@ using NeuronSurrogate.Data;
 namespace NeuronSurrogate.MLNet;
 
 /// <summary>
-/// A traces CSV as an ML.NET view whose cursor reads through <see cref="TraceCsvReader"/>: the file is parsed once,
+/// A traces CSV as an ML.NET view whose cursor reads through <see cref="TraceReader"/>: the file is parsed once,
 /// by the reader that checks the contract (file, line, column and value in every error), and by nothing else.
 /// Columns: run and neuron (Int64), time_ms and the numeric columns asked for (Double), in that order.
 /// </summary>
@@ -23,7 +23,7 @@ internal sealed class TraceCsvDataView : IDataView
     {
         _path = path;
         _numeric = [.. numericColumns];
-        using (TraceCsvReader.Open(path, _numeric))
+        using (TraceReader.Open(path, _numeric))
         {
         }
         var builder = new DataViewSchema.Builder();
@@ -44,15 +44,15 @@ internal sealed class TraceCsvDataView : IDataView
     public long? GetRowCount() => null;
 
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) =>
-        new Cursor(this, TraceCsvReader.Open(_path, _numeric));
+        new Cursor(this, TraceReader.Open(_path, _numeric));
 
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
         [GetRowCursor(columnsNeeded, rand)];
 
     /// <summary>Walks the rows trace by trace: the reader buffers one trace, the getters read its current row.</summary>
-    private sealed class Cursor(TraceCsvDataView view, TraceCsvReader reader) : DataViewRowCursor
+    private sealed class Cursor(TraceCsvDataView view, TraceReader reader) : DataViewRowCursor
     {
-        private TraceCsvReader? _reader = reader;
+        private TraceReader? _reader = reader;
         private int _row;
         private long _position = -1;
 

@@ -7,12 +7,12 @@ using NeuronSurrogate.Data;
 namespace NeuronSurrogate.MLNet;
 
 /// <summary>
-/// Loads a traces CSV as a cached ML.NET <see cref="IDataView"/> (read through the validating <see cref="TraceCsvReader"/>,
+/// Loads a traces CSV as a cached ML.NET <see cref="IDataView"/> (read through the validating <see cref="TraceReader"/>,
 /// columns found by header name) and materializes a view, such as one side of a split, into a <see cref="TraceSet"/> for the rollouts.
 /// </summary>
 public static class TraceDataLoader
 {
-    /// <summary>Loads <paramref name="path"/> into memory, parsed once by <see cref="TraceCsvReader"/>, which checks the contract
+    /// <summary>Loads <paramref name="path"/> into memory, parsed once by <see cref="TraceReader"/>, which checks the contract
     /// row by row, so a bad file is reported with its line and column instead of turning into silent missing values.</summary>
     /// <param name="ml">The context.</param>
     /// <param name="path">The traces CSV (run, neuron, time_ms, current, voltage; recovery when asked).</param>
@@ -149,7 +149,7 @@ public static class TraceDataLoader
                 steps = times.Count;
                 dt = traceDt;
             }
-            else if (times.Count != steps || Math.Abs(traceDt - dt) > TraceCsvReader.TimeStepTolerance * dt)
+            else if (times.Count != steps || Math.Abs(traceDt - dt) > TraceReader.TimeStepTolerance * dt)
             {
                 throw InputException.InColumn(source, TraceColumns.TimeMs, null, string.Create(CultureInfo.InvariantCulture,
                     $"every trace with {steps} steps of {dt} ms for batched training and evaluation; trace (run {runs[^1]}, neuron {neurons[^1]}) has {times.Count} steps of {traceDt} ms"));

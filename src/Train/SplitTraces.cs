@@ -16,7 +16,7 @@ internal sealed record SplitTraces(RunSplit Split, TraceSet Train, TraceSet Vali
     public static SplitTraces Load(MLContext ml, string dataset, int seed, bool withRecovery)
     {
         IReadOnlyList<string> headers;
-        using (var header = TraceCsvReader.Open(dataset, []))
+        using (var header = TraceReader.Open(dataset, []))
         {
             headers = header.Headers;
         }

@@ -18,7 +18,7 @@ internal static class TrainFiles
     {
         var batch = DatasetGenerator.Generate(options);
         CreateFolderOf(path);
-        AtomicFile.Write(path, stream => DatasetCsvWriter.WriteDataset(stream, batch));
+        DatasetParquetWriter.WriteFile(path, batch);
     }
 
     private static void CreateFolderOf(string path) => Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);

@@ -88,7 +88,7 @@ internal sealed class TrainPipeline(TrainOptions options, Action<string> log)
         bool isDefault = path == TrainOptions.For(options.Regime).DatasetPath;
         if (File.Exists(path))
         {
-            using var reader = TraceCsvReader.Open(path, []);
+            using var reader = TraceReader.Open(path, []);
             if (reader.Headers.Contains(TraceColumns.Recovery) || !isDefault)
             {
                 return path;

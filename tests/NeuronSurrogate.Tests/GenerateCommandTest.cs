@@ -75,7 +75,7 @@ public sealed class GenerateCommandTest
         var batch = DatasetGenerator.Generate(options);
         string path = folder.File("round.csv");
         AtomicFile.Write(path, stream => DatasetCsvWriter.WriteDataset(stream, batch));
-        using var reader = TraceCsvReader.Open(path, [TraceColumns.Current, TraceColumns.Voltage, TraceColumns.Recovery]);
+        using var reader = TraceReader.Open(path, [TraceColumns.Current, TraceColumns.Voltage, TraceColumns.Recovery]);
         int trace = 0;
         while (reader.ReadTrace())
         {

@@ -23,7 +23,7 @@ public sealed class TraceCsvReaderTest
     public void TraceCsvReaderTest_BatchesKeepLikeTracesTogetherUpToTheLimit()
     {
         using var folder = new TempFolder();
-        using var reader = TraceCsvReader.Open(File(folder), [TraceColumns.Current]);
+        using var reader = TraceReader.Open(File(folder), [TraceColumns.Current]);
         var batches = reader.ReadBatches(2, (first, next) => first.Count == next.Count)
             .Select(b => b.Select(t => t.Run).ToArray()).ToArray();
         // Full at two traces; a trace of another length starts a new batch.
@@ -38,7 +38,7 @@ public sealed class TraceCsvReaderTest
     public void TraceCsvReaderTest_BatchedTracesAreCopiesThatOutliveTheReader()
     {
         using var folder = new TempFolder();
-        using var reader = TraceCsvReader.Open(File(folder), [TraceColumns.Current]);
+        using var reader = TraceReader.Open(File(folder), [TraceColumns.Current]);
         var traces = reader.ReadBatches(10, (_, _) => true).SelectMany(b => b).ToArray();
         Assert.HasCount(5, traces);
         CollectionAssert.AreEqual(new[] { 1.0, 1.1, 1.2 }, traces[1].Columns[TraceColumns.Current]);
@@ -51,7 +51,7 @@ public sealed class TraceCsvReaderTest
     public void TraceCsvReaderTest_ACheckFailsBeforeTheBatchBeforeItIsHandedOut()
     {
         using var folder = new TempFolder();
-        using var reader = TraceCsvReader.Open(File(folder), [TraceColumns.Current]);
+        using var reader = TraceReader.Open(File(folder), [TraceColumns.Current]);
         var handedOut = new List<long>();
         Assert.ThrowsExactly<InputException>(() =>
         {

@@ -1,12 +1,12 @@
 namespace NeuronSurrogate.Data;
 
 /// <summary>
-/// A copy of one trace read by <see cref="TraceCsvReader"/>, kept after the reader moves on to the next (until the batch it
+/// A copy of one trace read by <see cref="TraceReader"/>, kept after the reader moves on to the next (until the batch it
 /// joins is simulated or predicted): its key, where it starts in the file, its times, the numeric columns asked for and,
 /// when the reader keeps them, its rows as the file had them.
 /// </summary>
-public sealed record BufferedTrace(long Run, long Neuron, long FirstLine, long FirstRow, double[] Times, IReadOnlyDictionary<string, double[]> Columns,
-    TextRows? Rows)
+public sealed record BufferedTrace(long Run, long Neuron, long? FirstLine, long FirstRow, double[] Times, IReadOnlyDictionary<string, double[]> Columns,
+    RowStore? Rows)
 {
     /// <summary>The number of rows (steps).</summary>
     public int Count => Times.Length;

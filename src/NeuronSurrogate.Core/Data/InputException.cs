@@ -96,6 +96,10 @@ public sealed class InputException : Exception
                 text.Append(" (data row ").Append(row.Value).Append(')');
             }
         }
+        else if (row is not null)
+        {
+            text.Append(text.Length > 0 ? ", " : "").Append("data row ").Append(row.Value);
+        }
         if (column is not null)
         {
             text.Append(text.Length > 0 ? ", " : "").Append("column '").Append(column).Append('\'');

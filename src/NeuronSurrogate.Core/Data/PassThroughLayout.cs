@@ -37,6 +37,38 @@ public sealed class PassThroughLayout
     /// <summary>The output header.</summary>
     public IReadOnlyList<string> Headers { get; }
 
+    /// <summary>Writes the output row of row <paramref name="row"/> of <paramref name="input"/> (a CSV row as the file had it, a Parquet row formatted).</summary>
+    public void Write<T>(Utf8CsvBuffer buffer, RowStore input, int row, ref T values, int index) where T : struct, IRowValues
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        switch (input)
+        {
+            case TextRows text:
+                Write(buffer, text[row], ref values, index);
+                break;
+            case ParquetRows parquet:
+                for (int column = 0; column < _slotOf.Length; column++)
+                {
+                    if (column > 0)
+                    {
+                        buffer.Comma();
+                    }
+                    if (_slotOf[column] >= 0)
+                    {
+                        values.Write(buffer, _slotOf[column], index);
+                    }
+                    else
+                    {
+                        parquet.WriteCsv(buffer, row, column);
+                    }
+                }
+                buffer.NewLine();
+                break;
+            default:
+                throw new ArgumentException($"rows of type {input?.GetType().Name}", nameof(input));
+        }
+    }
+
     /// <summary>Writes one output row and its line end.</summary>
     /// <param name="buffer">Where to write.</param>
     /// <param name="row">The input row as the file had it.</param>

@@ -4,7 +4,7 @@ namespace NeuronSurrogate.Data;
 /// The rows of a trace exactly as the input file had them (UTF-8, without line ends), kept so that the columns a
 /// command does not read pass through to its output byte for byte. One array holds every row.
 /// </summary>
-public sealed class TextRows
+public sealed class TextRows : RowStore
 {
     private byte[] _bytes;
     private int[] _ends;
@@ -20,11 +20,13 @@ public sealed class TextRows
     {
         _bytes = bytes;
         _ends = ends;
-        Count = count;
+        _count = count;
     }
 
-    /// <summary>The number of rows.</summary>
-    public int Count { get; private set; }
+    /// <inheritdoc />
+    public override int Count => _count;
+
+    private int _count;
 
     /// <summary>Row <paramref name="index"/> as in the file.</summary>
     public ReadOnlySpan<byte> this[int index]
@@ -50,14 +52,14 @@ public sealed class TextRows
             Array.Resize(ref _ends, Count * 2);
         }
         row.CopyTo(_bytes.AsSpan(start));
-        _ends[Count++] = start + row.Length;
+        _ends[_count++] = start + row.Length;
     }
 
-    /// <summary>Forgets every row, keeping the memory.</summary>
-    public void Clear() => Count = 0;
+    /// <inheritdoc />
+    public override void Clear() => _count = 0;
 
-    /// <summary>A copy sized to the rows.</summary>
-    public TextRows Copy()
+    /// <inheritdoc />
+    public override RowStore Copy()
     {
         int bytes = Count == 0 ? 0 : _ends[Count - 1];
         return new TextRows(_bytes.AsSpan(0, bytes).ToArray(), _ends.AsSpan(0, Count).ToArray(), Count);

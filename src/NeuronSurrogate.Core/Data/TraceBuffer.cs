@@ -6,11 +6,11 @@ namespace NeuronSurrogate.Data;
 /// </summary>
 public sealed class TraceBuffer
 {
-    internal TraceBuffer(IReadOnlyList<string> numericColumns, bool keepFields)
+    internal TraceBuffer(IReadOnlyList<string> numericColumns, RowStore? rows)
     {
         NumericColumns = numericColumns;
         Numeric = numericColumns.Select(_ => new List<double>()).ToArray();
-        KeepFields = keepFields;
+        Rows = rows;
     }
 
     /// <summary>The run of the trace.</summary>
@@ -20,7 +20,7 @@ public sealed class TraceBuffer
     public long Neuron { get; internal set; }
 
     /// <summary>The file line of the trace's first row.</summary>
-    public long FirstLine { get; internal set; }
+    public long? FirstLine { get; internal set; }
 
     /// <summary>The data row number of the trace's first row.</summary>
     public long FirstRow { get; internal set; }
@@ -34,11 +34,8 @@ public sealed class TraceBuffer
     /// <summary>The values of <see cref="NumericColumns"/>, one list per column, one value per row.</summary>
     public IReadOnlyList<List<double>> Numeric { get; }
 
-    /// <summary>Whether <see cref="Rows"/> is filled.</summary>
-    public bool KeepFields { get; }
-
-    /// <summary>Every row as the file had it, when <see cref="KeepFields"/>.</summary>
-    public TextRows Rows { get; } = new();
+    /// <summary>Every row as the file had it, when the reader keeps them (else null).</summary>
+    public RowStore? Rows { get; }
 
     /// <summary>The number of rows (steps) of the trace.</summary>
     public int Count => TimesMs.Count;
@@ -59,10 +56,10 @@ public sealed class TraceBuffer
         throw new ArgumentException($"column '{name}' was not asked for when the reader was opened", nameof(name));
     }
 
-    /// <summary>A copy of the trace that outlives the next <see cref="TraceCsvReader.ReadTrace"/>.</summary>
+    /// <summary>A copy of the trace that outlives the next <see cref="TraceReader.ReadTrace"/>.</summary>
     /// <param name="columns">The numeric columns to copy (asked for when the reader was opened).</param>
     public BufferedTrace Snapshot(IEnumerable<string> columns) =>
-        new(Run, Neuron, FirstLine, FirstRow, [.. TimesMs], columns.ToDictionary(c => c, c => Column(c).ToArray()), KeepFields ? Rows.Copy() : null);
+        new(Run, Neuron, FirstLine, FirstRow, [.. TimesMs], columns.ToDictionary(c => c, c => Column(c).ToArray()), Rows?.Copy());
 
     internal void Clear()
     {
@@ -71,6 +68,6 @@ public sealed class TraceBuffer
         {
             list.Clear();
         }
-        Rows.Clear();
+        Rows?.Clear();
     }
 }

@@ -15,6 +15,9 @@ public static class TraceFileSimulator
     /// <summary>The most traces simulated in one batch.</summary>
     public const int BatchTraces = 4096;
 
+    /// <summary>The most rows simulated in one batch (a longer trace is a batch of its own): bounds memory whatever the file's size.</summary>
+    public const long BatchRows = 1 << 20;
+
     /// <summary>Simulates every trace of <paramref name="inputPath"/> into <paramref name="outputPath"/>.</summary>
     /// <param name="inputPath">The currents CSV, or <c>-</c> for standard input.</param>
     /// <param name="outputPath">The traces CSV to write (see <see cref="AtomicFile"/>).</param>
@@ -30,20 +33,17 @@ public static class TraceFileSimulator
             throw new ArgumentException($"--recovery: the {model.Name} model has no recovery variable (only izhikevich does)");
         }
         // The model's further current columns (a NEURON cell's current_dend) drive it where the file has them.
-        using var reader = TraceCsvReader.Open(inputPath, [TraceColumns.Current], keepFields: true, optionalColumns: model.CurrentColumns);
+        using var reader = TraceReader.Open(inputPath, [TraceColumns.Current], keepFields: true, optionalColumns: model.CurrentColumns);
         var inputs = reader.Buffer.NumericColumns.ToArray();
-        var layout = new PassThroughLayout(reader.Headers,
-            includeRecovery ? [TraceColumns.Voltage, TraceColumns.Spike, TraceColumns.Recovery] : [TraceColumns.Voltage, TraceColumns.Spike]);
+        NewColumn[] columns = [new(TraceColumns.Voltage, NewColumnKind.Number), new(TraceColumns.Spike, NewColumnKind.Flag),
+            .. includeRecovery ? [new NewColumn(TraceColumns.Recovery, NewColumnKind.Number)] : Array.Empty<NewColumn>()];
         long rows = 0, spikes = 0;
         int traces = 0;
         AtomicFile.Write(outputPath, stream =>
         {
-            var header = new Utf8CsvBuffer(1024);
-            header.Header(layout.Headers);
-            header.CopyTo(stream);
-            var writer = new OrderedCsvWriter(stream);
+            var writer = TraceFileWriter.Create(outputPath, stream, reader.Headers, columns);
             foreach (var pending in reader.ReadBatches(BatchTraces, (first, next) => first.Count == next.Count && TimeStepOf(first) == TimeStepOf(next),
-                trace => CheckTimeStep(reader, trace, model)))
+                trace => CheckTimeStep(reader, trace, model), BatchRows))
             {
                 var batch = new TraceBatch(0, pending.Count, 1, pending[0].Count, TimeStepOf(pending[0]), includeRecovery, inputs, model.Spikes);
                 for (int b = 0; b < pending.Count; b++)
@@ -58,55 +58,31 @@ public static class TraceFileSimulator
                 {
                     var d = divergences[0];
                     var t = pending[d.Trace];
-                    throw new InputException(reader.FilePath, t.FirstLine + d.Step, t.FirstRow + d.Step, TraceColumns.Current, null,
+                    throw reader.ErrorAt(t, d.Step, TraceColumns.Current, null,
                         string.Create(CultureInfo.InvariantCulture,
                             $"currents that keep the model finite: trace (run {t.Run}, neuron {t.Neuron}) diverged (NaN or infinity) at step {d.Step}, time_ms {t.Times[d.Step]:R}"));
                 }
-                var spikeCounts = new int[pending.Count];
-                writer.Write(pending.Count, (b, buffer) =>
+                var flags = new sbyte[batch.VoltagesMv.Length];
+                Parallel.For(0, pending.Count, b =>
                 {
-                    var values = new SimulatedValues(model.Spikes, batch.Trace(batch.VoltagesMv, b).ToArray(),
-                        includeRecovery ? batch.Trace(batch.Recovery!, b).ToArray() : null);
-                    var input = pending[b].Rows!;
-                    for (int k = 0; k < input.Count; k++)
+                    var voltages = batch.Trace(batch.VoltagesMv, b);
+                    var traceFlags = flags.AsSpan(b * batch.Steps, batch.Steps);
+                    for (int k = 0; k < voltages.Length; k++)
                     {
-                        layout.Write(buffer, input[k], ref values, k);
+                        traceFlags[k] = (sbyte)SpikeFlags.At(model.Spikes, voltages, k);
                     }
-                    spikeCounts[b] = values.Spikes;
                 });
-                spikes += spikeCounts.Sum();
+                writer.Write(pending, includeRecovery ? [batch.VoltagesMv, flags, batch.Recovery!] : [batch.VoltagesMv, flags]);
+                spikes += flags.Sum(f => (long)f);
                 rows += (long)pending.Count * pending[0].Count;
                 traces += pending.Count;
             }
+            writer.Complete();
         });
         return new TraceFileSummary(rows, traces, spikes);
     }
 
-    /// <summary>A simulated trace's voltage, spike flag and recovery, row by row.</summary>
-    private struct SimulatedValues(SpikeRecording recording, double[] voltages, double[]? recovery) : IRowValues
-    {
-        public int Spikes { get; private set; }
-
-        public void Write(Utf8CsvBuffer buffer, int slot, int row)
-        {
-            switch (slot)
-            {
-                case 0:
-                    buffer.Number(voltages[row]);
-                    break;
-                case 1:
-                    byte spike = SpikeFlags.At(recording, voltages, row);
-                    Spikes += spike;
-                    buffer.Byte(spike == 1 ? (byte)'1' : (byte)'0');
-                    break;
-                default:
-                    buffer.Number(recovery![row]);
-                    break;
-            }
-        }
-    }
-
-    private static void CheckTimeStep(TraceCsvReader reader, BufferedTrace trace, INeuronModel model)
+    private static void CheckTimeStep(TraceReader reader, BufferedTrace trace, INeuronModel model)
     {
         try
         {
@@ -114,8 +90,7 @@ public static class TraceFileSimulator
         }
         catch (ArgumentOutOfRangeException e)
         {
-            throw new InputException(reader.FilePath, trace.FirstLine + 1, trace.FirstRow + 1, TraceColumns.TimeMs,
-                trace.Times[1].ToString("R", CultureInfo.InvariantCulture),
+            throw reader.ErrorAt(trace, 1, TraceColumns.TimeMs, trace.Times[1].ToString("R", CultureInfo.InvariantCulture),
                 string.Create(CultureInfo.InvariantCulture,
                     $"a time step between the {model.Name} model's limits (trace run {trace.Run}, neuron {trace.Neuron} has dt = {TimeStepOf(trace):R} ms: {ExceptionMessages.OneLine(e)})"));
         }

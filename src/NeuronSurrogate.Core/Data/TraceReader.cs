@@ -3,13 +3,14 @@ using System.Globalization;
 namespace NeuronSurrogate.Data;
 
 /// <summary>
-/// Streams a traces CSV (DESIGN section 4) one trace at a time, checking the contract as it goes: the required
-/// columns, one field per column on every row, integer run and neuron, finite numbers, each trace's rows
-/// contiguous, time strictly increasing with a uniform step. Any breach is an <see cref="InputException"/>
-/// naming the file, line, row, column and value. Memory is bounded by the longest trace, not the file.
+/// Streams a traces file (DESIGN section 4), CSV or Parquet by its extension, one trace at a time, checking the
+/// contract as it goes: the required columns, one field per column on every row, integer run and neuron, finite
+/// numbers, each trace's rows contiguous, time strictly increasing with a uniform step. Any breach is an
+/// <see cref="InputException"/> naming the file, line (CSV), row, column and value. Memory is bounded by the longest
+/// trace (and a Parquet row group), not the file.
 /// </summary>
 /// <remarks>The caller owns the reader and disposes it; it owns the file handle.</remarks>
-public sealed class TraceCsvReader : IDisposable
+public sealed class TraceReader : IDisposable
 {
     /// <summary>Relative tolerance on a trace's time step: time columns written with 9 decimals stay well inside it.</summary>
     public const double TimeStepTolerance = 1e-6;
@@ -17,7 +18,7 @@ public sealed class TraceCsvReader : IDisposable
     /// <summary>How messages name standard input, read when the path is <c>-</c>.</summary>
     public const string StandardInputName = "standard input";
 
-    private readonly Utf8CsvReader _csv;
+    private readonly RowSource _csv;
     private readonly string _file;
     private readonly int _runIndex, _neuronIndex, _timeIndex;
     private readonly int[] _numericIndex;
@@ -27,23 +28,14 @@ public sealed class TraceCsvReader : IDisposable
     private readonly HashSet<(long Run, long Neuron)> _finished = [];
     private bool _pending, _done;
 
-    private TraceCsvReader(Utf8CsvReader csv, string file, IReadOnlyList<string> numericColumns, bool keepFields, IReadOnlyList<string> optionalColumns)
+    private TraceReader(RowSource csv, string file, IReadOnlyList<string> numericColumns, bool keepFields, IReadOnlyList<string> optionalColumns)
     {
         _csv = csv;
         _file = file;
         _keepFields = keepFields;
         _length = csv.Length;
-        bool any;
-        try
-        {
-            any = csv.Read();
-        }
-        catch (FormatException e)
-        {
-            throw InputException.AtLine(file, csv.LineNumber, $"a well-formed header row ({e.Message})");
-        }
-        var headers = any ? Enumerable.Range(0, csv.FieldCount).Select(csv.FieldString).ToArray() : [];
-        if (headers.Length == 0 || headers.All(string.IsNullOrWhiteSpace))
+        var headers = csv.Headers;
+        if (headers.Count == 0 || headers.All(string.IsNullOrWhiteSpace))
         {
             throw InputException.About(file,
                 $"a header row with at least the columns {string.Join(',', TraceColumns.Required)} (the file is empty)");
@@ -62,7 +54,7 @@ public sealed class TraceCsvReader : IDisposable
         _timeIndex = Require(TraceColumns.TimeMs);
         _numericNames = [.. numericColumns, .. optionalColumns.Where(c => Headers.Contains(c) && !numericColumns.Contains(c))];
         _numericIndex = _numericNames.Select(Require).ToArray();
-        Buffer = new TraceBuffer(_numericNames, keepFields);
+        Buffer = new TraceBuffer(_numericNames, keepFields ? csv.NewStore() : null);
 
         int Require(string name)
         {
@@ -77,12 +69,12 @@ public sealed class TraceCsvReader : IDisposable
     }
 
     /// <summary>Opens <paramref name="path"/> for reading.</summary>
-    /// <param name="path">The CSV file, or <c>-</c> for standard input.</param>
+    /// <param name="path">The CSV or Parquet (<c>.parquet</c>) file, or <c>-</c> for standard input (CSV).</param>
     /// <param name="numericColumns">Columns to parse as finite numbers besides run, neuron and time_ms (e.g. current).</param>
     /// <param name="keepFields">Whether to keep every field as text, to pass other columns through.</param>
     /// <exception cref="InputException">The file is missing, empty, or its header lacks a column.</exception>
     /// <param name="optionalColumns">Columns parsed as numbers like <paramref name="numericColumns"/> where the header has them (for example a second current).</param>
-    public static TraceCsvReader Open(string path, IReadOnlyList<string> numericColumns, bool keepFields = false, IReadOnlyList<string>? optionalColumns = null)
+    public static TraceReader Open(string path, IReadOnlyList<string> numericColumns, bool keepFields = false, IReadOnlyList<string>? optionalColumns = null)
     {
         ArgumentNullException.ThrowIfNull(numericColumns);
         if (string.IsNullOrWhiteSpace(path))
@@ -103,10 +95,12 @@ public sealed class TraceCsvReader : IDisposable
         {
             throw InputException.About(path, "an existing CSV file (it was not found)");
         }
-        Utf8CsvReader csv;
+        RowSource csv;
         try
         {
-            csv = standardInput ? new Utf8CsvReader(Console.OpenStandardInput()) : Utf8CsvReader.FromFile(path);
+            csv = standardInput ? new CsvRowSource(new Utf8CsvReader(Console.OpenStandardInput()), path)
+                : TraceFileFormat.IsParquet(path) ? ParquetRowSource.Open(path)
+                : new CsvRowSource(Utf8CsvReader.FromFile(path), path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -114,7 +108,7 @@ public sealed class TraceCsvReader : IDisposable
         }
         try
         {
-            return new TraceCsvReader(csv, path, numericColumns, keepFields, optionalColumns ?? []);
+            return new TraceReader(csv, path, numericColumns, keepFields, optionalColumns ?? []);
         }
         catch
         {
@@ -134,6 +128,15 @@ public sealed class TraceCsvReader : IDisposable
 
     /// <summary>The share of the file read so far (0 to 1), or null for standard input.</summary>
     public double? FractionRead => _length is > 0 ? Math.Min(1, (double)_csv.BytesRead / _length.Value) : null;
+
+    /// <summary>
+    /// An error at step <paramref name="step"/> of a trace this reader read: its line where the file has lines, and its data row.
+    /// </summary>
+    public InputException ErrorAt(BufferedTrace trace, int step, string? column, string? value, string expected)
+    {
+        ArgumentNullException.ThrowIfNull(trace);
+        return new InputException(_file, trace.FirstLine + step, trace.FirstRow + step, column, value, expected);
+    }
 
     /// <summary>The data rows read so far.</summary>
     public long RowsRead { get; private set; }
@@ -167,7 +170,7 @@ public sealed class TraceCsvReader : IDisposable
         }
         trace.Run = run;
         trace.Neuron = neuron;
-        trace.FirstLine = _csv.LineNumber;
+        trace.FirstLine = _csv.Line;
         trace.FirstRow = RowsRead;
         AppendRow(trace);
         while (Advance())
@@ -230,11 +233,11 @@ public sealed class TraceCsvReader : IDisposable
         }
         catch (FormatException e)
         {
-            throw new InputException(_file, _csv.LineNumber, RowsRead + 1, null, null, $"well-formed CSV ({e.Message})");
+            throw new InputException(_file, _csv.Line, RowsRead + 1, null, null, $"well-formed CSV ({e.Message})");
         }
         catch (IOException e)
         {
-            throw new InputException(_file, _csv.LineNumber, null, null, null, $"a readable file ({e.Message})");
+            throw new InputException(_file, _csv.Line, null, null, null, $"a readable file ({e.Message})");
         }
         if (!more)
         {
@@ -281,13 +284,13 @@ public sealed class TraceCsvReader : IDisposable
         }
         if (_keepFields)
         {
-            trace.Rows.Add(_csv.RawRow);
+            _csv.Keep(trace.Rows!);
         }
     }
 
     private long ParseInteger(int index)
     {
-        if (long.TryParse(_csv.Field(index), NumberStyles.Integer, CultureInfo.InvariantCulture, out long value))
+        if (_csv.TryInteger(index, out long value))
         {
             return value;
         }
@@ -296,17 +299,17 @@ public sealed class TraceCsvReader : IDisposable
 
     private double ParseFinite(int index)
     {
-        if (double.TryParse(_csv.Field(index), NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value))
+        if (_csv.TryNumber(index, out double value) && double.IsFinite(value))
         {
             return value;
         }
         throw Error(Headers[index], Field(index), "a finite number with a decimal point (invariant culture, e.g. -65.25)");
     }
 
-    private string Field(int index) => _csv.FieldString(index);
+    private string Field(int index) => _csv.Text(index);
 
     private InputException Error(string? column, string? value, string expected) =>
-        new(_file, _csv.LineNumber, RowsRead, column, value, expected);
+        new(_file, _csv.Line, RowsRead, column, value, expected);
 
     /// <inheritdoc />
     public void Dispose() => _csv.Dispose();

@@ -1,0 +1,301 @@
+using System.Globalization;
+using System.Text;
+using Parquet;
+using Parquet.Schema;
+
+namespace NeuronSurrogate.Data;
+
+/// <summary>What a new output column holds: numbers (double; NaN or infinity is an empty field or null) or 0/1 flags (negative is empty or null).</summary>
+public enum NewColumnKind
+{
+    Number,
+    Flag,
+}
+
+/// <summary>A column a command adds to the rows it passes through; it replaces an input column of the same name in place, else it is appended.</summary>
+public sealed record NewColumn(string Name, NewColumnKind Kind, bool Nullable = false);
+
+/// <summary>
+/// Writes a command's output traces file, CSV or Parquet by the output's extension (<see cref="TraceFileFormat"/>): every
+/// input column passes through (a CSV row as the file had it, a Parquet column with its type) and the new columns are
+/// added, batch by batch, so memory is bounded by the batch.
+/// </summary>
+public abstract class TraceFileWriter
+{
+    /// <summary>A writer for <paramref name="outputPath"/> onto <paramref name="stream"/> (from <see cref="AtomicFile.Write"/>).</summary>
+    public static TraceFileWriter Create(string outputPath, Stream stream, IReadOnlyList<string> inputHeaders, IReadOnlyList<NewColumn> columns) =>
+        TraceFileFormat.IsParquet(outputPath)
+            ? new ParquetTraceFileWriter(stream, inputHeaders, columns)
+            : new CsvTraceFileWriter(stream, inputHeaders, columns);
+
+    /// <summary>Writes a batch of traces of equal length: <paramref name="values"/> holds one array per new column, trace-major (double[] for numbers, sbyte[] for flags).</summary>
+    public abstract void Write(IReadOnlyList<BufferedTrace> traces, IReadOnlyList<Array> values);
+
+    /// <summary>Finishes the file (a Parquet footer).</summary>
+    public abstract void Complete();
+}
+
+/// <summary>The values of one row's new columns in a batch.</summary>
+internal readonly struct BatchRowValues(IReadOnlyList<Array> values, int offset) : IRowValues
+{
+    public void Write(Utf8CsvBuffer buffer, int slot, int row)
+    {
+        switch (values[slot])
+        {
+            case double[] numbers:
+                double v = numbers[offset + row];
+                if (double.IsFinite(v))
+                {
+                    buffer.Number(v);
+                }
+                break;
+            case sbyte[] flags:
+                sbyte flag = flags[offset + row];
+                if (flag >= 0)
+                {
+                    buffer.Byte(flag > 0 ? (byte)'1' : (byte)'0');
+                }
+                break;
+            default:
+                throw new InvalidOperationException($"new column values of type {values[slot].GetType().Name}");
+        }
+    }
+}
+
+internal sealed class CsvTraceFileWriter : TraceFileWriter
+{
+    private readonly Stream _stream;
+    private readonly PassThroughLayout _layout;
+    private readonly OrderedCsvWriter _writer;
+
+    public CsvTraceFileWriter(Stream stream, IReadOnlyList<string> inputHeaders, IReadOnlyList<NewColumn> columns)
+    {
+        _stream = stream;
+        _layout = new PassThroughLayout(inputHeaders, [.. columns.Select(c => c.Name)]);
+        var header = new Utf8CsvBuffer(1024);
+        header.Header(_layout.Headers);
+        header.CopyTo(stream);
+        _writer = new OrderedCsvWriter(stream);
+    }
+
+    public override void Write(IReadOnlyList<BufferedTrace> traces, IReadOnlyList<Array> values)
+    {
+        int steps = traces.Count == 0 ? 0 : traces[0].Count;
+        _writer.Write(traces.Count, (b, buffer) =>
+        {
+            var row = new BatchRowValues(values, b * steps);
+            var input = traces[b].Rows ?? throw new InvalidOperationException("the reader was opened without keeping the rows");
+            for (int t = 0; t < steps; t++)
+            {
+                _layout.Write(buffer, input, t, ref row, t);
+            }
+        });
+    }
+
+    public override void Complete() => _stream.Flush();
+}
+
+/// <summary>
+/// One row group per batch. Column types: a Parquet input's columns keep theirs; a CSV input's run and neuron are
+/// int64, time_ms, the currents, voltage, recovery and predicted_voltage double, spike and predicted_spike int32
+/// (nullable where a field may be empty), any other column text; new columns are double or int32.
+/// </summary>
+internal sealed class ParquetTraceFileWriter(Stream stream, IReadOnlyList<string> inputHeaders, IReadOnlyList<NewColumn> columns) : TraceFileWriter
+{
+    private static readonly HashSet<string> NumberColumns = [TraceColumns.TimeMs, TraceColumns.Current, TraceColumns.CurrentDend, TraceColumns.Voltage,
+        TraceColumns.Recovery, "predicted_voltage"];
+    private static readonly HashSet<string> FlagColumns = [TraceColumns.Spike, "predicted_spike"];
+
+    private readonly List<string> _headers = [.. inputHeaders];
+    private int[]? _slotOf;
+    private DataField[]? _fields;
+    private ParquetWriter? _writer;
+
+    public override void Write(IReadOnlyList<BufferedTrace> traces, IReadOnlyList<Array> values)
+    {
+        if (traces.Count == 0)
+        {
+            return;
+        }
+        _writer ??= Start(traces[0]);
+        int steps = traces[0].Count;
+        int rows = traces.Count * steps;
+        using var group = _writer.CreateRowGroup();
+        for (int c = 0; c < _fields!.Length; c++)
+        {
+            var field = _fields[c];
+            Array data = _slotOf![c] >= 0 ? NewValues(values[_slotOf[c]], field) : InputColumn(traces, c, field, steps, rows);
+            WriteColumn(group, field, data);
+        }
+        group.CompleteValidate();
+    }
+
+    public override void Complete()
+    {
+        if (_writer is null)
+        {
+            // No rows: still a valid file with the schema a CSV input would give.
+            _writer = Start(null);
+        }
+        _writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        stream.Flush();
+    }
+
+    private ParquetWriter Start(BufferedTrace? first)
+    {
+        int inputCount = _headers.Count;
+        var slots = columns.Select(c => TraceColumns.IndexOrAppend(_headers, c.Name)).ToArray();
+        _slotOf = Enumerable.Repeat(-1, _headers.Count).ToArray();
+        for (int s = 0; s < slots.Length; s++)
+        {
+            _slotOf[slots[s]] = s;
+        }
+        _fields = new DataField[_headers.Count];
+        for (int c = 0; c < _headers.Count; c++)
+        {
+            string name = _headers[c];
+            if (_slotOf[c] >= 0)
+            {
+                var column = columns[_slotOf[c]];
+                _fields[c] = new DataField(name, column.Kind == NewColumnKind.Number ? typeof(double) : typeof(int), column.Nullable);
+            }
+            else if (first?.Rows is ParquetRows parquet && parquet.Segments.Count > 0)
+            {
+                var type = parquet.Segments[0].Group.Columns[c].GetType().GetElementType()!;
+                var underlying = Nullable.GetUnderlyingType(type);
+                _fields[c] = new DataField(name, underlying ?? type, underlying is not null || type == typeof(string));
+            }
+            else
+            {
+                _fields[c] = name is TraceColumns.Run or TraceColumns.Neuron ? new DataField(name, typeof(long), false)
+                    : name == TraceColumns.TimeMs ? new DataField(name, typeof(double), false)
+                    : NumberColumns.Contains(name) ? new DataField(name, typeof(double), true)
+                    : FlagColumns.Contains(name) ? new DataField(name, typeof(int), true)
+                    : new DataField(name, typeof(string), true);
+            }
+            _ = inputCount;
+        }
+        var options = new ParquetOptions { CompressionMethod = CompressionMethod.Snappy };
+        return ParquetWriter.CreateAsync(new ParquetSchema(_fields), stream, options).GetAwaiter().GetResult();
+    }
+
+    private static Array NewValues(Array values, DataField field)
+    {
+        switch (values)
+        {
+            case double[] numbers when field.IsNullable:
+                return numbers.Select(v => double.IsFinite(v) ? v : (double?)null).ToArray();
+            case double[] numbers:
+                return numbers;
+            case sbyte[] flags when field.IsNullable:
+                return flags.Select(f => f >= 0 ? f : (int?)null).ToArray();
+            case sbyte[] flags:
+                return flags.Select(f => (int)f).ToArray();
+            default:
+                throw new InvalidOperationException($"new column values of type {values.GetType().Name}");
+        }
+    }
+
+    private Array InputColumn(IReadOnlyList<BufferedTrace> traces, int column, DataField field, int steps, int rows)
+    {
+        string name = _headers[column];
+        var type = ParquetRowSource.IsText(field) ? typeof(string) : field.IsNullable ? typeof(Nullable<>).MakeGenericType(field.ClrType) : field.ClrType;
+        var data = Array.CreateInstance(type, rows);
+        if (traces[0].Rows is ParquetRows)
+        {
+            for (int b = 0; b < traces.Count; b++)
+            {
+                ((ParquetRows)traces[b].Rows!).CopyColumn(column, data, b * steps);
+            }
+            return data;
+        }
+        for (int b = 0; b < traces.Count; b++)
+        {
+            var trace = traces[b];
+            int offset = b * steps;
+            if (name == TraceColumns.Run || name == TraceColumns.Neuron)
+            {
+                ((long[])data).AsSpan(offset, steps).Fill(name == TraceColumns.Run ? trace.Run : trace.Neuron);
+            }
+            else if (name == TraceColumns.TimeMs)
+            {
+                trace.Times.CopyTo((double[])data, offset);
+            }
+            else if (trace.Columns.TryGetValue(name, out var parsed) && data is double?[] nullable)
+            {
+                for (int t = 0; t < steps; t++)
+                {
+                    nullable[offset + t] = parsed[t];
+                }
+            }
+            else
+            {
+                TextColumn(trace, column, data, offset, steps);
+            }
+        }
+        return data;
+    }
+
+    /// <summary>A CSV input's column that the reader did not parse: its text, or its numbers where the contract says numbers.</summary>
+    private void TextColumn(BufferedTrace trace, int column, Array data, int offset, int steps)
+    {
+        var rows = (TextRows)trace.Rows!;
+        Span<Range> fields = stackalloc Range[_headers.Count];
+        byte[] scratch = new byte[64];
+        for (int t = 0; t < steps; t++)
+        {
+            var row = rows[t];
+            Utf8CsvReader.SplitRaw(row, fields);
+            var raw = row[fields[column]];
+            var value = raw.Length > 1 && raw[0] == (byte)'"' ? Utf8CsvReader.Unquote(raw, ref scratch) : raw;
+            switch (data)
+            {
+                case string[] text:
+                    text[offset + t] = Encoding.UTF8.GetString(value);
+                    break;
+                case double?[] numbers:
+                    numbers[offset + t] = value.IsEmpty ? null : double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) ? d
+                        : throw NotANumber(trace, t, column, value, "a number or an empty field");
+                    break;
+                case int?[] flags:
+                    flags[offset + t] = value.IsEmpty ? null : int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int f) ? f
+                        : throw NotANumber(trace, t, column, value, "an integer or an empty field");
+                    break;
+            }
+        }
+    }
+
+    private InputException NotANumber(BufferedTrace trace, int step, int column, ReadOnlySpan<byte> value, string expected) =>
+        new(null, trace.FirstLine + step, trace.FirstRow + step, _headers[column], Encoding.UTF8.GetString(value),
+            $"{expected} in a column the Parquet output types as numbers");
+
+    private static void WriteColumn(ParquetRowGroupWriter group, DataField field, Array data)
+    {
+        Task task = data switch
+        {
+            double[] a => group.WriteAsync(field, (ReadOnlyMemory<double>)a),
+            double?[] a => group.WriteAsync(field, (ReadOnlyMemory<double?>)a),
+            float[] a => group.WriteAsync(field, (ReadOnlyMemory<float>)a),
+            float?[] a => group.WriteAsync(field, (ReadOnlyMemory<float?>)a),
+            long[] a => group.WriteAsync(field, (ReadOnlyMemory<long>)a),
+            long?[] a => group.WriteAsync(field, (ReadOnlyMemory<long?>)a),
+            int[] a => group.WriteAsync(field, (ReadOnlyMemory<int>)a),
+            int?[] a => group.WriteAsync(field, (ReadOnlyMemory<int?>)a),
+            short[] a => group.WriteAsync(field, (ReadOnlyMemory<short>)a),
+            short?[] a => group.WriteAsync(field, (ReadOnlyMemory<short?>)a),
+            sbyte[] a => group.WriteAsync(field, (ReadOnlyMemory<sbyte>)a),
+            sbyte?[] a => group.WriteAsync(field, (ReadOnlyMemory<sbyte?>)a),
+            byte[] a => group.WriteAsync(field, (ReadOnlyMemory<byte>)a),
+            byte?[] a => group.WriteAsync(field, (ReadOnlyMemory<byte?>)a),
+            ushort[] a => group.WriteAsync(field, (ReadOnlyMemory<ushort>)a),
+            ushort?[] a => group.WriteAsync(field, (ReadOnlyMemory<ushort?>)a),
+            uint[] a => group.WriteAsync(field, (ReadOnlyMemory<uint>)a),
+            uint?[] a => group.WriteAsync(field, (ReadOnlyMemory<uint?>)a),
+            bool[] a => group.WriteAsync(field, (ReadOnlyMemory<bool>)a),
+            bool?[] a => group.WriteAsync(field, (ReadOnlyMemory<bool?>)a),
+            string[] a => group.WriteAsync(field, a, null),
+            _ => throw new InvalidOperationException($"a column of {data.GetType().Name}"),
+        };
+        task.GetAwaiter().GetResult();
+    }
+}
