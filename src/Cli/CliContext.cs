@@ -9,6 +9,9 @@ internal sealed class CliContext(TextWriter output, TextWriter error, bool inter
     public TextWriter Out { get; } = output;
     public TextWriter Error { get; } = error;
 
+    /// <summary>Whether standard error is a terminal (progress bars) rather than a file or pipe (plain lines now and then).</summary>
+    public bool Interactive { get; } = interactive;
+
     /// <summary>Where a command's closing message goes: standard error when its output is standard output, so the data stays clean.</summary>
     public TextWriter MessagesFor(string? outputPath) => AtomicFile.WritesToStandardOutput(outputPath) ? Error : Out;
 
@@ -52,7 +55,7 @@ internal sealed class CliContext(TextWriter output, TextWriter error, bool inter
     /// <summary>Shows a progress bar on an interactive terminal; runs <paramref name="work"/> plainly otherwise.</summary>
     public void WithProgress(string description, int total, Action<Action> work)
     {
-        if (!interactive)
+        if (!Interactive)
         {
             work(() => { });
             return;

@@ -11,8 +11,8 @@ internal static class PredictCommand
     public static Command Create(CliContext context)
     {
         var model = new Option<string>("--model", "-m") { Description = "ONNX model; its card is the .json beside it (models/surrogate.onnx, models/surrogate_mixed.onnx, models/fasttree.onnx).", DefaultValueFactory = _ => "models/surrogate.onnx" };
-        var input = new Option<string>("--input", "-i") { Description = "CSV with run,neuron,time_ms,current, or - for standard input (teacher-forced also needs voltage, and recovery for a state-space model); dt must equal the card's.", Required = true };
-        var output = new Option<string>("--output", "-o") { Description = "CSV to write: the input rows plus predicted_voltage and predicted_spike (- for standard output; a file is replaced only once complete).", Required = true };
+        var input = new Option<string>("--input", "-i") { Description = "Traces file (CSV, or Parquet for a .parquet name) with run,neuron,time_ms,current, or - for standard input (CSV) (teacher-forced also needs voltage, and recovery for a state-space model); dt must equal the card's.", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "Traces file to write (CSV, or Parquet for a .parquet name): the input rows plus predicted_voltage and predicted_spike (- for standard output; a file is replaced only once complete).", Required = true };
         var mode = new Option<string>("--mode") { Description = "closed-loop (given only the currents, fed its own predictions) or teacher-forced (fed the true past state, one step ahead).", DefaultValueFactory = _ => "closed-loop" };
         mode.AcceptOnlyFromAmong("closed-loop", "teacher-forced");
         var batch = new Option<int>("--batch-size") { Description = "Traces advanced together per model call; memory is bounded by the batch, not the file (about 0.3 MB per 1000-step trace).", DefaultValueFactory = _ => 256 };
@@ -38,7 +38,27 @@ internal static class PredictCommand
             using var surrogate = SurrogateModel.Open(result.GetValue(model)!,
                 result.GetValue(provider) == "cuda" ? OnnxProvider.Cuda : OnnxProvider.Cpu, context.Error.WriteLine,
                 result.GetValue(engine) == "onnx" ? SurrogateEngine.Onnx : SurrogateEngine.Fused);
-            var summary = TraceFilePredictor.Run(surrogate, result.GetValue(input)!, outputPath, predictionMode, batchSize);
+            PredictionSummary summary = null!;
+            string inputPath = result.GetValue(input)!;
+            context.WithProgress($"predicting {inputPath}", 1000, advance =>
+            {
+                int shown = 0;
+                var lastLine = Stopwatch.StartNew();
+                summary = TraceFilePredictor.Run(surrogate, inputPath, outputPath, predictionMode, batchSize, (rows, fraction) =>
+                {
+                    for (int target = (int)(1000 * (fraction ?? 0)); shown < target; shown++)
+                    {
+                        advance();
+                    }
+                    // Without a terminal (a log, a pipe, a batch job), a plain line every 10 s says the run is alive.
+                    if (!context.Interactive && lastLine.Elapsed.TotalSeconds >= 10)
+                    {
+                        lastLine.Restart();
+                        context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"predict: {rows:N0} rows written{(fraction is { } f ? $", {100 * f:F0} % of the input read" : "")}, {clock.Elapsed.TotalSeconds:F0} s"));
+                    }
+                });
+            });
             foreach (var d in summary.Divergences.Take(10))
             {
                 context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,

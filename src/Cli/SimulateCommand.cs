@@ -11,8 +11,8 @@ internal static class SimulateCommand
 {
     public static Command Create(CliContext context)
     {
-        var input = new Option<string>("--input", "-i") { Description = "Currents CSV with at least run,neuron,time_ms,current (- for standard input); dt is read from each trace's time column.", Required = true };
-        var output = new Option<string>("--output", "-o") { Description = "Traces CSV to write: the input's columns plus voltage and spike (- for standard output; a file is replaced only once complete).", Required = true };
+        var input = new Option<string>("--input", "-i") { Description = "Currents file (CSV, or Parquet for a .parquet name) with at least run,neuron,time_ms,current (- for standard input, CSV); dt is read from each trace's time column.", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "Traces file to write (CSV, or Parquet for a .parquet name): the input's columns plus voltage and spike (- for standard output; a file is replaced only once complete).", Required = true };
         var recovery = new Option<bool>("--recovery") { Description = "Also write the recovery variable u as a 'recovery' column." };
         var neuron = new NeuronOptions();
         var command = new Command("simulate", "Simulate a neuron (Izhikevich, Hodgkin–Huxley or any NEURON cell) on your own currents; other input columns pass through unchanged.")

@@ -10,7 +10,7 @@ internal sealed class TrainCommand
     private readonly Argument<int> _plots = new("N") { Description = "Test runs to plot in the report.", DefaultValueFactory = _ => Defaults.PlotTraces };
     private readonly Option<string> _regime = new("--regime") { Description = "default (the prototype's dataset → models/surrogate.*) or mixed (mixed stimuli → the general model, models/surrogate_mixed.*, results/mixed/).", DefaultValueFactory = _ => "default" };
     private readonly Option<bool> _experiments = new("--experiments") { Description = "Instead of the main job: train the MLP variants on the default dataset and write their closed-loop validation numbers to results/experiments.md; with --neuron or --data, the latent-surrogate variants (results/experiments/latent_NAME.md)." };
-    private readonly Option<string?> _dataset = new("--dataset") { Description = "Traces CSV (default: data/spike_dataset.csv, or data/mixed_dataset.csv for --regime mixed; generated when missing)." };
+    private readonly Option<string?> _dataset = new("--dataset") { Description = "Traces file, CSV or .parquet (default: data/spike_dataset.csv, or data/mixed_dataset.csv for --regime mixed; generated when missing)." };
     private readonly Option<int> _seed = new("--seed") { Description = "Seed of the split and the trainers.", DefaultValueFactory = _ => Defaults.Seed };
     private readonly Option<int> _voltageLags = new("--voltage-lags") { Description = "Voltage lags 1..k of the voltage-lag models.", DefaultValueFactory = _ => Defaults.VoltageLags };
     private readonly Option<int> _currentLags = new("--current-lags") { Description = "Current lags 1..m of the voltage-lag models.", DefaultValueFactory = _ => Defaults.CurrentLags };
@@ -20,7 +20,7 @@ internal sealed class TrainCommand
     private readonly Option<string?> _results = new("--results") { Description = "Folder for metrics, report and plots (default: results, or results/mixed)." };
     private readonly Option<string> _models = new("--models") { Description = "Folder for the exported models and cards.", DefaultValueFactory = _ => Defaults.ModelsFolder };
     private readonly Option<string?> _neuron = new("--neuron") { Description = "Train the latent surrogate on a built-in neuron's dataset (mixed stimuli; generated when missing): izhikevich (RS, models/rs_latent.*), hh (models/hh_latent.*) or pyramid (models/pyramid_latent.*, needs NEURON)." };
-    private readonly Option<string?> _data = new("--data") { Description = "Train the latent surrogate on any traces CSV (run,neuron,time_ms,current,voltage; further current_* columns are inputs too; no recovery needed): models/NAME.*, results/NAME/." };
+    private readonly Option<string?> _data = new("--data") { Description = "Train the latent surrogate on any traces file, CSV or .parquet (run,neuron,time_ms,current,voltage; further current_* columns are inputs too; no recovery needed): models/NAME.*, results/NAME/." };
     private readonly Option<string?> _name = new("--name") { Description = "File stem of the latent model (default: the built-in neuron's, or the CSV's name + _latent)." };
     private readonly Option<int?> _iterations = new("--iterations") { Description = "Latent training iterations (default: 1500 in the main job, 5000 for --neuron and --data, 1000 for the latent experiments)." };
     private readonly Option<int?> _seeds = new("--seeds") { Description = "Latent seeds trained one after the other, --seed onwards; the best on validation ships, all are reported (default: 2 for --neuron, 1 otherwise)." };
