@@ -39,7 +39,7 @@ internal static class EvaluateCommand
             Print(context.MessagesFor(jsonPath), summary, traces);
             if (jsonPath.Length > 0)
             {
-                AtomicFile.WriteText(jsonPath, JsonSerializer.Serialize(summary, VoltageLagModelCard.JsonOptions));
+                AtomicFile.WriteText(jsonPath, JsonSerializer.Serialize(summary, CardJsonContext.Default.MetricSummary));
             }
             return ExitCodes.Success;
         }));

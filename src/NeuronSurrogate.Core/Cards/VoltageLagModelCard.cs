@@ -51,7 +51,7 @@ public sealed record VoltageLagModelCard
         }
         try
         {
-            var card = JsonSerializer.Deserialize<T>(File.ReadAllText(path), JsonOptions);
+            var card = JsonSerializer.Deserialize(File.ReadAllText(path), (System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>)CardJsonContext.Default.GetTypeInfo(typeof(T))!);
             if (card is null || formatOf(card) != formatName)
             {
                 throw InputException.InColumn(path, "format", card is null ? null : formatOf(card), $"a model card of format '{formatName}'");

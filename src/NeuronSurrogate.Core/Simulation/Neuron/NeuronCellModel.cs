@@ -63,7 +63,7 @@ public sealed class NeuronCellModel : INeuronModel
             }
             const string mark = "neuron-surrogate-describe:";
             int at = output.LastIndexOf(mark, StringComparison.Ordinal);
-            var info = at < 0 ? null : JsonSerializer.Deserialize<NeuronCellInfo>(output[(at + mark.Length)..].Trim());
+            var info = at < 0 ? null : JsonSerializer.Deserialize(output[(at + mark.Length)..].Trim(), Cards.CardJsonContext.Default.NeuronCellInfo);
             if (info is null || !info.Inject.Contains(TraceColumns.Current))
             {
                 throw new SimulatorException($"cell file {cellPath}: the NEURON driver gave no description of the cell");
