@@ -1,6 +1,6 @@
 // NeuronSurrogate build: `dotnet tool restore && dotnet cake --target=<Target>`.
 // Layout: arguments → variables → setup → small private tasks chained with IsDependentOn → a few public targets.
-// Public targets: Clean, Restore, Build, Test, Data, Train, Latent, Predict, Evaluate, Bench, Cost, Pack, Default (build + test).
+// Public targets: Clean, Restore, Build, Test, Data, Train, Latent, Predict, Evaluate, Bench, Cost, Whole, Pack, Aot, Default (build + test).
 
 //////////////////////////////////////////////////////////////////////
 // ARGUMENTS
@@ -132,6 +132,22 @@ Task("Pack")
         OutputDirectory = artifacts,
         MSBuildSettings = msbuild,
     }));
+
+Task("Aot")
+    .Description("The command line compiled ahead of time (Native AOT; needs clang): artifacts/cli/neuron-surrogate, which starts in about 25 ms.")
+    .Does(() => DotNetPublish(cli, new DotNetPublishSettings
+    {
+        Configuration = configuration,
+        Runtime = "linux-x64",
+        OutputDirectory = artifacts + Directory("cli"),
+        // Not warnings-as-errors: Parquet.Net and the Train app's card writer carry trim warnings the tool never meets.
+        MSBuildSettings = new DotNetMSBuildSettings().WithProperty("PublishAot", "true"),
+    }));
+
+Task("Whole")
+    .Description("The built tool as a process on files against NEURON: results/benchmarks/whole_process.md (uses artifacts/cli when Aot ran).")
+    .IsDependentOn("Build")
+    .Does(() => DotNetRun(benchmarks, new ProcessArgumentBuilder().Append("whole"), run));
 
 Task("Default")
     .IsDependentOn("Test");

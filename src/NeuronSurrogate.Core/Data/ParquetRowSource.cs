@@ -44,7 +44,7 @@ internal sealed class ParquetRowSource : RowSource
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         try
         {
-            var reader = ParquetReader.CreateAsync(stream, leaveStreamOpen: true).GetAwaiter().GetResult();
+            var reader = ParquetReader.CreateAsync(stream, ParquetSettings.Options(), leaveStreamOpen: true).GetAwaiter().GetResult();
             try
             {
                 return new ParquetRowSource(stream, reader, path);

@@ -110,6 +110,7 @@ internal sealed class ParquetTraceFileWriter(Stream stream, IReadOnlyList<string
     private int[]? _slotOf;
     private DataField[]? _fields;
     private ParquetWriter? _writer;
+    private Array?[] _buffers = [];
 
     public override void Write(IReadOnlyList<BufferedTrace> traces, IReadOnlyList<Array> values)
     {
@@ -124,8 +125,17 @@ internal sealed class ParquetTraceFileWriter(Stream stream, IReadOnlyList<string
         for (int c = 0; c < _fields!.Length; c++)
         {
             var field = _fields[c];
-            Array data = _slotOf![c] >= 0 ? NewValues(values[_slotOf[c]], field) : InputColumn(traces, c, field, steps, rows);
-            WriteColumn(group, field, data);
+            // The column arrays are kept from batch to batch: no fresh memory (and its page faults) per batch.
+            var data = _buffers[c] is { } kept && kept.Length >= rows ? kept : _buffers[c] = NewArray(field, rows);
+            if (_slotOf![c] >= 0)
+            {
+                NewValues(values[_slotOf[c]], data, rows);
+            }
+            else
+            {
+                InputColumn(traces, c, data, steps);
+            }
+            WriteColumn(group, field, data, rows);
         }
         group.CompleteValidate();
     }
@@ -151,6 +161,7 @@ internal sealed class ParquetTraceFileWriter(Stream stream, IReadOnlyList<string
             _slotOf[slots[s]] = s;
         }
         _fields = new DataField[_headers.Count];
+        _buffers = new Array?[_headers.Count];
         for (int c = 0; c < _headers.Count; c++)
         {
             string name = _headers[c];
@@ -175,38 +186,50 @@ internal sealed class ParquetTraceFileWriter(Stream stream, IReadOnlyList<string
             }
             _ = inputCount;
         }
-        var options = new ParquetOptions { CompressionMethod = CompressionMethod.Snappy };
+        var options = ParquetSettings.Options();
         return ParquetWriter.CreateAsync(new ParquetSchema(_fields), stream, options).GetAwaiter().GetResult();
     }
 
-    private static Array NewValues(Array values, DataField field)
+    private static void NewValues(Array values, Array data, int rows)
     {
-        switch (values)
+        switch (values, data)
         {
-            case double[] numbers when field.IsNullable:
-                return numbers.Select(v => double.IsFinite(v) ? v : (double?)null).ToArray();
-            case double[] numbers:
-                return numbers;
-            case sbyte[] flags when field.IsNullable:
-                return flags.Select(f => f >= 0 ? f : (int?)null).ToArray();
-            case sbyte[] flags:
-                return flags.Select(f => (int)f).ToArray();
+            case (double[] numbers, double?[] target):
+                for (int i = 0; i < rows; i++)
+                {
+                    target[i] = double.IsFinite(numbers[i]) ? numbers[i] : null;
+                }
+                break;
+            case (double[] numbers, double[] target):
+                numbers.AsSpan(0, rows).CopyTo(target);
+                break;
+            case (sbyte[] flags, int?[] target):
+                for (int i = 0; i < rows; i++)
+                {
+                    target[i] = flags[i] >= 0 ? flags[i] : null;
+                }
+                break;
+            case (sbyte[] flags, int[] target):
+                for (int i = 0; i < rows; i++)
+                {
+                    target[i] = flags[i];
+                }
+                break;
             default:
-                throw new InvalidOperationException($"new column values of type {values.GetType().Name}");
+                throw new InvalidOperationException($"new column values of type {values.GetType().Name} into {data.GetType().Name}");
         }
     }
 
-    private Array InputColumn(IReadOnlyList<BufferedTrace> traces, int column, DataField field, int steps, int rows)
+    private void InputColumn(IReadOnlyList<BufferedTrace> traces, int column, Array data, int steps)
     {
         string name = _headers[column];
-        var data = NewArray(field, rows);
         if (traces[0].Rows is ParquetRows)
         {
             for (int b = 0; b < traces.Count; b++)
             {
                 ((ParquetRows)traces[b].Rows!).CopyColumn(column, data, b * steps);
             }
-            return data;
+            return;
         }
         for (int b = 0; b < traces.Count; b++)
         {
@@ -232,7 +255,6 @@ internal sealed class ParquetTraceFileWriter(Stream stream, IReadOnlyList<string
                 TextColumn(trace, column, data, offset, steps);
             }
         }
-        return data;
     }
 
     /// <summary>An array for a column's values (named types, not reflection: the tool compiles with Native AOT).</summary>
@@ -290,31 +312,31 @@ internal sealed class ParquetTraceFileWriter(Stream stream, IReadOnlyList<string
         new(null, trace.FirstLine + step, trace.FirstRow + step, _headers[column], Encoding.UTF8.GetString(value),
             $"{expected} in a column the Parquet output types as numbers");
 
-    private static void WriteColumn(ParquetRowGroupWriter group, DataField field, Array data)
+    private static void WriteColumn(ParquetRowGroupWriter group, DataField field, Array data, int rows)
     {
         Task task = data switch
         {
-            double[] a => group.WriteAsync(field, (ReadOnlyMemory<double>)a),
-            double?[] a => group.WriteAsync(field, (ReadOnlyMemory<double?>)a),
-            float[] a => group.WriteAsync(field, (ReadOnlyMemory<float>)a),
-            float?[] a => group.WriteAsync(field, (ReadOnlyMemory<float?>)a),
-            long[] a => group.WriteAsync(field, (ReadOnlyMemory<long>)a),
-            long?[] a => group.WriteAsync(field, (ReadOnlyMemory<long?>)a),
-            int[] a => group.WriteAsync(field, (ReadOnlyMemory<int>)a),
-            int?[] a => group.WriteAsync(field, (ReadOnlyMemory<int?>)a),
-            short[] a => group.WriteAsync(field, (ReadOnlyMemory<short>)a),
-            short?[] a => group.WriteAsync(field, (ReadOnlyMemory<short?>)a),
-            sbyte[] a => group.WriteAsync(field, (ReadOnlyMemory<sbyte>)a),
-            sbyte?[] a => group.WriteAsync(field, (ReadOnlyMemory<sbyte?>)a),
-            byte[] a => group.WriteAsync(field, (ReadOnlyMemory<byte>)a),
-            byte?[] a => group.WriteAsync(field, (ReadOnlyMemory<byte?>)a),
-            ushort[] a => group.WriteAsync(field, (ReadOnlyMemory<ushort>)a),
-            ushort?[] a => group.WriteAsync(field, (ReadOnlyMemory<ushort?>)a),
-            uint[] a => group.WriteAsync(field, (ReadOnlyMemory<uint>)a),
-            uint?[] a => group.WriteAsync(field, (ReadOnlyMemory<uint?>)a),
-            bool[] a => group.WriteAsync(field, (ReadOnlyMemory<bool>)a),
-            bool?[] a => group.WriteAsync(field, (ReadOnlyMemory<bool?>)a),
-            string[] a => group.WriteAsync(field, a, null),
+            double[] a => group.WriteAsync(field, (ReadOnlyMemory<double>)a.AsMemory(0, rows)),
+            double?[] a => group.WriteAsync(field, (ReadOnlyMemory<double?>)a.AsMemory(0, rows)),
+            float[] a => group.WriteAsync(field, (ReadOnlyMemory<float>)a.AsMemory(0, rows)),
+            float?[] a => group.WriteAsync(field, (ReadOnlyMemory<float?>)a.AsMemory(0, rows)),
+            long[] a => group.WriteAsync(field, (ReadOnlyMemory<long>)a.AsMemory(0, rows)),
+            long?[] a => group.WriteAsync(field, (ReadOnlyMemory<long?>)a.AsMemory(0, rows)),
+            int[] a => group.WriteAsync(field, (ReadOnlyMemory<int>)a.AsMemory(0, rows)),
+            int?[] a => group.WriteAsync(field, (ReadOnlyMemory<int?>)a.AsMemory(0, rows)),
+            short[] a => group.WriteAsync(field, (ReadOnlyMemory<short>)a.AsMemory(0, rows)),
+            short?[] a => group.WriteAsync(field, (ReadOnlyMemory<short?>)a.AsMemory(0, rows)),
+            sbyte[] a => group.WriteAsync(field, (ReadOnlyMemory<sbyte>)a.AsMemory(0, rows)),
+            sbyte?[] a => group.WriteAsync(field, (ReadOnlyMemory<sbyte?>)a.AsMemory(0, rows)),
+            byte[] a => group.WriteAsync(field, (ReadOnlyMemory<byte>)a.AsMemory(0, rows)),
+            byte?[] a => group.WriteAsync(field, (ReadOnlyMemory<byte?>)a.AsMemory(0, rows)),
+            ushort[] a => group.WriteAsync(field, (ReadOnlyMemory<ushort>)a.AsMemory(0, rows)),
+            ushort?[] a => group.WriteAsync(field, (ReadOnlyMemory<ushort?>)a.AsMemory(0, rows)),
+            uint[] a => group.WriteAsync(field, (ReadOnlyMemory<uint>)a.AsMemory(0, rows)),
+            uint?[] a => group.WriteAsync(field, (ReadOnlyMemory<uint?>)a.AsMemory(0, rows)),
+            bool[] a => group.WriteAsync(field, (ReadOnlyMemory<bool>)a.AsMemory(0, rows)),
+            bool?[] a => group.WriteAsync(field, (ReadOnlyMemory<bool?>)a.AsMemory(0, rows)),
+            string?[] a => group.WriteAsync(field, new ArraySegment<string>(a!, 0, rows), null),
             _ => throw new InvalidOperationException($"a column of {data.GetType().Name}"),
         };
         task.GetAwaiter().GetResult();

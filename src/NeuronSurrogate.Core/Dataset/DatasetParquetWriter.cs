@@ -31,7 +31,7 @@ public static class DatasetParquetWriter
         {
             fields.Add(new DataField(TraceColumns.Recovery, typeof(double), false));
         }
-        var options = new ParquetOptions { CompressionMethod = CompressionMethod.Snappy };
+        var options = ParquetSettings.Options();
         var writer = ParquetWriter.CreateAsync(new ParquetSchema(fields.ToArray<Field>()), stream, options, append: false).GetAwaiter().GetResult();
         int runsPerGroup = Math.Max(1, RowGroupRows / Math.Max(1, batch.NeuronsPerRun * batch.Steps));
         var times = Enumerable.Range(0, batch.Steps).Select(t => TraceBatch.TimeOf(t, batch.TimeStepMs)).ToArray();
