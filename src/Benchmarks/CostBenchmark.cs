@@ -57,6 +57,7 @@ internal static partial class CostBenchmark
         report.AppendLine("# Cost at matched fidelity");
         report.AppendLine();
         report.AppendLine(Invariant($"Machine: {SimulatorBenchmark.CpuModel()}, {cores} cores, .NET {Environment.Version}. Measured {DateTime.UtcNow:yyyy-MM-dd} with `dotnet run -c Release --project src/Benchmarks -- cost{(quick ? " --quick" : "")}`."));
+        report.AppendLine("Two companions: [engines.md](engines.md) (`-- engines`) times the latent models' engines in process at 1, 30, 100 and 10 000 traces with GFLOP/s beside ONNX Runtime's GEMM on the same shapes, and [whole_process.md](whole_process.md) (`-- whole`) what a user pays: the built tool as a process on CSV and Parquet files (start, reading, writing included) against NEURON at dt 0.025 and 0.1 ms.");
         report.AppendLine(Invariant($"Every engine runs the same held-out currents (mixed stimuli in the neuron's range, seed {HeldOutSeed}, used by no training or validation set; traces of {TraceMs} ms at {DtMs} ms) on all cores: the simulators parallel over traces, NEURON one process per core, ONNX Runtime with one intra-op thread per core. Wall time is end to end (NEURON's includes starting its processes and building the cell, the cost of one `simulate` call). The engines of one trace count are timed in turn, round after round; a cost is the median over rounds, a ratio the median of the per-round ratios."));
         report.AppendLine();
         var points = new List<Point>();
