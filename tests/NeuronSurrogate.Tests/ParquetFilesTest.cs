@@ -84,7 +84,24 @@ public sealed class ParquetFilesTest
         StringAssert.Contains(error, "bad.parquet, data row 3, column 'time_ms': value '0.25': expected 0.2");
     }
 
-    private static void WriteParquet(string path, long[] run, long[] neuron, double[] time, double[] current)
+    [TestMethod]
+    public void ParquetFilesTest_ATraceSplitAcrossRowGroupsReadsAsOne()
+    {
+        using var folder = new TempFolder();
+        // Two traces of 5 rows, written in row groups of 3 rows: both traces cross a group boundary.
+        long[] run = [0, 0, 0, 0, 0, 1, 1, 1, 1, 1];
+        double[] time = [0, 0.1, 0.2, 0.3, 0.4, 0, 0.1, 0.2, 0.3, 0.4];
+        double[] current = [.. Enumerable.Range(0, 10).Select(i => 0.05 * i)];
+        string parquet = folder.File("split.parquet");
+        WriteParquet(parquet, run, new long[10], time, current, groupRows: 3);
+        string csv = folder.Write("split.csv", "run,neuron,time_ms,current\n" + string.Concat(Enumerable.Range(0, 10).Select(i =>
+            FormattableString.Invariant($"{run[i]},0,{time[i]},{current[i]}\n"))));
+        Ok("simulate", "--neuron", "hh", "-i", parquet, "-o", folder.File("from_parquet.csv"));
+        Ok("simulate", "--neuron", "hh", "-i", csv, "-o", folder.File("from_csv.csv"));
+        Assert.AreEqual(File.ReadAllText(folder.File("from_csv.csv")), File.ReadAllText(folder.File("from_parquet.csv")));
+    }
+
+    private static void WriteParquet(string path, long[] run, long[] neuron, double[] time, double[] current, int groupRows = int.MaxValue)
     {
         var fields = new[]
         {
@@ -93,12 +110,14 @@ public sealed class ParquetFilesTest
         };
         using var stream = File.Create(path);
         var writer = Parquet.ParquetWriter.CreateAsync(new Parquet.Schema.ParquetSchema(fields), stream).GetAwaiter().GetResult();
-        using (var group = writer.CreateRowGroup())
+        for (int start = 0; start < run.Length; start += groupRows)
         {
-            group.WriteAsync(fields[0], (ReadOnlyMemory<long>)run).GetAwaiter().GetResult();
-            group.WriteAsync(fields[1], (ReadOnlyMemory<long>)neuron).GetAwaiter().GetResult();
-            group.WriteAsync(fields[2], (ReadOnlyMemory<double>)time).GetAwaiter().GetResult();
-            group.WriteAsync(fields[3], (ReadOnlyMemory<double>)current).GetAwaiter().GetResult();
+            int rows = Math.Min(groupRows, run.Length - start);
+            using var group = writer.CreateRowGroup();
+            group.WriteAsync(fields[0], (ReadOnlyMemory<long>)run.AsMemory(start, rows)).GetAwaiter().GetResult();
+            group.WriteAsync(fields[1], (ReadOnlyMemory<long>)neuron.AsMemory(start, rows)).GetAwaiter().GetResult();
+            group.WriteAsync(fields[2], (ReadOnlyMemory<double>)time.AsMemory(start, rows)).GetAwaiter().GetResult();
+            group.WriteAsync(fields[3], (ReadOnlyMemory<double>)current.AsMemory(start, rows)).GetAwaiter().GetResult();
         }
         writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
