@@ -88,6 +88,8 @@ public sealed class Utf8CsvReader : IDisposable
                 return false;
             }
             LineNumber = _nextLine++;
+            // A byte order mark counts only before the first line.
+            _first = false;
             _rowStart = _start;
             _start += newline < 0 ? length : length + 1;
             if (length > 0 && _buffer[_rowStart + length - 1] == (byte)'\r')
