@@ -59,6 +59,10 @@ internal static class PredictCommand
                     }
                 });
             });
+            foreach (var line in summary.EnvelopeWarnings)
+            {
+                context.Error.WriteLine($"warning: {line}");
+            }
             foreach (var d in summary.Divergences.Take(10))
             {
                 context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -23,6 +23,9 @@ public interface ISurrogate : IDisposable
     /// <summary>The true columns teacher forcing needs besides the currents (<c>voltage</c>; <c>recovery</c> for a state-space model).</summary>
     IReadOnlyList<string> TeacherForcedColumns { get; }
 
+    /// <summary>The inputs it was trained on, where its card records them (else null).</summary>
+    Cards.CardEnvelope? Envelope => null;
+
     /// <summary>Predicts a batch of equal-length traces.</summary>
     /// <param name="mode">Closed loop or teacher-forced.</param>
     /// <param name="columns">Trace-major values of every column in <see cref="InputColumns"/> (and, teacher-forced, <see cref="TeacherForcedColumns"/>).</param>

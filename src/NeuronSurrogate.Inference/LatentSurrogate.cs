@@ -17,9 +17,18 @@ public sealed class LatentSurrogate : ISurrogate
     /// <summary>A shipped model: the graph and its card.</summary>
     public LatentSurrogate(string modelPath, string cardPath, OnnxProvider provider = OnnxProvider.Cpu, Action<string>? warn = null,
         SurrogateEngine engine = SurrogateEngine.Fused)
-        : this(modelPath, LatentModelCard.Read(cardPath).ToSpec(cardPath), provider, warn, engine)
+        : this(modelPath, LatentModelCard.Read(cardPath), cardPath, provider, warn, engine)
     {
     }
+
+    private LatentSurrogate(string modelPath, LatentModelCard card, string cardPath, OnnxProvider provider, Action<string>? warn, SurrogateEngine engine)
+        : this(modelPath, card.ToSpec(cardPath), provider, warn, engine)
+    {
+        Envelope = card.Envelope;
+    }
+
+    /// <inheritdoc />
+    public CardEnvelope? Envelope { get; }
 
     /// <summary>A graph and the spec it computes, before a card is written (the trainer scores it to fill the card).</summary>
     public LatentSurrogate(string modelPath, LatentSpec spec, OnnxProvider provider = OnnxProvider.Cpu, Action<string>? warn = null,

@@ -42,6 +42,7 @@ public static class TraceFilePredictor
         using (reader)
         {
             var divergences = new List<PredictionDivergence>();
+            var envelope = model.Envelope is { } card ? new EnvelopeCheck(card) : null;
             long rows = 0, spikes = 0;
             int traces = 0;
             AtomicFile.Write(outputPath, stream =>
@@ -53,6 +54,7 @@ public static class TraceFilePredictor
                 foreach (var batch in ReadAhead.Of(batches))
                 {
                     int steps = batch[0].Count;
+                    envelope?.Add(batch);
                     var columns = numeric.ToDictionary(c => c, c => Concatenate(batch, c, steps));
                     var predictions = new double[batch.Count * steps];
                     var diverged = model.Predict(mode, columns, predictions, batch.Count);
@@ -75,7 +77,7 @@ public static class TraceFilePredictor
                 }
                 writer.Complete();
             });
-            return new PredictionSummary(rows, traces, spikes, divergences);
+            return new PredictionSummary(rows, traces, spikes, divergences, envelope?.Warnings ?? []);
         }
     }
 

@@ -170,7 +170,11 @@ internal sealed class LatentJob(TrainOptions options, Action<string> log)
             ["test_rmse_subthreshold_mv"] = e.Evaluation.Result.ClosedLoop.RmseSubthresholdMv,
             ["shipped"] = e.Shipped,
         }).ToArray();
-        card = card with { Training = new Dictionary<string, object>(card.Training) { ["seeds"] = spread } };
+        card = card with
+        {
+            Training = new Dictionary<string, object>(card.Training) { ["seeds"] = spread },
+            Envelope = CardEnvelope.From(data.Train, card.Latent.Inputs),
+        };
         TrainFiles.WriteText(shipped.Export.CardPath, card.ToJson());
         return new LatentOutcome(shipped, evaluations, card);
     }

@@ -171,10 +171,38 @@ public sealed class LatentJobTest
         }
         StringAssert.Contains(File.ReadAllText(Path.Combine(options.ResultsFolder, "report.md")), "## Seeds");
 
+        // The card records the training runs' input envelope (the training split only, so within the file's range).
+        var envelope = card.Envelope!;
+        Assert.AreEqual(0.1, envelope.TimeStepMs, 1e-12);
+        Assert.AreEqual(30.0, envelope.TraceMs, 1e-9);
+        CollectionAssert.AreEqual(new[] { "current", "current_dend" }, envelope.Inputs.Select(i => i.Column).ToArray());
+        var fileCurrents = File.ReadLines(dataset).Skip(1).Select(l => double.Parse(l.Split(',')[3], CultureInfo.InvariantCulture)).ToArray();
+        Assert.IsTrue(envelope.Inputs[0].Min >= fileCurrents.Min() && envelope.Inputs[0].Max <= fileCurrents.Max() && envelope.Inputs[0].Max > envelope.Inputs[0].Min);
+        Assert.AreEqual(0.25 * envelope.Inputs[0].Max, envelope.Inputs[1].Max, 1e-9 * Math.Abs(envelope.Inputs[0].Max));
+        Assert.IsGreaterThan(0, envelope.Inputs[0].MaxRatePerMs);
+
         // predict serves the new card unchanged, and names a missing input column.
         string output = folder.File("p.csv");
         var served = CliRunner.Run("predict", "--model", model, "--input", dataset, "--output", output);
         Assert.AreEqual(0, served.ExitCode, served.Error);
+
+        // Currents outside the envelope: predicted all the same, with one warning line per kind of excursion.
+        string shifted = folder.Write("shifted.csv", string.Join('\n', File.ReadLines(dataset).Select((l, i) =>
+        {
+            if (i == 0)
+            {
+                return l;
+            }
+            var f = l.Split(',');
+            f[3] = (double.Parse(f[3], CultureInfo.InvariantCulture) - 2 * envelope.Inputs[0].Max).ToString("R", CultureInfo.InvariantCulture);
+            return string.Join(',', f);
+        })) + "\n");
+        var outside = CliRunner.Run("predict", "--model", model, "--input", shifted, "--output", folder.File("outside.csv"));
+        Assert.AreEqual(0, outside.ExitCode, outside.Error);
+        StringAssert.Contains(outside.Error, "warning: input outside the model's training envelope: current below its training minimum");
+        StringAssert.Contains(outside.Error, "(first: run 0, neuron 0)");
+        Assert.AreEqual(1, outside.Error.Split('\n').Count(l => l.Contains(": current below its training minimum", StringComparison.Ordinal)), outside.Error);
+        Assert.IsTrue(File.Exists(folder.File("outside.csv")));
         Assert.AreEqual("run,neuron,time_ms,current,current_dend,voltage,predicted_voltage,predicted_spike", File.ReadLines(output).First());
         var forced = CliRunner.Run("predict", "--model", model, "--input", dataset, "--output", folder.File("tf.csv"), "--mode", "teacher-forced");
         Assert.AreEqual(0, forced.ExitCode, forced.Error);

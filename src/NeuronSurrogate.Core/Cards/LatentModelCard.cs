@@ -32,6 +32,7 @@ public sealed record LatentModelCard
     [JsonPropertyName("structural_rule")] public CardLatentRule? Rule { get; init; }
     [JsonPropertyName("source")] public CardSource Source { get; init; } = new();
     [JsonPropertyName("how_to_call")] public string HowToCall { get; init; } = "";
+    [JsonPropertyName("input_envelope"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public CardEnvelope? Envelope { get; init; }
     [JsonPropertyName("training")] public IReadOnlyDictionary<string, object> Training { get; init; } = new Dictionary<string, object>();
     [JsonPropertyName("metrics")] public IReadOnlyDictionary<string, MetricSummary> Metrics { get; init; } = new Dictionary<string, MetricSummary>();
 
