@@ -41,23 +41,25 @@ public sealed class EnvelopeCheck(CardEnvelope envelope)
                     rate = Math.Max(rate, Math.Abs(values[t] - values[t - 1]));
                 }
                 rate /= envelope.TimeStepMs;
+                string unit = UnitOf(input.Unit);
                 if (low < input.Min)
                 {
-                    Note(Invariant($"{input.Column} below its training minimum {input.Min:G4} {input.Unit}"), input.Unit, trace, low, lower: true);
+                    Note(Invariant($"{input.Column} below its training minimum {input.Min:G4}{unit}"), unit, trace, low, lower: true);
                 }
                 if (high > input.Max)
                 {
-                    Note(Invariant($"{input.Column} above its training maximum {input.Max:G4} {input.Unit}"), input.Unit, trace, high, lower: false);
+                    Note(Invariant($"{input.Column} above its training maximum {input.Max:G4}{unit}"), unit, trace, high, lower: false);
                 }
                 if (rate > input.MaxRatePerMs * (1 + 1e-9))
                 {
-                    Note(Invariant($"{input.Column} changing faster than in training ({input.MaxRatePerMs:G4} {input.Unit}/ms at most)"), input.Unit + "/ms", trace, rate, lower: false);
+                    string perMs = unit.Length > 0 ? unit + "/ms" : " per ms";
+                    Note(Invariant($"{input.Column} changing faster than in training ({input.MaxRatePerMs:G4}{perMs} at most)"), perMs, trace, rate, lower: false);
                 }
             }
             double length = trace.Count * envelope.TimeStepMs;
             if (length > envelope.TraceMs * (1 + 1e-9))
             {
-                Note(Invariant($"traces longer than the training traces ({envelope.TraceMs:G4} ms)"), "ms", trace, length, lower: false);
+                Note(Invariant($"traces longer than the training traces ({envelope.TraceMs:G4} ms)"), " ms", trace, length, lower: false);
             }
         }
     }
@@ -74,7 +76,10 @@ public sealed class EnvelopeCheck(CardEnvelope envelope)
 
     /// <summary>One line per kind of excursion, in the order first met.</summary>
     public IReadOnlyList<string> Warnings => [.. _excursions.Values.Select(e => Invariant(
-        $"input outside the model's training envelope: {e.What} in {e.Traces} trace(s), reaching {e.Worst:G4} {e.Unit} (first: run {e.First.Run}, neuron {e.First.Neuron}); the predictions there are extrapolation"))];
+        $"input outside the model's training envelope: {e.What} in {e.Traces} trace(s), reaching {e.Worst:G4}{e.Unit} (first: run {e.First.Run}, neuron {e.First.Neuron}); the predictions there are extrapolation"))];
+
+    /// <summary>" nA" for a named unit; nothing where the card only says the data's own (a --data file without --current-unit).</summary>
+    private static string UnitOf(string unit) => unit.Length == 0 || unit.StartsWith("as in", StringComparison.Ordinal) ? "" : " " + unit;
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
