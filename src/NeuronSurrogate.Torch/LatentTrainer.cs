@@ -146,7 +146,12 @@ public static class LatentTrainer
                         {
                             t.Dispose();
                         }
-                        best = network.parameters().Select(p => p.detach().clone()).ToArray();
+                        // The detached views live in a scope until the copies are made: a temporary that only the GC
+                        // frees could otherwise be finalized while libtorch still reads it (the hazard of issue 21).
+                        using (NewDisposeScope())
+                        {
+                            best = network.parameters().Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
+                        }
                         bestScore = (score.Gamma, score.RmseSubthresholdMv);
                     }
                     var report = new LatentTrainingReport(iteration, losses > 0 ? lossSum / losses : double.NaN, longest, score.Gamma, score.SpikeF1,

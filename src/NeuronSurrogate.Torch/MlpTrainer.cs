@@ -38,8 +38,9 @@ public static class MlpTrainer
         {
             using var rawX = tensor(inputs, [rows, inputs.Length / rows]);
             using var rawY = tensor(targets, [rows, targets.Length / rows]);
-            x = model.Standardize(rawX).detach();
-            y = model.StandardizeTargets(rawY).detach();
+            using var scope = NewDisposeScope();
+            x = model.Standardize(rawX).detach().DetachFromDisposeScope();
+            y = model.StandardizeTargets(rawY).detach().DetachFromDisposeScope();
         }
         try
         {
@@ -96,7 +97,11 @@ public static class MlpTrainer
                 if (better)
                 {
                     DisposeAll(best);
-                    best = module.parameters().Select(p => p.detach().clone()).ToArray();
+                    using (NewDisposeScope())
+                    {
+                        // Kept reachable until copied (see LatentTrainer): no temporary left to the finalizer.
+                        best = module.parameters().Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
+                    }
                     bestScore = (gamma, rmse);
                     sinceBest = 0;
                 }
