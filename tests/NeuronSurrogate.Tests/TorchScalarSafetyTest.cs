@@ -154,8 +154,15 @@ public sealed partial class TorchScalarSafetyTest
         return $"M:{Name(method.DeclaringType!)}.{name}" + (parameters.Length == 0 ? "" : $"({string.Join(",", parameters.Select(p => Name(p.ParameterType)))})");
     }
 
+    /// <remarks>
+    /// Runs alone (<see cref="DoNotParallelizeAttribute"/>): its collector thread forces collections and finalizers for the
+    /// whole process, so beside it every other class's native calls were exposed too. One full-suite run crashed in libc10
+    /// that way (2026-12-04, 1 run in about 14, not reproduced since); what this test checks is the training loop, and it
+    /// still runs that under the same pressure.
+    /// </remarks>
     [TestMethod]
     [TestCategory("Slow")]
+    [DoNotParallelize]
     public void TorchScalarSafetyTest_LatentTrainingSurvivesCollectionsAndFinalizersOnAnotherThread()
     {
         var train = DatasetGenerator.Generate(new DatasetOptions { Runs = 4, NeuronsPerRun = 2, Steps = 300, Seed = 5, Stimulus = new StimulusOptions { Kind = StimulusKind.Mixed } }).Traces;
