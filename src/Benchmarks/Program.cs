@@ -20,6 +20,9 @@ internal static class Program
             case "engines":
                 EnginesBenchmark.Run(root, quick: args.Contains("--quick"));
                 return 0;
+            case "ood":
+                OodBenchmark.Run(root, quick: args.Contains("--quick"));
+                return 0;
             case "whole":
                 WholeProcessBenchmark.Run(root, quick: args.Contains("--quick"));
                 return 0;
@@ -41,7 +44,7 @@ internal static class Program
                 InferenceBenchmark.Run(root, quick: args.Contains("--quick"));
                 return 0;
             default:
-                Console.Error.WriteLine($"error: unknown benchmark '{what}': expected simulator, simulators, inference, engines, cost, whole, all or bdn");
+                Console.Error.WriteLine($"error: unknown benchmark '{what}': expected simulator, simulators, inference, engines, cost, whole, ood, all or bdn");
                 return 2;
         }
     }

@@ -1,0 +1,40 @@
+using NeuronSurrogate.Stimuli;
+
+namespace NeuronSurrogate.Tests;
+
+[TestClass]
+public sealed class OodStimulusTest
+{
+    [TestMethod]
+    public void OodStimulusTest_FamiliesAreSeededBoundedAndLeaveTheTrainingRange()
+    {
+        const int steps = 10_000;
+        const double scale = 2.0;
+        foreach (var family in Enum.GetValues<OodFamily>())
+        {
+            var a = new double[steps];
+            var b = new double[steps];
+            var other = new double[steps];
+            OodStimulus.Fill(family, scale, 7, 3, 0.1, a);
+            OodStimulus.Fill(family, scale, 7, 3, 0.1, b);
+            OodStimulus.Fill(family, scale, 7, 4, 0.1, other);
+            CollectionAssert.AreEqual(a, b, $"{family}: the same arguments, the same currents");
+            Assert.IsTrue(a.All(double.IsFinite), family.ToString());
+            Assert.IsTrue(a.All(x => Math.Abs(x) <= 2 * scale), $"{family}: within ±2× the training maximum");
+            Assert.IsFalse(a.SequenceEqual(other), $"{family}: another trace draws other parameters");
+        }
+        // The families that exist to go below zero do.
+        foreach (var family in new[] { OodFamily.HyperpolarizeThenStep, OodFamily.HyperpolarizingPulses, OodFamily.RampFromNegative, OodFamily.SquareWave })
+        {
+            var currents = new double[steps];
+            OodStimulus.Fill(family, scale, 7, 0, 0.1, currents);
+            Assert.IsLessThan(0, currents.Min(), family.ToString());
+        }
+        // The chirp sweeps: more zero crossings of (I − offset) in its last 100 ms than in its first.
+        var chirp = new double[steps];
+        OodStimulus.Fill(OodFamily.Chirp, scale, 7, 0, 0.1, chirp);
+        double mean = chirp.Average();
+        int Crossings(int from, int to) => Enumerable.Range(from + 1, to - from - 1).Count(t => (chirp[t - 1] - mean) * (chirp[t] - mean) < 0);
+        Assert.IsGreaterThan(Crossings(0, 1000) + 3, Crossings(steps - 1000, steps));
+    }
+}
