@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Text;
 using NeuronSurrogate.Data;
-using NeuronSurrogate.Dataset;
 using NeuronSurrogate.Inference;
-using NeuronSurrogate.Metrics;
 using NeuronSurrogate.Simulation;
 using NeuronSurrogate.Stimuli;
 using static System.FormattableString;
@@ -11,36 +9,27 @@ using static System.FormattableString;
 namespace NeuronSurrogate.Benchmarks;
 
 /// <summary>
-/// The out-of-distribution suite (issue 22): every shipped latent model, closed loop with the fused engine, on 1 s traces
-/// of current families its training generator never drew (<see cref="OodFamily"/>), scored against the simulator that
-/// made its training data; beside it, that simulator at twice its solver step against itself (the yardstick), and Γ
-/// over the first 250, 500 and 1000 ms. Writes results/benchmarks/ood.md.
+/// The out-of-distribution suite (<see cref="OodSuite"/>) on every shipped latent model, with the fused engine; writes
+/// results/benchmarks/ood.md.
 /// </summary>
 internal static class OodBenchmark
 {
-    private const long Seed = 2222;
-    private const double DtMs = 0.1;
-    private static readonly double[] WindowsMs = [250, 500, 1000];
-
-    private sealed record Subject(string Model, string Neuron, INeuronModel Reference, INeuronModel? Coarse, string CoarseName);
+    private sealed record Subject(string Model, INeuronModel Reference);
 
     public static void Run(string root, bool quick)
     {
-        int traces = quick ? 2 : 6, steps = (int)Math.Round(1000 / DtMs);
+        int traces = quick ? 2 : 6;
         var subjects = new List<Subject>
         {
-            new("rs_latent", "Izhikevich RS", new IzhikevichNeuron(new IzhikevichSimulationOptions()), null, "– (the data's definition is Euler at 0.1 ms)"),
-            new("hh_latent", "Hodgkin–Huxley point neuron", new HodgkinHuxleyNeuron(new HodgkinHuxleySimulationOptions()),
-                new HodgkinHuxleyNeuron(new HodgkinHuxleySimulationOptions { SolverStepMs = 0.05 }), "managed HH, dt 0.05 ms"),
+            new("rs_latent", new IzhikevichNeuron(new IzhikevichSimulationOptions())),
+            new("hh_latent", new HodgkinHuxleyNeuron(new HodgkinHuxleySimulationOptions())),
         };
         string? missing = null;
         try
         {
-            string cell = Path.Combine(root, "models", "cells", "pyramid.py");
-            var pyramid = NeuronCellModel.Load(cell);
-            var coarse = NeuronCellModel.Load(cell, new NeuronCellOptions { SolverStepMs = 0.05 });
-            subjects.Add(new Subject("pyramid_latent", "pyramidal cell (NEURON, 215 segments)", pyramid, coarse, "NEURON, dt 0.05 ms"));
-            subjects.Add(new Subject("pyramid_latent_k5", "pyramidal cell (NEURON, 215 segments)", pyramid, coarse, "NEURON, dt 0.05 ms"));
+            var pyramid = NeuronCellModel.Load(Path.Combine(root, "models", "cells", "pyramid.py"));
+            subjects.Add(new Subject("pyramid_latent", pyramid));
+            subjects.Add(new Subject("pyramid_latent_k5", pyramid));
         }
         catch (SimulatorException e)
         {
@@ -48,7 +37,7 @@ internal static class OodBenchmark
         }
         var families = Enum.GetValues<OodFamily>();
         var report = new StringBuilder("# Out-of-distribution suite\n\n");
-        report.AppendLine(Invariant($"Measured {DateTime.UtcNow:yyyy-MM-dd} by `dotnet run -c Release --project src/Benchmarks -- ood{(quick ? " --quick" : "")}`. Each shipped latent model runs closed loop (the fused engine, given only the currents) on {traces} traces of 1 s at {DtMs} ms per family, seed {Seed}; the families are ones the training generator never draws (sines 2–25 Hz, a chirp 0.5–50 Hz, OU noise with τ 50–150 ms, hyperpolarization then a step, hyperpolarizing pulses, staircases, ramps from negative currents, square waves), scaled by the largest current of the neuron's training data. Truth: the simulator that made the training data (HH and NEURON at dt 0.025 ms). Yardstick: that simulator at twice its step, scored against the truth the same way. Γ is the coincidence factor at ±2 ms, mean over traces. No training or model choice ever saw these traces."));
+        report.AppendLine(Invariant($"Measured {DateTime.UtcNow:yyyy-MM-dd} by `dotnet run -c Release --project src/Benchmarks -- ood{(quick ? " --quick" : "")}`. Each shipped latent model runs closed loop (the fused engine, given only the currents) on {traces} traces of 1 s at {OodSuite.TimeStepMs} ms per family, seed {OodSuite.Seed}; the families are ones the training generator never draws (sines 2–25 Hz, a chirp 0.5–50 Hz, OU noise with τ 50–150 ms, hyperpolarization then a step, hyperpolarizing pulses, staircases, ramps from negative currents, square waves), scaled by the largest current of the neuron's training data. Truth: the simulator that made the training data (HH and NEURON at dt 0.025 ms). Yardstick: that simulator at twice its step, scored against the truth the same way. Γ is the coincidence factor at ±2 ms, mean over traces. No training or model choice ever saw these traces. The `--neuron` jobs of the Train app report the same suite for the model they train."));
         report.AppendLine();
         if (missing is not null)
         {
@@ -60,52 +49,22 @@ internal static class OodBenchmark
         report.AppendLine("| model | " + string.Join(" | ", families) + " | all |");
         report.AppendLine("|---|" + string.Concat(families.Select(_ => "---:|")) + "---:|");
         var lengthRows = new List<string>();
+        var coarseCache = new Dictionary<INeuronModel, INeuronModel?>();
         foreach (var subject in subjects)
         {
             using var model = SurrogateModel.Open(Path.Combine(root, "models", subject.Model + ".onnx"));
-            var scale = subject.Reference.MixedMaxCurrent;
-            var cells = new List<string>();
-            var coarseCells = new List<string>();
-            var all = new List<TraceMetrics>();
-            var allCoarse = new List<TraceMetrics>();
-            var byWindow = WindowsMs.ToDictionary(w => w, _ => new List<TraceMetrics>());
-            var coarseByWindow = WindowsMs.ToDictionary(w => w, _ => new List<TraceMetrics>());
-            foreach (var family in families)
+            if (!coarseCache.TryGetValue(subject.Reference, out var coarse))
             {
-                var currents = new double[traces * steps];
-                for (int t = 0; t < traces; t++)
-                {
-                    OodStimulus.Fill(family, scale, Seed, t, DtMs, currents.AsSpan(t * steps, steps));
-                }
-                var truth = Simulate(subject.Reference, currents, traces, steps);
-                var predicted = new double[currents.Length];
-                model.Predict(PredictionMode.ClosedLoop, new Dictionary<string, double[]> { [TraceColumns.Current] = currents }, predicted, traces);
-                var metrics = Score(truth, predicted, traces, steps, steps);
-                all.AddRange(metrics);
-                cells.Add(Invariant($"{metrics.Average(m => m.Gamma):F2}"));
-                foreach (var window in WindowsMs)
-                {
-                    byWindow[window].AddRange(Score(truth, predicted, traces, steps, (int)Math.Round(window / DtMs)));
-                }
-                if (subject.Coarse is not null)
-                {
-                    var coarse = Simulate(subject.Coarse, currents, traces, steps);
-                    var coarseMetrics = Score(truth, coarse, traces, steps, steps);
-                    allCoarse.AddRange(coarseMetrics);
-                    coarseCells.Add(Invariant($"{coarseMetrics.Average(m => m.Gamma):F2}"));
-                    foreach (var window in WindowsMs)
-                    {
-                        coarseByWindow[window].AddRange(Score(truth, coarse, traces, steps, (int)Math.Round(window / DtMs)));
-                    }
-                }
-                Console.WriteLine(Invariant($"{subject.Model}, {family}: done"));
+                coarse = coarseCache[subject.Reference] = OodSuite.Coarse(subject.Reference);
             }
-            report.AppendLine(Invariant($"| `{subject.Model}` | {string.Join(" | ", cells)} | **{all.Average(m => m.Gamma):F2}** |"));
-            if (subject.Coarse is not null)
+            var result = OodSuite.Run(model, subject.Reference, coarse, traces, family => Console.WriteLine($"{subject.Model}, {family}: done"));
+            int whole = OodSuite.WindowsMs.Count - 1;
+            report.AppendLine(Invariant($"| `{subject.Model}` | {string.Join(" | ", result.Families.Select(f => Number(f.Surrogate[whole].Gamma)))} | **{Number(result.Gamma[whole])}** |"));
+            if (result.YardstickGamma is { } yardstick)
             {
-                report.AppendLine(Invariant($"| yardstick: {subject.CoarseName} | {string.Join(" | ", coarseCells)} | **{allCoarse.Average(m => m.Gamma):F2}** |"));
+                report.AppendLine(Invariant($"| yardstick: {Yardstick(coarse!)} | {string.Join(" | ", result.Families.Select(f => Number(f.Yardstick![whole].Gamma)))} | **{Number(yardstick[whole])}** |"));
             }
-            lengthRows.Add(Invariant($"| `{subject.Model}` | {string.Join(" | ", WindowsMs.Select(w => byWindow[w].Average(m => m.Gamma).ToString("F2", CultureInfo.InvariantCulture)))} | {subject.CoarseName} | {(subject.Coarse is null ? "–" : string.Join(" / ", WindowsMs.Select(w => coarseByWindow[w].Average(m => m.Gamma).ToString("F2", CultureInfo.InvariantCulture))))} |"));
+            lengthRows.Add(Invariant($"| `{subject.Model}` | {string.Join(" | ", result.Gamma.Select(Number))} | {(coarse is null ? "– (the data is defined by Euler at 0.1 ms)" : Yardstick(coarse))} | {(result.YardstickGamma is { } y ? string.Join(" / ", y.Select(Number)) : "–")} |"));
         }
         report.AppendLine();
         report.AppendLine("## Γ against trace length (every family, the first 250, 500 and 1000 ms of the same traces)");
@@ -123,18 +82,12 @@ internal static class OodBenchmark
         Console.WriteLine($"wrote {target}");
     }
 
-    private static double[] Simulate(INeuronModel neuron, double[] currents, int traces, int steps)
+    private static string Yardstick(INeuronModel coarse) => coarse switch
     {
-        var batch = new TraceBatch(0, traces, 1, steps, DtMs, includeRecovery: false, [TraceColumns.Current], neuron.Spikes);
-        currents.CopyTo(batch.Inputs[0], 0);
-        var divergences = neuron.Simulate(batch);
-        if (divergences.Count > 0)
-        {
-            throw new InvalidOperationException($"{neuron.Name} diverged on an out-of-distribution trace");
-        }
-        return batch.VoltagesMv;
-    }
+        HodgkinHuxleyNeuron hh => Invariant($"managed HH, dt {hh.Options.SolverStepMs} ms"),
+        NeuronCellModel cell => Invariant($"NEURON, dt {cell.SolverStepMs} ms"),
+        _ => coarse.Name,
+    };
 
-    private static List<TraceMetrics> Score(double[] truth, double[] predicted, int traces, int steps, int window) =>
-        [.. Enumerable.Range(0, traces).Select(t => SpikeTrainMetrics.Compute(truth.AsSpan(t * steps, window).ToArray(), predicted.AsSpan(t * steps, window).ToArray(), DtMs))];
+    private static string Number(double value) => value.ToString("F2", CultureInfo.InvariantCulture);
 }

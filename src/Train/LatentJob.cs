@@ -38,7 +38,7 @@ internal sealed class LatentJob(TrainOptions options, Action<string> log)
         {
             var outcome = clock.Time("export and evaluation", () => ExportAndEvaluate(seeds, data, neuron, dataset));
             var baselines = Baselines(neuron, data, spec);
-            var extras = clock.Time("f–I and held-out suites", () => Suites(neuron, data));
+            var extras = clock.Time("f–I, held-out and out-of-distribution suites", () => Suites(neuron, data));
             var plots = Plots(data.Test, outcome, extras);
             var result = new LatentJobResult(options, dataset, data.Split, data.Test, spec, outcome, baselines, extras, plots, clock.Timings, total.Elapsed.TotalSeconds);
             TrainFiles.WriteText(Path.Combine(options.ResultsFolder, "metrics.json"), JsonSerializer.Serialize(result.Metrics(), VoltageLagModelCard.JsonOptions));
@@ -227,7 +227,10 @@ internal sealed class LatentJob(TrainOptions options, Action<string> log)
             heldOut = GeneralizationSuites.ClosedLoop(surrogate, GeneralizationSuites.MixedHeldOut(izhikevich.Options));
             log(Invariant($"{options.ModelName}: held-out mixed set (seed {GeneralizationSuites.MixedHeldOutSeed}) closed loop Γ {heldOut.Gamma:F3}"));
         }
-        return new LatentSuites(fi, heldOut);
+        // Currents the training generator never drew, 1 s long, beside the simulator at twice its step (issue 22).
+        var ood = OodSuite.Run(surrogate, neuron, OodSuite.Coarse(neuron), options.OodTraces);
+        log(Invariant($"{options.ModelName}: out-of-distribution suite (1 s, {ood.Families.Count} families) closed loop Γ {ood.Gamma[^1]:F3}{(ood.YardstickGamma is { } y ? Invariant($", the simulator at twice its step {y[^1]:F3}") : "")}"));
+        return new LatentSuites(fi, heldOut, ood);
     }
 
     private IReadOnlyList<string> Plots(TraceSet test, LatentOutcome outcome, LatentSuites suites)

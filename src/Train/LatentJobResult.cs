@@ -52,6 +52,22 @@ internal sealed record LatentJobResult(TrainOptions Options, string Dataset, Run
         {
             document["mixed_heldout"] = Suites.MixedHeldOut;
         }
+        if (Suites.OutOfDistribution is { } ood)
+        {
+            document["out_of_distribution"] = new Dictionary<string, object>
+            {
+                ["traces_per_family"] = ood.TracesPerFamily,
+                ["windows_ms"] = Inference.OodSuite.WindowsMs,
+                ["gamma"] = ood.Gamma,
+                ["simulator_at_twice_its_step_gamma"] = (object?)ood.YardstickGamma ?? "none",
+                ["families"] = ood.Families.ToDictionary(f => f.Family.ToString(), f => new Dictionary<string, object>
+                {
+                    ["gamma"] = f.Surrogate.Select(m => m.Gamma).ToArray(),
+                    ["spike_f1"] = f.Surrogate.Select(m => m.SpikeF1).ToArray(),
+                    ["simulator_at_twice_its_step_gamma"] = (object?)f.Yardstick?.Select(m => m.Gamma).ToArray() ?? "none",
+                }),
+            };
+        }
         return document;
     }
 }

@@ -1,3 +1,4 @@
+using NeuronSurrogate.Inference;
 using System.Globalization;
 using System.Text;
 using NeuronSurrogate.Metrics;
@@ -67,6 +68,22 @@ internal static class LatentReport
             {
                 text.AppendLine(Invariant($"| {p.Current:G4} | {p.TrueSpikes} | {p.ModelSpikes} | {p.Error} |"));
             }
+            text.AppendLine();
+        }
+        if (r.Suites.OutOfDistribution is { } ood)
+        {
+            int whole = OodSuite.WindowsMs.Count - 1;
+            text.AppendLine("## Out of distribution (1 s traces of currents the training generator never drew)");
+            text.AppendLine();
+            text.AppendLine(Invariant($"{ood.TracesPerFamily} traces of 1 s per family (seed {OodSuite.Seed}, `OodStimulus`), closed loop against the simulator; beside it, the simulator at twice its step scored the same way: what a surrogate should reach. Γ over the whole second, and over its first 250 and 500 ms."));
+            text.AppendLine();
+            text.AppendLine($"| family | {o.ModelName} Γ | first 250 ms | first 500 ms | simulator at 2× its step |");
+            text.AppendLine("|---|---:|---:|---:|---:|");
+            foreach (var f in ood.Families)
+            {
+                text.AppendLine(Invariant($"| {f.Family} | {f.Surrogate[whole].Gamma:F3} | {f.Surrogate[0].Gamma:F3} | {f.Surrogate[1].Gamma:F3} | {(f.Yardstick is null ? "–" : f.Yardstick[whole].Gamma.ToString("F3", System.Globalization.CultureInfo.InvariantCulture))} |"));
+            }
+            text.AppendLine(Invariant($"| **all** | **{ood.Gamma[whole]:F3}** | {ood.Gamma[0]:F3} | {ood.Gamma[1]:F3} | {(ood.YardstickGamma is { } y ? y[whole].ToString("F3", System.Globalization.CultureInfo.InvariantCulture) : "–")} |"));
             text.AppendLine();
         }
         if (r.Suites.MixedHeldOut is { } heldOut)

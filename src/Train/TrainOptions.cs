@@ -79,6 +79,9 @@ internal sealed record TrainOptions
     /// one with the best validation Γ ships, every one is scored. Defaults to 1.</summary>
     public int Seeds { get; init; } = 1;
 
+    /// <summary>Traces of 1 s per family in the out-of-distribution suite of a --neuron job (<c>OodSuite</c>).</summary>
+    public int OodTraces { get; init; } = 6;
+
     /// <summary>The built-in neuron behind a latent job's dataset (generated when missing, f–I curve and input-blind
     /// baseline), or null for a user's file.</summary>
     public BuiltInNeuron? Neuron { get; init; }
