@@ -1,3 +1,5 @@
+using static System.FormattableString;
+using NeuronSurrogate.Inference;
 using Microsoft.ML;
 using NeuronSurrogate.Cards;
 using NeuronSurrogate.Simulation;
@@ -30,6 +32,10 @@ internal static class MainLatentStage
             Stimulus = "i.i.d. Gaussian current per step, mean 10, s.d. 5 (the prototype's dataset)",
         }, evaluation.Result.CardMetrics());
         TrainFiles.WriteText(export.CardPath, card.ToJson());
-        return new MainLatentOutcome(evaluation, card, trained.History.Count);
+        // Currents its training never drew, 1 s long (issue 22's suite; RS has no coarser simulator to compare).
+        using var surrogate = SurrogateModel.Open(export.OnnxPath);
+        var ood = OodSuite.Run(surrogate, neuron, OodSuite.Coarse(neuron), options.OodTraces);
+        log(Invariant($"{Name}: out-of-distribution suite (1 s, {ood.Families.Count} families) closed loop Γ {ood.Gamma[^1]:F3}"));
+        return new MainLatentOutcome(evaluation, card, trained.History.Count, ood);
     }
 }

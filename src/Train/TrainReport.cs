@@ -111,6 +111,9 @@ internal static class TrainReport
             text.AppendLine();
             text.AppendLine($"Its closed-loop Γ is {string.Join("; it is ", comparisons)}.");
         }
+        var ood = latent.OutOfDistribution;
+        text.AppendLine();
+        text.AppendLine(Invariant($"Out of distribution ({ood.TracesPerFamily} traces of 1 s for each of {ood.Families.Count} current families its training never drew: sines, a chirp, slow noise, hyperpolarizing shapes, staircases, ramps from negative currents, square waves; seed {Inference.OodSuite.Seed}): closed-loop Γ {ood.Gamma[^1]:F3} over the whole second, {ood.Gamma[0]:F3} over its first 250 ms ({string.Join(", ", ood.Families.Select(f => Invariant($"{f.Family} {f.Surrogate[^1].Gamma:F2}")))})."));
         text.AppendLine();
     }
 

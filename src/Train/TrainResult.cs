@@ -34,11 +34,26 @@ internal sealed record TrainResult(
     public ModelResult? Model(string name) => Models.FirstOrDefault(m => m.Name == name).Result;
 
     /// <summary>The metrics.json document.</summary>
-    public Dictionary<string, object> Metrics() => new()
+    public Dictionary<string, object> Metrics()
     {
-        ["dataset"] = new Dictionary<string, object> { ["path"] = Dataset, ["runs"] = Split.Train.Count + Split.Validation.Count + Split.Test.Count, ["seed"] = new Dataset.DatasetOptions().Seed },
-        ["split"] = new Dictionary<string, object> { ["seed"] = Split.Seed, ["train"] = Split.Train, ["validation"] = Split.Validation, ["test"] = Split.Test },
-        ["models"] = Models.ToDictionary(m => m.Name, m => m.Result),
-        ["generalization"] = Generalization,
-    };
+        var document = new Dictionary<string, object>
+        {
+            ["dataset"] = new Dictionary<string, object> { ["path"] = Dataset, ["runs"] = Split.Train.Count + Split.Validation.Count + Split.Test.Count, ["seed"] = new Dataset.DatasetOptions().Seed },
+            ["split"] = new Dictionary<string, object> { ["seed"] = Split.Seed, ["train"] = Split.Train, ["validation"] = Split.Validation, ["test"] = Split.Test },
+            ["models"] = Models.ToDictionary(m => m.Name, m => m.Result),
+            ["generalization"] = Generalization,
+        };
+        if (Latent is { } latent)
+        {
+            var ood = latent.OutOfDistribution;
+            document["latent_out_of_distribution"] = new Dictionary<string, object>
+            {
+                ["traces_per_family"] = ood.TracesPerFamily,
+                ["windows_ms"] = Inference.OodSuite.WindowsMs,
+                ["gamma"] = ood.Gamma,
+                ["families"] = ood.Families.ToDictionary(f => f.Family.ToString(), f => f.Surrogate.Select(m => m.Gamma).ToArray()),
+            };
+        }
+        return document;
+    }
 }
