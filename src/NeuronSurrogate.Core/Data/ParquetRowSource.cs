@@ -232,6 +232,37 @@ internal sealed class ParquetRowSource : RowSource
         var v => v.ToString() ?? "",
     };
 
+    /// <summary>
+    /// The current row group's rows from the one after the current row on, where the run, neuron, time and
+    /// <paramref name="numeric"/> columns are plain int64 and double arrays (else false): what the reader's bulk path reads.
+    /// </summary>
+    public bool TryColumns(int run, int neuron, int time, int[] numeric, out ParquetColumns group, out long[] runs, out long[] neurons,
+        out double[] times, out double[][] values, out int next)
+    {
+        group = _group!;
+        next = _row + 1;
+        runs = group.Columns[run] as long[] ?? [];
+        neurons = group.Columns[neuron] as long[] ?? [];
+        times = group.Columns[time] as double[] ?? [];
+        values = new double[numeric.Length][];
+        for (int i = 0; i < numeric.Length; i++)
+        {
+            if (group.Columns[numeric[i]] is not double[] column)
+            {
+                return false;
+            }
+            values[i] = column;
+        }
+        return runs.Length == group.Rows && neurons.Length == group.Rows && times.Length == group.Rows;
+    }
+
+    /// <summary>Moves past <paramref name="rows"/> rows of the current group that the reader's bulk path took.</summary>
+    public void Skip(int rows)
+    {
+        _row += rows;
+        _rowsRead += rows;
+    }
+
     public override RowStore NewStore() => new ParquetRows();
 
     public override void Keep(RowStore store) => ((ParquetRows)store).Add(_group!, _row);

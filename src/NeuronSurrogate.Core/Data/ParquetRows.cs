@@ -40,6 +40,26 @@ public sealed class ParquetRows : RowStore
         _count++;
     }
 
+    /// <summary>Appends rows <paramref name="start"/> … <paramref name="start"/> + <paramref name="count"/> − 1 of <paramref name="group"/>.</summary>
+    public void AddRange(ParquetColumns group, int start, int count)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        if (count <= 0)
+        {
+            return;
+        }
+        if (_segments.Count > 0 && _segments[^1].Group == group && _segments[^1].Start + _segments[^1].Count == start)
+        {
+            var last = _segments[^1];
+            _segments[^1] = (last.Group, last.Start, last.Count + count);
+        }
+        else
+        {
+            _segments.Add((group, start, count));
+        }
+        _count += count;
+    }
+
     /// <summary>Column <paramref name="column"/>'s value at <paramref name="row"/> of the trace (boxed; null where the file has none).</summary>
     public object? Value(int row, int column)
     {

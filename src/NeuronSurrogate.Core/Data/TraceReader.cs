@@ -173,8 +173,17 @@ public sealed class TraceReader : IDisposable
         trace.FirstLine = _csv.Line;
         trace.FirstRow = RowsRead;
         AppendRow(trace);
-        while (Advance())
+        while (true)
         {
+            if (_csv is ParquetRowSource parquet)
+            {
+                AppendColumns(parquet, trace);
+            }
+            if (!Advance())
+            {
+                _done = true;
+                return true;
+            }
             var key = ReadKey();
             if (key != (run, neuron))
             {
@@ -183,8 +192,64 @@ public sealed class TraceReader : IDisposable
             }
             AppendRow(trace);
         }
-        _done = true;
-        return true;
+    }
+
+    /// <summary>
+    /// A Parquet row group's fast path: takes the following rows of the same trace straight from the group's arrays, as
+    /// long as they pass every check <see cref="AppendRow"/> makes; it stops before the first row that does not (another
+    /// trace, or a breach, which the row-by-row path then reports exactly as it would have).
+    /// </summary>
+    private void AppendColumns(ParquetRowSource parquet, TraceBuffer trace)
+    {
+        if (!parquet.TryColumns(_runIndex, _neuronIndex, _timeIndex, _numericIndex, out var group, out var runs, out var neurons, out var t,
+            out var values, out int start))
+        {
+            return;
+        }
+        var times = trace.TimesMs;
+        int count = times.Count;
+        double first = times[0], previous = times[^1], dt = count >= 2 ? times[1] - times[0] : double.NaN;
+        int end = start;
+        for (; end < group.Rows; end++)
+        {
+            double time = t[end];
+            if (runs[end] != trace.Run || neurons[end] != trace.Neuron || !double.IsFinite(time) || !(time > previous))
+            {
+                break;
+            }
+            if (count >= 2 && Math.Abs(time - (first + count * dt)) > TimeStepTolerance * dt * Math.Max(1, count))
+            {
+                break;
+            }
+            bool finite = true;
+            foreach (var column in values)
+            {
+                finite &= double.IsFinite(column[end]);
+            }
+            if (!finite)
+            {
+                break;
+            }
+            if (count == 1)
+            {
+                dt = time - first;
+            }
+            previous = time;
+            count++;
+        }
+        int rows = end - start;
+        if (rows == 0)
+        {
+            return;
+        }
+        times.AddRange(t.AsSpan(start, rows));
+        for (int i = 0; i < values.Length; i++)
+        {
+            trace.Numeric[i].AddRange(values[i].AsSpan(start, rows));
+        }
+        (trace.Rows as ParquetRows)?.AddRange(group, start, rows);
+        parquet.Skip(rows);
+        RowsRead += rows;
     }
 
     /// <summary>
