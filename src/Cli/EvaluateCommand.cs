@@ -19,9 +19,10 @@ internal static class EvaluateCommand
         var prediction = new Option<string>("--prediction", "-p") { Description = "Traces file (CSV or .parquet) with run,neuron,time_ms and the predicted voltage column (- for standard input, CSV).", Required = true };
         var column = new Option<string>("--column", "-c") { Description = "The predicted voltage column.", DefaultValueFactory = _ => "predicted_voltage" };
         var json = new Option<string?>("--json") { Description = "Also write the metrics as JSON to this file (- for standard output; the table then goes to standard error)." };
+        var model = new Option<string?>("--model", "-m") { Description = "The latent model that made the predictions: warns on stderr where the prediction file's currents leave its card's training envelope." };
         var command = new Command("evaluate", "Score a predicted voltage column against the truth: spike timing (Γ, precision, recall, F1 at ±2 ms), RMSE, subthreshold RMSE, rate error.")
         {
-            truth, prediction, column, json,
+            truth, prediction, column, json, model,
         };
         command.SetAction(result => context.Guard(() =>
         {
@@ -35,7 +36,21 @@ internal static class EvaluateCommand
             {
                 throw new ArgumentException("--truth - and --prediction -: expected standard input for at most one of them");
             }
-            var (summary, traces) = Score(truthPath, predictionPath, result.GetValue(column)!);
+            Inference.EnvelopeCheck? check = null;
+            if (result.GetValue(model) is { } modelPath)
+            {
+                var envelope = LatentModelCard.Read(Path.ChangeExtension(modelPath, ".json")).Envelope;
+                check = envelope is null ? null : new Inference.EnvelopeCheck(envelope);
+                if (envelope is null)
+                {
+                    context.Error.WriteLine($"note: {modelPath}'s card records no training envelope (it was trained before cards had one); nothing to check");
+                }
+            }
+            var (summary, traces) = Score(truthPath, predictionPath, result.GetValue(column)!, check);
+            foreach (var line in check?.Warnings ?? [])
+            {
+                context.Error.WriteLine($"warning: {line}");
+            }
             Print(context.MessagesFor(jsonPath), summary, traces);
             if (jsonPath.Length > 0)
             {
@@ -46,9 +61,12 @@ internal static class EvaluateCommand
         return command;
     }
 
-    /// <summary>Matches the prediction's rows to the truth's by (run, neuron, time_ms) and scores every trace.</summary>
+    /// <summary>
+    /// Matches the prediction's rows to the truth's by (run, neuron, time_ms) and scores every trace; where an
+    /// <paramref name="envelope"/> check is given, it also sees the prediction file's currents (its warnings are the caller's to print).
+    /// </summary>
     /// <exception cref="InputException">A trace or row is missing on either side, or the times differ.</exception>
-    internal static (MetricSummary Summary, int Traces) Score(string truthPath, string predictionPath, string column)
+    internal static (MetricSummary Summary, int Traces) Score(string truthPath, string predictionPath, string column, Inference.EnvelopeCheck? envelope = null)
     {
         var truth = new Dictionary<(long, long), (double[] Times, double[] Voltages, long? Line, long Row)>();
         using (var reader = TraceReader.Open(truthPath, [TraceColumns.Voltage]))
@@ -61,11 +79,12 @@ internal static class EvaluateCommand
         }
         var metrics = new List<TraceMetrics>();
         var seen = new HashSet<(long, long)>();
-        using (var reader = TraceReader.Open(predictionPath, [column]))
+        using (var reader = TraceReader.Open(predictionPath, [column], optionalColumns: envelope?.Columns ?? []))
         {
             while (reader.ReadTrace())
             {
                 var b = reader.Buffer;
+                envelope?.Add([b.Snapshot(b.NumericColumns)]);
                 if (!truth.TryGetValue((b.Run, b.Neuron), out var expected))
                 {
                     throw new InputException(predictionPath, b.FirstLine, b.FirstRow, TraceColumns.Run, null, Invariant(

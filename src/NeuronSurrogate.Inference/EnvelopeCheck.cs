@@ -23,6 +23,9 @@ public sealed class EnvelopeCheck(CardEnvelope envelope)
         public (long Run, long Neuron) First { get; set; }
     }
 
+    /// <summary>The current columns the envelope covers.</summary>
+    public IReadOnlyList<string> Columns => [.. envelope.Inputs.Select(i => i.Column)];
+
     /// <summary>Checks a batch of traces (their numeric columns must include the envelope's inputs).</summary>
     public void Add(IReadOnlyList<BufferedTrace> traces)
     {

@@ -203,6 +203,11 @@ public sealed class LatentJobTest
         StringAssert.Contains(outside.Error, "(first: run 0, neuron 0)");
         Assert.AreEqual(1, outside.Error.Split('\n').Count(l => l.Contains(": current below its training minimum", StringComparison.Ordinal)), outside.Error);
         Assert.IsTrue(File.Exists(folder.File("outside.csv")));
+        // evaluate says so too when told the model; the scores are the same either way.
+        var judged = CliRunner.Run("evaluate", "-t", shifted, "-p", folder.File("outside.csv"), "--model", model);
+        Assert.AreEqual(0, judged.ExitCode, judged.Error);
+        StringAssert.Contains(judged.Error, "warning: input outside the model's training envelope: current below its training minimum");
+        Assert.AreEqual(CliRunner.Run("evaluate", "-t", shifted, "-p", folder.File("outside.csv")).Out, judged.Out);
         Assert.AreEqual("run,neuron,time_ms,current,current_dend,voltage,predicted_voltage,predicted_spike", File.ReadLines(output).First());
         var forced = CliRunner.Run("predict", "--model", model, "--input", dataset, "--output", folder.File("tf.csv"), "--mode", "teacher-forced");
         Assert.AreEqual(0, forced.ExitCode, forced.Error);
