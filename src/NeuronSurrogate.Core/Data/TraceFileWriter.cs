@@ -153,7 +153,6 @@ internal sealed class ParquetTraceFileWriter(Stream stream, IReadOnlyList<string
 
     private ParquetWriter Start(BufferedTrace? first)
     {
-        int inputCount = _headers.Count;
         var slots = columns.Select(c => TraceColumns.IndexOrAppend(_headers, c.Name)).ToArray();
         _slotOf = Enumerable.Repeat(-1, _headers.Count).ToArray();
         for (int s = 0; s < slots.Length; s++)
@@ -184,7 +183,6 @@ internal sealed class ParquetTraceFileWriter(Stream stream, IReadOnlyList<string
                     : FlagColumns.Contains(name) ? new DataField(name, typeof(int), true)
                     : new DataField(name, typeof(string), true);
             }
-            _ = inputCount;
         }
         var options = ParquetSettings.Options();
         return ParquetWriter.CreateAsync(new ParquetSchema(_fields), stream, options).GetAwaiter().GetResult();

@@ -18,7 +18,7 @@ public sealed class TraceReader : IDisposable
     /// <summary>How messages name standard input, read when the path is <c>-</c>.</summary>
     public const string StandardInputName = "standard input";
 
-    private readonly RowSource _csv;
+    private readonly RowSource _rows;
     private readonly string _file;
     private readonly int _runIndex, _neuronIndex, _timeIndex;
     private readonly int[] _numericIndex;
@@ -30,7 +30,7 @@ public sealed class TraceReader : IDisposable
 
     private TraceReader(RowSource csv, string file, IReadOnlyList<string> numericColumns, bool keepFields, IReadOnlyList<string> optionalColumns)
     {
-        _csv = csv;
+        _rows = csv;
         _file = file;
         _keepFields = keepFields;
         _length = csv.Length;
@@ -79,7 +79,7 @@ public sealed class TraceReader : IDisposable
         ArgumentNullException.ThrowIfNull(numericColumns);
         if (string.IsNullOrWhiteSpace(path))
         {
-            throw InputException.BadValue(null, path ?? "", "a path to an input CSV file");
+            throw InputException.BadValue(null, path ?? "", "a path to an input traces file (CSV or .parquet)");
         }
         bool standardInput = AtomicFile.IsStandardStream(path);
         if (standardInput)
@@ -89,11 +89,11 @@ public sealed class TraceReader : IDisposable
         }
         else if (Directory.Exists(path))
         {
-            throw InputException.About(path, "a CSV file, not a folder");
+            throw InputException.About(path, $"a {Kind(path)} file, not a folder");
         }
         else if (!File.Exists(path))
         {
-            throw InputException.About(path, "an existing CSV file (it was not found)");
+            throw InputException.About(path, $"an existing {Kind(path)} file (it was not found)");
         }
         RowSource csv;
         try
@@ -117,6 +117,8 @@ public sealed class TraceReader : IDisposable
         }
     }
 
+    private static string Kind(string path) => TraceFileFormat.IsParquet(path) ? "Parquet" : "CSV";
+
     /// <summary>The header's column names, trimmed, in file order.</summary>
     public IReadOnlyList<string> Headers { get; }
 
@@ -127,7 +129,7 @@ public sealed class TraceReader : IDisposable
     public string FilePath => _file;
 
     /// <summary>The share of the file read so far (0 to 1), or null for standard input.</summary>
-    public double? FractionRead => _length is > 0 ? Math.Min(1, (double)_csv.BytesRead / _length.Value) : null;
+    public double? FractionRead => _length is > 0 ? Math.Min(1, (double)_rows.BytesRead / _length.Value) : null;
 
     /// <summary>
     /// An error at step <paramref name="step"/> of a trace this reader read: its line where the file has lines, and its data row.
@@ -170,12 +172,12 @@ public sealed class TraceReader : IDisposable
         }
         trace.Run = run;
         trace.Neuron = neuron;
-        trace.FirstLine = _csv.Line;
+        trace.FirstLine = _rows.Line;
         trace.FirstRow = RowsRead;
         AppendRow(trace);
         while (true)
         {
-            if (_csv is ParquetRowSource parquet)
+            if (_rows is ParquetRowSource parquet)
             {
                 AppendColumns(parquet, trace);
             }
@@ -294,25 +296,25 @@ public sealed class TraceReader : IDisposable
         bool more;
         try
         {
-            more = _csv.Read();
+            more = _rows.Read();
         }
         catch (FormatException e)
         {
-            throw new InputException(_file, _csv.Line, RowsRead + 1, null, null, $"well-formed CSV ({e.Message})");
+            throw new InputException(_file, _rows.Line, RowsRead + 1, null, null, $"well-formed CSV ({e.Message})");
         }
         catch (IOException e)
         {
-            throw new InputException(_file, _csv.Line, null, null, null, $"a readable file ({e.Message})");
+            throw new InputException(_file, _rows.Line, null, null, null, $"a readable file ({e.Message})");
         }
         if (!more)
         {
             return false;
         }
         RowsRead++;
-        if (_csv.FieldCount != Headers.Count)
+        if (_rows.FieldCount != Headers.Count)
         {
             throw Error(null, null, string.Create(CultureInfo.InvariantCulture,
-                $"{Headers.Count} fields like the header, found {_csv.FieldCount}"));
+                $"{Headers.Count} fields like the header, found {_rows.FieldCount}"));
         }
         return true;
     }
@@ -349,13 +351,13 @@ public sealed class TraceReader : IDisposable
         }
         if (_keepFields)
         {
-            _csv.Keep(trace.Rows!);
+            _rows.Keep(trace.Rows!);
         }
     }
 
     private long ParseInteger(int index)
     {
-        if (_csv.TryInteger(index, out long value))
+        if (_rows.TryInteger(index, out long value))
         {
             return value;
         }
@@ -364,18 +366,18 @@ public sealed class TraceReader : IDisposable
 
     private double ParseFinite(int index)
     {
-        if (_csv.TryNumber(index, out double value) && double.IsFinite(value))
+        if (_rows.TryNumber(index, out double value) && double.IsFinite(value))
         {
             return value;
         }
         throw Error(Headers[index], Field(index), "a finite number with a decimal point (invariant culture, e.g. -65.25)");
     }
 
-    private string Field(int index) => _csv.Text(index);
+    private string Field(int index) => _rows.Text(index);
 
     private InputException Error(string? column, string? value, string expected) =>
-        new(_file, _csv.Line, RowsRead, column, value, expected);
+        new(_file, _rows.Line, RowsRead, column, value, expected);
 
     /// <inheritdoc />
-    public void Dispose() => _csv.Dispose();
+    public void Dispose() => _rows.Dispose();
 }
