@@ -100,7 +100,7 @@ internal static class WholeProcessBenchmark
             scored = Path.Combine(work, "predicted_subset.csv");
             File.WriteAllLines(scored, File.ReadLines(predicted).Take(1 + neuronTraces * steps));
         }
-        var summary = Score(truth, scored, "predicted_voltage");
+        var summary = Score(truth, scored, TraceColumns.PredictedVoltage);
         var coarse = Score(truth, runs[1].Output, TraceColumns.Voltage);
 
         report.AppendLine(Invariant($"## {title}"));

@@ -17,7 +17,7 @@ internal static class EvaluateCommand
     {
         var truth = new Option<string>("--truth", "-t") { Description = "Traces file (CSV, or Parquet for a .parquet name) with the true voltage column 'voltage' (- for standard input).", Required = true };
         var prediction = new Option<string>("--prediction", "-p") { Description = "Traces file (CSV or .parquet) with run,neuron,time_ms and the predicted voltage column (- for standard input, CSV).", Required = true };
-        var column = new Option<string>("--column", "-c") { Description = "The predicted voltage column.", DefaultValueFactory = _ => "predicted_voltage" };
+        var column = new Option<string>("--column", "-c") { Description = "The predicted voltage column.", DefaultValueFactory = _ => TraceColumns.PredictedVoltage };
         var json = new Option<string?>("--json") { Description = "Also write the metrics as JSON to this file (- for standard output; the table then goes to standard error)." };
         var model = new Option<string?>("--model", "-m") { Description = "The latent model that made the predictions: warns on stderr where the prediction file's currents leave its card's training envelope." };
         var command = new Command("evaluate", "Score a predicted voltage column against the truth: spike timing (Γ, precision, recall, F1 at ±2 ms), RMSE, subthreshold RMSE, rate error.")

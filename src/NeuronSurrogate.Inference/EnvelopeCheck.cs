@@ -38,12 +38,7 @@ public sealed class EnvelopeCheck(CardEnvelope envelope)
                 {
                     continue;
                 }
-                double low = values.Min(), high = values.Max(), rate = 0;
-                for (int t = 1; t < values.Length; t++)
-                {
-                    rate = Math.Max(rate, Math.Abs(values[t] - values[t - 1]));
-                }
-                rate /= envelope.TimeStepMs;
+                double low = values.Min(), high = values.Max(), rate = CardEnvelope.LargestStep(values) / envelope.TimeStepMs;
                 string unit = UnitOf(input.Unit);
                 if (low < input.Min)
                 {

@@ -11,7 +11,7 @@ namespace NeuronSurrogate.Inference;
 /// </summary>
 public static class TraceFilePredictor
 {
-    public const string PredictedVoltage = "predicted_voltage", PredictedSpike = "predicted_spike";
+    public const string PredictedVoltage = TraceColumns.PredictedVoltage, PredictedSpike = TraceColumns.PredictedSpike;
 
     /// <summary>
     /// Predicts every trace of <paramref name="inputPath"/> into <paramref name="outputPath"/> (through a temporary file), calling

@@ -29,18 +29,21 @@ public sealed record CardEnvelope
             Inputs = [.. inputs.Select(input =>
             {
                 var values = train.Input(input.Column);
-                double rate = 0;
-                for (int trace = 0; trace < train.TraceCount; trace++)
-                {
-                    var span = values.AsSpan(trace * train.Steps, train.Steps);
-                    for (int t = 1; t < span.Length; t++)
-                    {
-                        rate = Math.Max(rate, Math.Abs(span[t] - span[t - 1]));
-                    }
-                }
-                return new CardEnvelopeInput(input.Column, input.Unit, values.Min(), values.Max(), rate / train.TimeStepMs);
+                double step = Enumerable.Range(0, train.TraceCount).Max(trace => LargestStep(values.AsSpan(trace * train.Steps, train.Steps)));
+                return new CardEnvelopeInput(input.Column, input.Unit, values.Min(), values.Max(), step / train.TimeStepMs);
             })],
         };
+    }
+
+    /// <summary>The largest change between consecutive values of one trace (0 for a one-row trace): the envelope's rate, times dt.</summary>
+    public static double LargestStep(ReadOnlySpan<double> values)
+    {
+        double step = 0;
+        for (int t = 1; t < values.Length; t++)
+        {
+            step = Math.Max(step, Math.Abs(values[t] - values[t - 1]));
+        }
+        return step;
     }
 }
 

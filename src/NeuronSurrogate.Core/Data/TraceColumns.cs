@@ -11,6 +11,10 @@ public static class TraceColumns
     public const string Spike = "spike";
     public const string Recovery = "recovery";
 
+    /// <summary>The columns <c>predict</c> adds: the surrogate's voltage and its upward 0 mV crossings.</summary>
+    public const string PredictedVoltage = "predicted_voltage";
+    public const string PredictedSpike = "predicted_spike";
+
     /// <summary>A second injected current, at a NEURON cell's dendritic site (nA).</summary>
     public const string CurrentDend = "current_dend";
 

@@ -103,8 +103,8 @@ internal sealed class CsvTraceFileWriter : TraceFileWriter
 internal sealed class ParquetTraceFileWriter(Stream stream, IReadOnlyList<string> inputHeaders, IReadOnlyList<NewColumn> columns) : TraceFileWriter
 {
     private static readonly HashSet<string> NumberColumns = [TraceColumns.TimeMs, TraceColumns.Current, TraceColumns.CurrentDend, TraceColumns.Voltage,
-        TraceColumns.Recovery, "predicted_voltage"];
-    private static readonly HashSet<string> FlagColumns = [TraceColumns.Spike, "predicted_spike"];
+        TraceColumns.Recovery, TraceColumns.PredictedVoltage];
+    private static readonly HashSet<string> FlagColumns = [TraceColumns.Spike, TraceColumns.PredictedSpike];
 
     private readonly List<string> _headers = [.. inputHeaders];
     private int[]? _slotOf;

@@ -98,6 +98,5 @@ public static class DatasetParquetWriter
     private static void Write<T>(ParquetRowGroupWriter group, DataField field, ReadOnlyMemory<T> values) where T : struct =>
         group.WriteAsync(field, values).GetAwaiter().GetResult();
 
-    private static void Write<T>(ParquetRowGroupWriter group, DataField field, T[] values) where T : struct =>
-        group.WriteAsync(field, (ReadOnlyMemory<T>)values).GetAwaiter().GetResult();
+    private static void Write<T>(ParquetRowGroupWriter group, DataField field, T[] values) where T : struct => Write(group, field, (ReadOnlyMemory<T>)values);
 }
