@@ -23,6 +23,9 @@ internal static class Program
             case "ood":
                 OodBenchmark.Run(root, quick: args.Contains("--quick"));
                 return 0;
+            case "synaptic":
+                SynapticBenchmark.Run(root, quick: args.Contains("--quick"));
+                return 0;
             case "whole":
                 WholeProcessBenchmark.Run(root, quick: args.Contains("--quick"));
                 return 0;
@@ -44,7 +47,7 @@ internal static class Program
                 InferenceBenchmark.Run(root, quick: args.Contains("--quick"));
                 return 0;
             default:
-                Console.Error.WriteLine($"error: unknown benchmark '{what}': expected simulator, simulators, inference, engines, cost, whole, ood, all or bdn");
+                Console.Error.WriteLine($"error: unknown benchmark '{what}': expected simulator, simulators, inference, engines, cost, whole, ood, synaptic, all or bdn");
                 return 2;
         }
     }

@@ -45,17 +45,25 @@ internal static class GenerateCommand
         var recovery = new Option<bool>("--recovery") { Description = "Also write the recovery variable u as a 'recovery' column." };
         var currents = new Option<string>("--currents") { Description = "Current columns to drive, comma-separated, 'current' first (a NEURON cell may add its other sites, e.g. current,current_dend); each gets its own seeded stream.", DefaultValueFactory = _ => "current" };
         var shard = new Option<string?>("--shard") { Description = "K/N: write only shard K (0-based) of N contiguous run ranges, header included; the N files concatenated with one header equal the whole dataset." };
+        var inputs = new Option<string>("--inputs") { Description = "currents (the --stimulus family into the current columns) or synaptic (Beniaguev-style Poisson input events to every synapse of a cell that has them, e.g. --cell models/cells/pyramid_synaptic.py; currents 0).", DefaultValueFactory = _ => "currents" };
+        inputs.AcceptOnlyFromAmong("currents", "synaptic");
+        var eventsOut = new Option<string?>("--events-out") { Description = "With --inputs synaptic: the input-events file to write, run,neuron,synapse,time_ms (CSV, or Parquet for a .parquet name; default: the --out name with .events before its extension). The cell's synapse table goes beside it as NAME.synapses.csv." };
         var neuron = new NeuronOptions();
 
         var command = new Command("generate", "Simulate a seeded dataset and write it as a traces CSV: run,neuron,time_ms,current,voltage,spike.")
         {
-            runs, neurons, steps, dt, stimulus, mean, sd, tau, baseline, amplitude, onset, offset, width, period, seed, output, recovery, currents, shard,
+            runs, neurons, steps, dt, stimulus, mean, sd, tau, baseline, amplitude, onset, offset, width, period, seed, output, recovery, currents, shard, inputs, eventsOut,
         };
         neuron.AddTo(command);
         command.SetAction(result => context.Guard(() =>
         {
             var (shardIndex, shardCount) = ParseShard(result.GetValue(shard));
             var model = neuron.Read(result, result.GetValue(dt));
+            bool synaptic = result.GetValue(inputs) == "synaptic";
+            if (!synaptic && result.GetValue(eventsOut) is not null)
+            {
+                throw new ArgumentException("--events-out goes with --inputs synaptic");
+            }
             var modelStimulus = model.DefaultStimulus;
             var options = new DatasetOptions
             {
@@ -80,19 +88,40 @@ internal static class GenerateCommand
                     PulseWidthMs = result.GetValue(width),
                     PulsePeriodMs = result.GetValue(period),
                 },
+                Synaptic = synaptic ? new SynapticInputOptions() : null,
                 Seed = result.GetValue(seed),
                 IncludeRecovery = result.GetValue(recovery),
                 ShardIndex = shardIndex,
                 ShardCount = shardCount,
             }.Validate();
-            return Run(context, options, result.GetValue(output)!);
+            string path = result.GetValue(output)!;
+            return Run(context, options, path, synaptic ? result.GetValue(eventsOut) ?? EventsPathFor(path) : null);
         }));
         return command;
     }
 
-    private static int Run(CliContext context, DatasetOptions options, string path)
+    /// <summary>The default events file beside a traces file: <c>data/x.csv</c> → <c>data/x.events.csv</c>.</summary>
+    internal static string EventsPathFor(string tracesPath)
+    {
+        if (AtomicFile.IsStandardStream(tracesPath) || tracesPath.StartsWith("/dev/", StringComparison.Ordinal))
+        {
+            throw new ArgumentException("--inputs synaptic with --out on a stream: expected --events-out, the input-events file to write");
+        }
+        string extension = Path.GetExtension(tracesPath);
+        return Path.ChangeExtension(tracesPath, null) + ".events" + (extension.Length > 0 ? extension : ".csv");
+    }
+
+    /// <summary>The synapse table beside an events file: <c>data/x.events.csv</c> → <c>data/x.events.synapses.csv</c>.</summary>
+    internal static string SynapseTablePathFor(string eventsPath) => Path.ChangeExtension(eventsPath, null) + ".synapses.csv";
+
+    private static int Run(CliContext context, DatasetOptions options, string path, string? eventsPath)
     {
         AtomicFile.CheckWritable(path);
+        if (eventsPath is not null)
+        {
+            AtomicFile.CheckWritable(eventsPath, "input-events file");
+            AtomicFile.CheckWritable(SynapseTablePathFor(eventsPath), "synapse table");
+        }
         var clock = Stopwatch.StartNew();
         TraceBatch? batch = null;
         context.WithProgress($"simulating {options.RunCount * options.NeuronsPerRun:N0} traces", 1, advance =>
@@ -109,8 +138,16 @@ internal static class GenerateCommand
         context.WithProgress($"writing {AtomicFile.DisplayName(path)}", batch.RunCount, advance =>
             DatasetParquetWriter.WriteFile(path, batch, advance));
         long spikes = Enumerable.Range(0, batch.TraceCount).Sum(t => (long)SpikeFlags.Count(batch.Spikes, batch.Trace(batch.VoltagesMv, t)));
+        if (eventsPath is not null)
+        {
+            EventFile.Write(eventsPath, batch.Events!);
+            SynapseInfo.WriteTable(SynapseTablePathFor(eventsPath), options.Model.Synapses);
+            long count = batch.Events!.Sum(e => (long)e.Count);
+            context.MessagesFor(path).WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"wrote {eventsPath}: {count:N0} input events to {options.Model.Synapses.Count} synapses ({count / (batch.TraceCount * batch.Steps * batch.TimeStepMs):F2} per simulated ms per trace); synapse table {SynapseTablePathFor(eventsPath)}"));
+        }
         context.MessagesFor(path).WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"wrote {AtomicFile.DisplayName(path)}: runs {batch.FirstRun}..{batch.FirstRun + batch.RunCount - 1} × {batch.NeuronsPerRun} neurons × {batch.Steps} steps of {batch.TimeStepMs} ms ({(long)batch.TraceCount * batch.Steps:N0} rows), {options.Model.Description}, {options.Stimulus.Kind} stimulus, seed {options.Seed}; {spikes:N0} spikes; {clock.Elapsed.TotalSeconds:F2} s"));
+            $"wrote {AtomicFile.DisplayName(path)}: runs {batch.FirstRun}..{batch.FirstRun + batch.RunCount - 1} × {batch.NeuronsPerRun} neurons × {batch.Steps} steps of {batch.TimeStepMs} ms ({(long)batch.TraceCount * batch.Steps:N0} rows), {options.Model.Description}, {(options.Synaptic is null ? options.Stimulus.Kind + " stimulus" : "synaptic input")}, seed {options.Seed}; {spikes:N0} spikes; {clock.Elapsed.TotalSeconds:F2} s"));
         return ExitCodes.Success;
     }
 

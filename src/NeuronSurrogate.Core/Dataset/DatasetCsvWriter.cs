@@ -37,7 +37,6 @@ public static class DatasetCsvWriter
 
     private static void WriteRun(CsvWriter writer, TraceBatch batch, int runOffset)
     {
-        int run = batch.FirstRun + runOffset;
         var times = new double[batch.Steps];
         for (int t = 0; t < times.Length; t++)
         {
@@ -46,12 +45,13 @@ public static class DatasetCsvWriter
         for (int neuron = 0; neuron < batch.NeuronsPerRun; neuron++)
         {
             int trace = runOffset * batch.NeuronsPerRun + neuron;
+            long run = batch.Traces.Runs[trace];
             var voltages = batch.Trace(batch.VoltagesMv, trace);
             var recovery = batch.Recovery is null ? default : batch.Trace(batch.Recovery, trace);
             for (int t = 0; t < batch.Steps; t++)
             {
                 writer.WriteField(run);
-                writer.WriteField(neuron);
+                writer.WriteField(batch.Traces.Neurons[trace]);
                 writer.WriteField(times[t]);
                 for (int input = 0; input < batch.Inputs.Count; input++)
                 {

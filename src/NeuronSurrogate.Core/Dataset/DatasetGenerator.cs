@@ -1,9 +1,10 @@
+using NeuronSurrogate.Data;
 using NeuronSurrogate.Simulation;
 using NeuronSurrogate.Stimuli;
 
 namespace NeuronSurrogate.Dataset;
 
-/// <summary>Generates a dataset: seeded stimuli per trace, then the fast simulator over all traces at once.</summary>
+/// <summary>Generates a dataset: seeded stimuli (currents, or synaptic input events) per trace, then the simulator over all traces at once.</summary>
 public static class DatasetGenerator
 {
     /// <summary>Generates the runs of <paramref name="options"/>' shard.</summary>
@@ -17,14 +18,24 @@ public static class DatasetGenerator
         var batch = new TraceBatch(options.FirstRun, options.RunCount, options.NeuronsPerRun, options.Steps,
             options.TimeStepMs, options.IncludeRecovery, options.CurrentColumns, model.Spikes);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount };
-        Parallel.For(0, batch.TraceCount, parallel, trace =>
+        if (options.Synaptic is { } synaptic)
         {
-            long run = batch.Traces.Runs[trace], neuron = batch.Traces.Neurons[trace];
-            for (int input = 0; input < batch.Inputs.Count; input++)
+            var events = new TraceEvents[batch.TraceCount];
+            Parallel.For(0, batch.TraceCount, parallel, trace =>
+                events[trace] = SynapticInputGenerator.Draw(synaptic, model.Synapses, options.Seed, batch.Traces.Runs[trace], batch.Traces.Neurons[trace], batch.Steps, batch.TimeStepMs));
+            batch.Events = events;
+        }
+        else
+        {
+            Parallel.For(0, batch.TraceCount, parallel, trace =>
             {
-                StimulusGenerator.Fill(options.Stimulus, options.Seed, run, neuron, batch.TimeStepMs, batch.Trace(batch.Inputs[input], trace), input);
-            }
-        });
+                long run = batch.Traces.Runs[trace], neuron = batch.Traces.Neurons[trace];
+                for (int input = 0; input < batch.Inputs.Count; input++)
+                {
+                    StimulusGenerator.Fill(options.Stimulus, options.Seed, run, neuron, batch.TimeStepMs, batch.Trace(batch.Inputs[input], trace), input);
+                }
+            });
+        }
         batch.Divergences = model.Simulate(batch, maxDegreeOfParallelism);
         return batch;
     }

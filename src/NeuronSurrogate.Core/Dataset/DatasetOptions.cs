@@ -40,6 +40,12 @@ public sealed record DatasetOptions
     /// <summary>The input current.</summary>
     public StimulusOptions Stimulus { get; init; } = new();
 
+    /// <summary>
+    /// Synaptic input (DESIGN section 12): each trace's input events drawn with these statistics, for a model with
+    /// synapses; the currents are then 0. Null (the default) for traces driven by <see cref="Stimulus"/> alone.
+    /// </summary>
+    public SynapticInputOptions? Synaptic { get; init; }
+
     /// <summary>The global seed every trace's random stream is derived from. Defaults to 42.</summary>
     public long Seed { get; init; } = 42;
 
@@ -76,6 +82,14 @@ public sealed record DatasetOptions
         {
             throw new ArgumentOutOfRangeException(nameof(CurrentColumns), string.Join(',', CurrentColumns),
                 $"current columns '{string.Join(',', CurrentColumns)}': expected 'current' first, then any of the {model.Name} model's ({string.Join(',', model.CurrentColumns)}), each once");
+        }
+        if (Synaptic is not null)
+        {
+            Synaptic.Validate();
+            if (model.Synapses.Count == 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(Synaptic), $"synaptic inputs: the {model.Name} model has no synapses (a NEURON cell file with 'synapses' has, e.g. models/cells/pyramid_synaptic.py)");
+            }
         }
         Positive(Runs, "runs");
         Positive(NeuronsPerRun, "neurons");

@@ -47,8 +47,8 @@ public static class DatasetParquetWriter
             for (int k = 0; k < traces; k++)
             {
                 int trace = firstTrace + k;
-                run.AsSpan(k * batch.Steps, batch.Steps).Fill(batch.FirstRun + trace / batch.NeuronsPerRun);
-                neuron.AsSpan(k * batch.Steps, batch.Steps).Fill(trace % batch.NeuronsPerRun);
+                run.AsSpan(k * batch.Steps, batch.Steps).Fill(batch.Traces.Runs[trace]);
+                neuron.AsSpan(k * batch.Steps, batch.Steps).Fill(batch.Traces.Neurons[trace]);
                 times.CopyTo(time, k * batch.Steps);
                 var voltages = batch.Trace(batch.VoltagesMv, trace);
                 for (int t = 0; t < batch.Steps; t++)

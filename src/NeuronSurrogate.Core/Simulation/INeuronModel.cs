@@ -45,6 +45,9 @@ public interface INeuronModel
     /// <summary>The stimulus <c>generate</c> uses when none is given.</summary>
     StimulusOptions DefaultStimulus { get; }
 
+    /// <summary>The model's synapse table (DESIGN section 12): the inputs that take events; empty for a model driven by currents alone.</summary>
+    IReadOnlyList<SynapseInfo> Synapses => [];
+
     /// <summary>Whether the model can record Izhikevich's recovery variable as a <c>recovery</c> column.</summary>
     bool RecordsRecovery { get; }
 
@@ -52,8 +55,9 @@ public interface INeuronModel
     void CheckRecordingStep(double timeStepMs);
 
     /// <summary>
-    /// Simulates every trace of <paramref name="batch"/> from its currents into its voltages (and recovery, where
-    /// recorded). A trace whose state stops being finite is reported, not thrown.
+    /// Simulates every trace of <paramref name="batch"/> from its currents (and its input events, for a model with
+    /// <see cref="Synapses"/>) into its voltages (and recovery, where recorded). A trace whose state stops being
+    /// finite is reported, not thrown.
     /// </summary>
     /// <exception cref="SimulatorException">An external simulator failed (not found, bad cell file, crashed, timed out).</exception>
     IReadOnlyList<TraceDivergence> Simulate(TraceBatch batch, int maxDegreeOfParallelism = 0);

@@ -23,11 +23,14 @@ public static class TraceFileSimulator
     /// <param name="outputPath">The traces CSV to write (see <see cref="AtomicFile"/>).</param>
     /// <param name="model">The neuron; dt is taken from each trace's time column.</param>
     /// <param name="includeRecovery">Whether to write Izhikevich's recovery variable u.</param>
+    /// <param name="eventsPath">An input-events file (<see cref="EventFile"/>) for a model with synapses: each trace of the input gets its events; null for none.</param>
     /// <exception cref="InputException">The input breaks the contract, the output cannot be written, or a trace diverges.</exception>
     /// <exception cref="SimulatorException">An external simulator failed.</exception>
-    public static TraceFileSummary Run(string inputPath, string outputPath, INeuronModel model, bool includeRecovery = false)
+    public static TraceFileSummary Run(string inputPath, string outputPath, INeuronModel model, bool includeRecovery = false, string? eventsPath = null)
     {
         ArgumentNullException.ThrowIfNull(model);
+        var events = eventsPath is null ? null : ReadEvents(eventsPath, model).ToDictionary(e => (e.Run, e.Neuron));
+        var used = new HashSet<(long, long)>();
         if (includeRecovery && !model.RecordsRecovery)
         {
             throw new ArgumentException($"--recovery: the {model.Name} model has no recovery variable (only izhikevich does)");
@@ -46,6 +49,10 @@ public static class TraceFileSimulator
                 trace => CheckTimeStep(reader, trace, model), BatchRows))
             {
                 var batch = new TraceBatch(0, pending.Count, 1, pending[0].Count, TimeStepOf(pending[0]), includeRecovery, inputs, model.Spikes);
+                if (events is not null)
+                {
+                    batch.Events = [.. pending.Select(t => EventsOf(eventsPath!, events, used, t.Run, t.Neuron, t.Count * TimeStepOf(t)))];
+                }
                 for (int b = 0; b < pending.Count; b++)
                 {
                     for (int i = 0; i < inputs.Length; i++)
@@ -77,9 +84,72 @@ public static class TraceFileSimulator
                 rows += (long)pending.Count * pending[0].Count;
                 traces += pending.Count;
             }
+            if (events?.Keys.Where(k => !used.Contains(k)).Take(1).ToArray() is [var (run, neuron)])
+            {
+                throw InputException.About(eventsPath, string.Create(CultureInfo.InvariantCulture,
+                    $"events only for traces of {AtomicFile.DisplayName(inputPath)}: it has no trace run {run}, neuron {neuron}"));
+            }
             writer.Complete();
         });
         return new TraceFileSummary(rows, traces, spikes);
+    }
+
+    /// <summary>
+    /// Simulates the traces an input-events file names, each <paramref name="durationMs"/> long at
+    /// <paramref name="timeStepMs"/>, with no injected current (the <c>current</c> column is 0), into
+    /// <paramref name="outputPath"/>: the traces contract's columns.
+    /// </summary>
+    /// <exception cref="InputException">The events break the contract, or the output cannot be written.</exception>
+    /// <exception cref="SimulatorException">NEURON failed.</exception>
+    public static TraceFileSummary RunEvents(string eventsPath, string outputPath, INeuronModel model, double durationMs, double timeStepMs)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        model.CheckRecordingStep(timeStepMs);
+        if (!(durationMs > 0) || double.IsInfinity(durationMs))
+        {
+            throw new ArgumentOutOfRangeException(nameof(durationMs), durationMs, "--duration: expected a positive number of ms");
+        }
+        var events = ReadEvents(eventsPath, model);
+        int steps = checked((int)Math.Round(durationMs / timeStepMs));
+        var batch = new TraceBatch([.. events.Select(e => e.Run)], [.. events.Select(e => e.Neuron)], steps, timeStepMs, false, null, model.Spikes);
+        var used = new HashSet<(long, long)>();
+        var byTrace = events.ToDictionary(e => (e.Run, e.Neuron));
+        batch.Events = [.. events.Select(e => EventsOf(eventsPath, byTrace, used, e.Run, e.Neuron, steps * timeStepMs))];
+        var divergences = model.Simulate(batch);
+        if (divergences.Count > 0)
+        {
+            var d = divergences[0];
+            throw InputException.About(eventsPath, string.Create(CultureInfo.InvariantCulture,
+                $"events that keep the model finite: trace (run {batch.Traces.Runs[d.Trace]}, neuron {batch.Traces.Neurons[d.Trace]}) diverged at step {d.Step}"));
+        }
+        Dataset.DatasetParquetWriter.WriteFile(outputPath, batch);
+        long spikes = Enumerable.Range(0, batch.TraceCount).Sum(t => (long)SpikeFlags.Count(model.Spikes, batch.Trace(batch.VoltagesMv, t)));
+        return new TraceFileSummary((long)batch.TraceCount * steps, batch.TraceCount, spikes);
+    }
+
+    private static IReadOnlyList<TraceEvents> ReadEvents(string eventsPath, INeuronModel model)
+    {
+        if (model.Synapses.Count == 0)
+        {
+            throw new ArgumentException($"--events: the {model.Name} model has no synapses (a NEURON cell file with 'synapses' has, e.g. models/cells/pyramid_synaptic.py)");
+        }
+        return EventFile.Read(eventsPath, model.Synapses.Count);
+    }
+
+    /// <summary>A trace's events (none when the file has no row for it), checked to fall within the trace.</summary>
+    private static TraceEvents EventsOf(string eventsPath, Dictionary<(long, long), TraceEvents> events, HashSet<(long, long)> used, long run, long neuron, double durationMs)
+    {
+        if (!events.TryGetValue((run, neuron), out var trace))
+        {
+            return TraceEvents.None(run, neuron);
+        }
+        used.Add((run, neuron));
+        if (trace.Count > 0 && trace.TimesMs[^1] > durationMs + 1e-9)
+        {
+            throw new InputException(eventsPath, null, null, EventColumns.TimeMs, trace.TimesMs[^1].ToString("R", CultureInfo.InvariantCulture),
+                string.Create(CultureInfo.InvariantCulture, $"events within their trace: run {run}, neuron {neuron} lasts {durationMs:R} ms"));
+        }
+        return trace;
     }
 
     private static void CheckTimeStep(TraceReader reader, BufferedTrace trace, INeuronModel model)

@@ -30,6 +30,22 @@ public struct TraceRandom
         _hasSpare = false;
     }
 
+    /// <summary>Stream <paramref name="stream"/> of trace (<paramref name="run"/>, <paramref name="neuron"/>): one per synapse of a synaptic input, say.</summary>
+    public TraceRandom(long seed, long run, long neuron, long stream)
+    {
+        ulong x = (ulong)seed;
+        x = SplitMix(ref x) ^ (ulong)run;
+        x = SplitMix(ref x) ^ (ulong)neuron;
+        x = SplitMix(ref x) ^ (ulong)stream;
+        x = SplitMix(ref x) ^ 0x5359_4E41_5053_45UL;
+        _s0 = SplitMix(ref x);
+        _s1 = SplitMix(ref x);
+        _s2 = SplitMix(ref x);
+        _s3 = SplitMix(ref x);
+        _spareNormal = 0;
+        _hasSpare = false;
+    }
+
     /// <summary>The next 64 random bits.</summary>
     public ulong NextUInt64()
     {

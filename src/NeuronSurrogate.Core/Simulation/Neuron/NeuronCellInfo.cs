@@ -29,6 +29,12 @@ public sealed record NeuronCellInfo
     /// <summary>Segments (compartments) in the cell.</summary>
     [JsonPropertyName("segments")] public int Segments { get; init; }
 
+    /// <summary>The compiled library of the cell file's MECHANISMS folder, loaded in every NEURON process; empty when it names none.</summary>
+    [JsonPropertyName("mechanisms")] public string Mechanisms { get; init; } = "";
+
+    /// <summary>The cell's synapse table (its <c>synapses</c>, in id order); empty for a cell driven by currents alone.</summary>
+    [JsonPropertyName("synapses")] public IReadOnlyList<SynapseInfo> Synapses { get; init; } = [];
+
     /// <summary>NEURON's version string.</summary>
     [JsonPropertyName("neuron")] public string NeuronVersion { get; init; } = "";
 }

@@ -14,7 +14,7 @@ namespace NeuronSurrogate.Simulation;
 /// </summary>
 public sealed class NeuronCellModel : INeuronModel
 {
-    private const int Magic = 0x4E535552;
+    private const int Magic = 0x4E535552, EventsMagic = 0x4E535545;
 
     private readonly NeuronCellOptions _options;
     private readonly string _python;
@@ -109,6 +109,8 @@ public sealed class NeuronCellModel : INeuronModel
 
     public bool RecordsRecovery => false;
 
+    public IReadOnlyList<SynapseInfo> Synapses => Info.Synapses;
+
     public void CheckRecordingStep(double timeStepMs)
     {
         if (!(timeStepMs >= 1e-4 && timeStepMs <= 10))
@@ -127,6 +129,17 @@ public sealed class NeuronCellModel : INeuronModel
             if (!CurrentColumns.Contains(column))
             {
                 throw InputException.InColumn(CellPath, column, null, $"an injection site for every current column: the cell has {string.Join(", ", CurrentColumns)}");
+            }
+        }
+        if (batch.Events is { } events)
+        {
+            if (Synapses.Count == 0)
+            {
+                throw InputException.About(CellPath, "a cell file with synapses for input events (its build(h) lists no 'synapses')");
+            }
+            if (events.Count != batch.TraceCount)
+            {
+                throw new ArgumentException($"{events.Count} traces of events for a batch of {batch.TraceCount} traces", nameof(batch));
             }
         }
         int traces = batch.TraceCount;
@@ -204,11 +217,35 @@ public sealed class NeuronCellModel : INeuronModel
             }
             writer.Write(Encoding.UTF8.GetBytes(string.Join(' ', batch.CurrentColumns)));
         }
+        string? events = null;
+        long eventCount = 0;
+        if (batch.Events is { } all)
+        {
+            events = Path.Combine(folder, $"shard{shard}.events");
+            using var stream = new FileStream(events, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+            using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: false);
+            writer.Write(EventsMagic);
+            writer.Write(count);
+            writer.Write(Synapses.Count);
+            writer.Write(0);
+            for (int t = first; t < end; t++)
+            {
+                writer.Write((long)all[t].Count);
+            }
+            for (int t = first; t < end; t++)
+            {
+                writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(all[t].Synapses.AsSpan()));
+                writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(all[t].TimesMs.AsSpan()));
+                eventCount += all[t].Count;
+            }
+        }
         double durationMs = batch.Steps * batch.TimeStepMs;
         double perSimulatedMs = 20 * (Info.Segments * 0.034e-6 / SolverStepMs + 20e-6);
-        double timeout = _options.TimeoutSeconds ?? 60 + count * durationMs * perSimulatedMs;
+        // Each event costs NEURON a queue entry, a delivery and a Python call (a few µs): bound it at 100 µs.
+        double timeout = _options.TimeoutSeconds ?? 60 + count * durationMs * perSimulatedMs + eventCount * 100e-6;
         string what = string.Create(CultureInfo.InvariantCulture, $"shard {shard + 1}/{shards} (traces {first}..{end - 1}) of cell file {CellPath}");
-        _ = NeuronDriver.Run(_python, ["simulate", Path.GetFullPath(CellPath), input, output], timeout, what, CellPath)
+        string[] arguments = events is null ? ["simulate", Path.GetFullPath(CellPath), input, output] : ["simulate", Path.GetFullPath(CellPath), input, output, events];
+        _ = NeuronDriver.Run(_python, arguments, timeout, what, CellPath)
             ?? throw new SimulatorException(NeuronDriver.InstallHint);
         var result = new double[count * batch.Steps];
         var raw = File.ReadAllBytes(output);
