@@ -20,7 +20,7 @@ internal static class EvaluateCommand
         var column = new Option<string>("--column", "-c") { Description = "The predicted voltage column.", DefaultValueFactory = _ => TraceColumns.PredictedVoltage };
         var json = new Option<string?>("--json") { Description = "Also write the metrics as JSON to this file (- for standard output; the table then goes to standard error)." };
         var model = new Option<string?>("--model", "-m") { Description = "The latent model that made the predictions: warns on stderr where the prediction file's currents leave its card's training envelope." };
-        var command = new Command("evaluate", "Score a predicted voltage column against the truth: spike timing (Γ, precision, recall, F1 at ±2 ms), RMSE, subthreshold RMSE, rate error.")
+        var command = new Command("evaluate", "Score a predicted voltage column against the truth: spike timing (Γ, precision, recall, F1 at ±2 ms), RMSE, subthreshold RMSE, rate error; and spike AUC in 1 ms bins (from predicted_spike_probability where the file has it, else the predicted voltage), TPR at 0.25 % and 1 % FPR, RMSE and variance explained with voltages clipped at -55 mV.")
         {
             truth, prediction, column, json, model,
         };
@@ -78,8 +78,9 @@ internal static class EvaluateCommand
             }
         }
         var metrics = new List<TraceMetrics>();
+        var field = new FieldMetrics();
         var seen = new HashSet<(long, long)>();
-        using (var reader = TraceReader.Open(predictionPath, [column], optionalColumns: envelope?.Columns ?? []))
+        using (var reader = TraceReader.Open(predictionPath, [column], optionalColumns: [.. envelope?.Columns ?? [], TraceColumns.PredictedSpikeProbability]))
         {
             while (reader.ReadTrace())
             {
@@ -106,7 +107,9 @@ internal static class EvaluateCommand
                     }
                 }
                 double dt = b.Count >= 2 ? expected.Times[1] - expected.Times[0] : 1;
-                metrics.Add(SpikeTrainMetrics.Compute(expected.Voltages, [.. b.Column(column)], dt));
+                double[] predicted = [.. b.Column(column)];
+                metrics.Add(SpikeTrainMetrics.Compute(expected.Voltages, predicted, dt));
+                field.Add(expected.Voltages, predicted, dt, b.NumericColumns.Contains(TraceColumns.PredictedSpikeProbability) ? [.. b.Column(TraceColumns.PredictedSpikeProbability)] : default);
             }
         }
         foreach (var (key, value) in truth)
@@ -117,7 +120,7 @@ internal static class EvaluateCommand
                     $"every trace of the truth: trace (run {key.Item1}, neuron {key.Item2}) (truth {Where(value.Line, value.Row)}) has no predicted rows"));
             }
         }
-        return (MetricSummary.From(metrics), metrics.Count);
+        return (field.AddTo(MetricSummary.From(metrics)), metrics.Count);
     }
 
     /// <summary>Where a truth row is: its line in a CSV file, its data row in a Parquet file.</summary>
@@ -135,5 +138,6 @@ internal static class EvaluateCommand
         output.WriteLine(Invariant($"rmse_subthreshold_mv     {m.RmseSubthresholdMv,8:F4}"));
         output.WriteLine(Invariant($"rate_error (pooled)      {m.RateError,8:F4}"));
         output.WriteLine(Invariant($"over the {m.FiringTraces} traces where the truth fires: gamma {m.GammaFiringTraces:F4}, spike_f1 {m.SpikeF1FiringTraces:F4}"));
+        output.WriteLine(Invariant($"as the synaptic-input literature reports (pooled, 1 ms bins scored by the model's {m.SpikeScore}): spike AUC {m.SpikeAuc:F4}, TPR at 0.25 % / 1 % FPR {m.SpikeTprAtFpr025:F4} / {m.SpikeTprAtFpr1:F4}, RMSE clipped at -55 mV {m.RmseClippedMv:F4} mV, variance explained {m.VarianceExplainedClipped:F4}"));
     }
 }

@@ -19,6 +19,7 @@ internal static class GenerateCommand
         ["ramp"] = StimulusKind.Ramp,
         ["pulses"] = StimulusKind.Pulses,
         ["mixed"] = StimulusKind.Mixed,
+        ["library"] = StimulusKind.Library,
     };
 
     public static Command Create(CliContext context)
@@ -29,7 +30,7 @@ internal static class GenerateCommand
         var neurons = new Option<int>("--neurons") { Description = "Independent neurons per run, each with its own stimulus.", DefaultValueFactory = _ => defaults.NeuronsPerRun };
         var steps = new Option<int>("--steps") { Description = "Recorded steps per trace.", DefaultValueFactory = _ => defaults.Steps };
         var dt = new Option<double>("--dt") { Description = "Recording step in ms (the Izhikevich neuron integrates at it; hh and NEURON cells step at most --solver-dt inside it).", DefaultValueFactory = _ => defaults.Simulation.TimeStepMs };
-        var stimulus = new Option<string>("--stimulus") { Description = "Input current: gaussian (i.i.d. per step), ou (Ornstein-Uhlenbeck), step, ramp, pulses, or mixed (each trace draws a family and its parameters).", DefaultValueFactory = _ => "gaussian" };
+        var stimulus = new Option<string>("--stimulus") { Description = "Input current: gaussian (i.i.d. per step), ou (Ornstein-Uhlenbeck), step, ramp, pulses, mixed (each trace draws a family and its parameters), or library (the training library: each trace draws one of 7 families, hyperpolarizing to depolarizing, amplitudes from the neuron's measured rheobase, tonic onset and depolarization block).", DefaultValueFactory = _ => "gaussian" };
         stimulus.AcceptOnlyFromAmong([.. Stimuli.Keys]);
         var mean = new Option<double?>("--mean") { Description = $"Mean current (gaussian, ou), in the neuron's unit (izhikevich: model units, default {stimulusDefaults.MeanCurrent}; hh and NEURON cells: nA, default per model)." };
         var sd = new Option<double?>("--sd") { Description = $"Standard deviation of the current (gaussian per step, ou stationary); izhikevich default {stimulusDefaults.StandardDeviation}." };
@@ -65,6 +66,13 @@ internal static class GenerateCommand
                 throw new ArgumentException("--events-out goes with --inputs synaptic");
             }
             var modelStimulus = model.DefaultStimulus;
+            NeuronLandmarks? landmarks = null;
+            if (Stimuli[result.GetValue(stimulus)!] == StimulusKind.Library)
+            {
+                landmarks = NeuronLandmarks.Measure(model, model.MixedMaxCurrent, result.GetValue(dt));
+                context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"landmarks of {model.Name} (500 ms steps): rheobase {landmarks.Rheobase:G3}, tonic onset {landmarks.TonicOnset:G3}, block {(double.IsNaN(landmarks.Block) ? $"none up to {landmarks.SearchedUpTo:G3}" : landmarks.Block.ToString("G3", CultureInfo.InvariantCulture))} {model.CurrentUnit}; library currents {landmarks.Bottom:G3} to {landmarks.Top:G3}"));
+            }
             var options = new DatasetOptions
             {
                 Runs = result.GetValue(runs),
@@ -87,6 +95,7 @@ internal static class GenerateCommand
                     OffsetMs = result.GetValue(offset) ?? double.PositiveInfinity,
                     PulseWidthMs = result.GetValue(width),
                     PulsePeriodMs = result.GetValue(period),
+                    Landmarks = landmarks,
                 },
                 Synaptic = synaptic ? new SynapticInputOptions() : null,
                 Seed = result.GetValue(seed),

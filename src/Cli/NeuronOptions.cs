@@ -26,6 +26,7 @@ internal sealed class NeuronOptions
         Description = "izhikevich: euler (default, the reference semantics) or half-step (Izhikevich's two half steps for v); hh: neuron (default, NEURON's fixed-step scheme) or rk4.",
     };
     public Option<double?> SolverStep { get; } = new("--solver-dt") { Description = "hh and neuron: the largest solver step in ms inside each recorded step (default 0.025; a NEURON cell file may name its own)." };
+    public Option<double?> CvodeTolerance { get; } = new("--cvode-atol") { Description = "neuron: integrate with CVode, NEURON's variable-step method, at this absolute tolerance (e.g. 0.001) instead of the fixed step." };
     public Option<int?> Processes { get; } = new("--processes") { Description = "neuron: NEURON processes run in parallel, one shard of traces each (default: one per core)." };
 
     public NeuronOptions()
@@ -46,6 +47,7 @@ internal sealed class NeuronOptions
         command.Add(Integrator);
         command.Add(SolverStep);
         command.Add(Processes);
+        command.Add(CvodeTolerance);
     }
 
     /// <summary>Whether the chosen model is the Izhikevich neuron.</summary>
@@ -74,6 +76,10 @@ internal sealed class NeuronOptions
         if (neuron != "neuron" && result.GetValue(Cell) is not null)
         {
             throw new ArgumentException($"--cell: a NEURON cell file goes with --neuron neuron, not --neuron {neuron}");
+        }
+        if (neuron != "neuron" && result.GetValue(CvodeTolerance) is not null)
+        {
+            throw new ArgumentException($"--cvode-atol: CVode goes with --neuron neuron, not --neuron {neuron}");
         }
         if (neuron != "neuron" && result.GetValue(Processes) is not null)
         {
@@ -106,7 +112,7 @@ internal sealed class NeuronOptions
                     {
                         throw new ArgumentException($"--processes {processes}: expected a positive number of NEURON processes");
                     }
-                    return NeuronCellModel.Load(cell, new NeuronCellOptions { Processes = processes, SolverStepMs = result.GetValue(SolverStep) });
+                    return NeuronCellModel.Load(cell, new NeuronCellOptions { Processes = processes, SolverStepMs = result.GetValue(SolverStep), CvodeAbsoluteTolerance = result.GetValue(CvodeTolerance) });
                 }
             default:
                 {

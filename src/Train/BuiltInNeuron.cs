@@ -35,6 +35,21 @@ internal sealed record BuiltInNeuron(string Key, string ModelName, string Datase
         _ => NeuronCellModel.Load(PyramidCell),
     };
 
+    /// <summary>Where the neuron's stimulus-library dataset lives (generated when missing).</summary>
+    public string LibraryDatasetPath => $"data/{Key}_library.csv";
+
+    /// <summary>
+    /// The stimulus-library dataset's recipe: 300 runs × 1 trace × 1 s, seed 42, the library's families with amplitudes
+    /// from <paramref name="landmarks"/>.
+    /// </summary>
+    public static DatasetOptions LibraryDataset(INeuronModel model, NeuronLandmarks landmarks) => Dataset(model) with
+    {
+        Runs = 300,
+        NeuronsPerRun = 1,
+        Steps = 10_000,
+        Stimulus = new StimulusOptions { Kind = StimulusKind.Library, Landmarks = landmarks, MixedMaxCurrent = model.MixedMaxCurrent },
+    };
+
     /// <summary>The dataset's recipe.</summary>
     public static DatasetOptions Dataset(INeuronModel model)
     {

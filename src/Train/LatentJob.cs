@@ -8,6 +8,7 @@ using NeuronSurrogate.Inference;
 using NeuronSurrogate.Metrics;
 using NeuronSurrogate.Rollout;
 using NeuronSurrogate.Simulation;
+using NeuronSurrogate.Stimuli;
 using NeuronSurrogate.Torch;
 using static System.FormattableString;
 
@@ -84,9 +85,32 @@ internal sealed class LatentJob(TrainOptions options, Action<string> log)
         {
             throw InputException.About(path, "an existing traces CSV");
         }
+        if (options.Library)
+        {
+            var landmarks = Landmarks(neuron);
+            log($"{path} is missing: generating the {options.Neuron.Key} dataset (the stimulus library, 300 runs × 1 trace × 1 s, seed 42)");
+            TrainFiles.WriteDataset(path, BuiltInNeuron.LibraryDataset(neuron, landmarks));
+            return path;
+        }
         log($"{path} is missing: generating the {options.Neuron.Key} dataset (mixed stimuli, 300 runs × 5 traces × 100 ms, seed 42)");
         TrainFiles.WriteDataset(path, BuiltInNeuron.Dataset(neuron));
         return path;
+    }
+
+    private NeuronLandmarks? _landmarks;
+
+    private static string LibraryDescription(NeuronLandmarks l, string unit) => Invariant(
+        $"the stimulus library, 1 s traces: each trace draws a step train (1–4 steps of 20–300 ms from a baseline that may hyperpolarize), Ornstein–Uhlenbeck noise (τ 0.5–40 or 160–250 ms), a sine (0.5–2 or 25–50 Hz), a downward chirp (50 → 0.5 Hz), a ramp (up from ≥ 0 or down into hyperpolarization), a pulse train or a noisy step train; currents {l.Bottom:G3} to {l.Top:G3} {unit}, from the neuron's landmarks (500 ms steps: rheobase {l.Rheobase:G3}, tonic onset {l.TonicOnset:G3}, block {l.Block:G3})");
+
+    /// <summary>The neuron's landmarks, measured once a job (they scale the library's currents and are written in the card).</summary>
+    private NeuronLandmarks Landmarks(INeuronModel neuron)
+    {
+        if (_landmarks is null)
+        {
+            _landmarks = NeuronLandmarks.Measure(neuron, neuron.MixedMaxCurrent);
+            log(Invariant($"{options.ModelName}: landmarks (500 ms steps): rheobase {_landmarks.Rheobase:G3}, tonic onset {_landmarks.TonicOnset:G3}, block {_landmarks.Block:G3} {neuron.CurrentUnit}; library currents {_landmarks.Bottom:G3} to {_landmarks.Top:G3}"));
+        }
+        return _landmarks;
     }
 
     /// <summary>
@@ -158,7 +182,9 @@ internal sealed class LatentJob(TrainOptions options, Action<string> log)
             Dataset = dataset,
             Neuron = neuron?.Name,
             Description = neuron?.Description ?? "traces from elsewhere (the neuron is not known to the project)",
-            Stimulus = options.Neuron is null ? "as in the dataset" : Invariant($"mixed: each trace draws Ornstein–Uhlenbeck, step, ramp, Gaussian or pulses over 0–{neuron?.MixedMaxCurrent} {neuron?.CurrentUnit}"),
+            Stimulus = options.Neuron is null ? "as in the dataset"
+                : options.Library && neuron is not null ? LibraryDescription(Landmarks(neuron), neuron.CurrentUnit)
+                : Invariant($"mixed: each trace draws Ornstein–Uhlenbeck, step, ramp, Gaussian or pulses over 0–{neuron?.MixedMaxCurrent} {neuron?.CurrentUnit}"),
         };
         var card = LatentCards.Create(options.ModelName, shipped.Seed.Trained.Network, shipped.Seed.Settings, shipped.Seed.Trained.History, source, shipped.Evaluation.Result.CardMetrics());
         var spread = evaluations.Select(e => new Dictionary<string, object>

@@ -26,15 +26,17 @@ internal sealed class TrainCommand
     private readonly Option<int?> _seeds = new("--seeds") { Description = "Latent seeds trained one after the other, --seed onwards; the best on validation ships, all are reported (default: 2 for --neuron, 1 otherwise)." };
     private readonly Option<int> _stepFactor = new("--step-factor") { Description = "The latent surrogate steps k data steps at a time (1, 2, 5, 10…).", DefaultValueFactory = _ => 1 };
     private readonly Option<int[]> _variants = new("--variants") { Description = "With --experiments and --neuron or --data: run only these latent variants (1-based rows of the table).", AllowMultipleArgumentsPerToken = true };
+    private readonly Option<string> _stimulus = new("--stimulus") { Description = "With --neuron: mixed (the generator's mixed stimuli, 100 ms traces, currents ≥ 0) or library (the stimulus library: 1 s traces, hyperpolarizing to depolarizing, amplitudes from the neuron's measured landmarks; data/KEY_library.csv).", DefaultValueFactory = _ => "mixed" };
     private readonly Option<string> _unit = new("--current-unit") { Description = "The unit of the currents of a --data file, for the card.", DefaultValueFactory = _ => "as in the training data" };
 
     public TrainCommand()
     {
         _regime.AcceptOnlyFromAmong("default", "mixed");
         _neuron.AcceptOnlyFromAmong([.. BuiltInNeuron.All.Select(n => n.Key)]);
+        _stimulus.AcceptOnlyFromAmong("mixed", "library");
         Root = new RootCommand("The main job: split the dataset by run, train the models and baselines, export them, and score everything closed-loop on held-out runs. With --neuron or --data: train a latent surrogate instead.")
         {
-            _plots, _regime, _experiments, _dataset, _seed, _voltageLags, _currentLags, _stride, _epochs, _hidden, _results, _models, _neuron, _data, _name, _iterations, _seeds, _stepFactor, _unit, _variants,
+            _plots, _regime, _experiments, _dataset, _seed, _voltageLags, _currentLags, _stride, _epochs, _hidden, _results, _models, _neuron, _data, _name, _iterations, _seeds, _stepFactor, _unit, _variants, _stimulus,
         };
     }
 
@@ -78,7 +80,12 @@ internal sealed class TrainCommand
     private TrainOptions LatentJob(TrainOptions options, string? neuronKey, string dataPath, ParseResult result, IReadOnlyList<string> args)
     {
         var builtIn = BuiltInNeuron.All.FirstOrDefault(n => n.Key == neuronKey);
-        string path = builtIn?.DatasetPath ?? dataPath;
+        bool library = result.GetValue(_stimulus) == "library";
+        if (library && builtIn is null)
+        {
+            throw new ArgumentException("--stimulus library goes with --neuron (a built-in neuron whose dataset is generated)");
+        }
+        string path = builtIn is null ? dataPath : library ? builtIn.LibraryDatasetPath : builtIn.DatasetPath;
         string stem = result.GetValue(_name) ?? builtIn?.ModelName ?? Path.GetFileNameWithoutExtension(path) + "_latent";
         var latent = new Torch.LatentSettings
         {
@@ -101,6 +108,7 @@ internal sealed class TrainCommand
             ModelName = stem,
             DatasetPath = path,
             Neuron = builtIn,
+            Library = library,
             CurrentUnit = result.GetValue(_unit)!,
             Latent = latent.Validate(),
             Seeds = seeds,

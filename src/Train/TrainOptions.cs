@@ -86,6 +86,13 @@ internal sealed record TrainOptions
     /// baseline), or null for a user's file.</summary>
     public BuiltInNeuron? Neuron { get; init; }
 
+    /// <summary>
+    /// A --neuron job's training stimuli: false for the mixed generator (100 ms traces, currents ≥ 0), true for the
+    /// stimulus library (<c>StimulusKind.Library</c>: 1 s traces, hyperpolarizing to depolarizing, amplitudes from the
+    /// neuron's landmarks; its dataset is data/KEY_library.csv).
+    /// </summary>
+    public bool Library { get; init; }
+
     /// <summary>The currents' unit for a latent job's card when the neuron is not known.</summary>
     public string CurrentUnit { get; init; } = "as in the training data";
 

@@ -26,6 +26,12 @@ public sealed class EvaluateCommandTest
         Assert.AreEqual(1.0, doc.RootElement.GetProperty("gamma").GetDouble(), 1e-12);
         Assert.AreEqual(1.0, doc.RootElement.GetProperty("spike_f1").GetDouble(), 1e-12);
         Assert.AreEqual(0.0, doc.RootElement.GetProperty("rmse_mv").GetDouble(), 1e-12);
+        Assert.AreEqual(0.0, doc.RootElement.GetProperty("rmse_clipped_mv").GetDouble(), 1e-12);
+        Assert.AreEqual(1.0, doc.RootElement.GetProperty("variance_explained_clipped").GetDouble(), 1e-12);
+        Assert.AreEqual("voltage", doc.RootElement.GetProperty("spike_score").GetString());
+        // The true voltage as the score: every spike bin beats nearly every other bin (a bin just after a spike can stay above 0 mV).
+        Assert.IsTrue(doc.RootElement.GetProperty("spike_auc_1ms").GetDouble() > 0.99);
+        StringAssert.Contains(output, "spike AUC");
     }
 
     [TestMethod]

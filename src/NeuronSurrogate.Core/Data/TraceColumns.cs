@@ -15,6 +15,9 @@ public static class TraceColumns
     public const string PredictedVoltage = "predicted_voltage";
     public const string PredictedSpike = "predicted_spike";
 
+    /// <summary>A model's probability of a spike at each step, where it gives one: what <c>evaluate</c> scores the spike AUC by.</summary>
+    public const string PredictedSpikeProbability = "predicted_spike_probability";
+
     /// <summary>A second injected current, at a NEURON cell's dendritic site (nA).</summary>
     public const string CurrentDend = "current_dend";
 

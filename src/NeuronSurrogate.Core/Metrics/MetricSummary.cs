@@ -31,6 +31,24 @@ public sealed record MetricSummary
     /// <summary>How many traces the truth fires in.</summary>
     [JsonPropertyName("firing_traces")] public int FiringTraces { get; init; }
 
+    /// <summary>Spike prediction ROC AUC in 1 ms bins, pooled over traces (<see cref="FieldMetrics"/>); absent where not computed.</summary>
+    [JsonPropertyName("spike_auc_1ms"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? SpikeAuc { get; init; }
+
+    /// <summary>The true-positive rate of 1 ms spike bins at a false-positive rate of at most 0.25 %.</summary>
+    [JsonPropertyName("spike_tpr_at_fpr_0_25pct"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? SpikeTprAtFpr025 { get; init; }
+
+    /// <summary>The true-positive rate of 1 ms spike bins at a false-positive rate of at most 1 %.</summary>
+    [JsonPropertyName("spike_tpr_at_fpr_1pct"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? SpikeTprAtFpr1 { get; init; }
+
+    /// <summary>What scored the bins: <c>probability</c> (the model's spike probability), <c>voltage</c> (its largest predicted voltage in the bin) or <c>mixed</c>.</summary>
+    [JsonPropertyName("spike_score"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? SpikeScore { get; init; }
+
+    /// <summary>RMSE with both voltages clipped at −55 mV, pooled over samples.</summary>
+    [JsonPropertyName("rmse_clipped_mv"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? RmseClippedMv { get; init; }
+
+    /// <summary>Variance of the clipped true voltage explained by the clipped prediction, pooled over samples.</summary>
+    [JsonPropertyName("variance_explained_clipped"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? VarianceExplainedClipped { get; init; }
+
     /// <summary>Aggregates per-trace metrics.</summary>
     public static MetricSummary From(IReadOnlyCollection<TraceMetrics> traces)
     {

@@ -23,6 +23,11 @@ public static class StimulusGenerator
         ArgumentOutOfRangeException.ThrowIfNegative(input);
         // Input 0 keeps the stream every existing dataset was made with; further inputs take neurons no run reaches.
         var random = new TraceRandom(seed, run, neuron + ((long)input << 32));
+        if (options.Kind == StimulusKind.Library)
+        {
+            LibraryStimulus.Fill(options.Landmarks ?? throw new ArgumentException("the library stimulus needs the neuron's landmarks", nameof(options)), ref random, timeStepMs, currents);
+            return;
+        }
         if (options.Kind == StimulusKind.Mixed)
         {
             options = DrawMixed(ref random, currents.Length * timeStepMs, options.MixedMaxCurrent);

@@ -20,4 +20,10 @@ public enum StimulusKind
 
     /// <summary>Each trace draws one of the other families with random parameters (the general-model training set).</summary>
     Mixed,
+
+    /// <summary>
+    /// The training stimulus library (<see cref="LibraryStimulus"/>): each trace draws a <see cref="LibraryFamily"/>,
+    /// amplitudes from the neuron's <see cref="NeuronLandmarks"/>, hyperpolarizing to depolarizing.
+    /// </summary>
+    Library,
 }

@@ -46,9 +46,16 @@ public sealed record StimulusOptions
     /// </summary>
     public double MixedMaxCurrent { get; init; } = StimulusGenerator.MixedMaxCurrent;
 
+    /// <summary>The neuron's landmarks, which scale the <see cref="StimulusKind.Library"/> families; required for that kind.</summary>
+    public NeuronLandmarks? Landmarks { get; init; }
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the value and the allowed range.</summary>
     public StimulusOptions Validate()
     {
+        if (Kind == StimulusKind.Library && (Landmarks is null || !(Landmarks.Rheobase > 0) || !(Landmarks.TonicOnset >= Landmarks.Rheobase) || !double.IsFinite(Landmarks.Top)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Landmarks), Landmarks, "the library stimulus: the neuron's landmarks (rheobase > 0, tonic onset ≥ rheobase)");
+        }
         if (!Enum.IsDefined(Kind))
         {
             throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "unknown stimulus kind");

@@ -53,6 +53,10 @@ public sealed class NeuronCellModel : INeuronModel
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.Processes, "expected a positive number of NEURON processes");
         }
+        if (options.CvodeAbsoluteTolerance is { } atol && !(atol > 0 && atol < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), atol, "--cvode-atol: expected an absolute tolerance above 0 and below 1");
+        }
         string full = Path.GetFullPath(cellPath);
         foreach (var python in NeuronDriver.Candidates(options))
         {
@@ -77,7 +81,7 @@ public sealed class NeuronCellModel : INeuronModel
     public string Name => "neuron";
 
     public string Description => string.Create(CultureInfo.InvariantCulture,
-        $"NEURON cell {Path.GetFileName(CellPath)} ({Info.Sections} sections, {Info.Segments} segments, {Info.Celsius} °C, dt ≤ {SolverStepMs} ms, NEURON {System.Text.RegularExpressions.Regex.Match(Info.NeuronVersion, @"VERSION (\S+)").Groups[1].Value})");
+        $"NEURON cell {Path.GetFileName(CellPath)} ({Info.Sections} sections, {Info.Segments} segments, {Info.Celsius} °C, {(_options.CvodeAbsoluteTolerance is { } atol ? $"CVode atol {atol}" : $"dt ≤ {SolverStepMs} ms")}, NEURON {System.Text.RegularExpressions.Regex.Match(Info.NeuronVersion, @"VERSION (\S+)").Groups[1].Value})");
 
     public string CurrentUnit => "nA";
 
@@ -85,13 +89,25 @@ public sealed class NeuronCellModel : INeuronModel
 
     public IReadOnlyList<StateVariable> StateVariables => [new("v", "mV", Info.InitialVoltageMv, "membrane potential at the recording site (NEURON keeps the rest of the state)")];
 
-    public IReadOnlyDictionary<string, double> Parameters => new Dictionary<string, double>
+    public IReadOnlyDictionary<string, double> Parameters
     {
-        ["celsius"] = Info.Celsius,
-        ["solver_dt_ms"] = SolverStepMs,
-        ["segments"] = Info.Segments,
-        ["sections"] = Info.Sections,
-    };
+        get
+        {
+            var parameters = new Dictionary<string, double>
+            {
+                ["celsius"] = Info.Celsius,
+                ["solver_dt_ms"] = SolverStepMs,
+                ["segments"] = Info.Segments,
+                ["sections"] = Info.Sections,
+            };
+            if (_options.CvodeAbsoluteTolerance is { } atol)
+            {
+                parameters.Remove("solver_dt_ms");
+                parameters["cvode_atol"] = atol;
+            }
+            return parameters;
+        }
+    }
 
     public string Integrator => "neuron";
 
@@ -204,7 +220,7 @@ public sealed class NeuronCellModel : INeuronModel
             writer.Write(batch.Steps);
             writer.Write(batch.Inputs.Count);
             writer.Write(batch.TimeStepMs);
-            writer.Write(_options.SolverStepMs ?? 0.0);
+            writer.Write(_options.CvodeAbsoluteTolerance is { } atol ? -atol : _options.SolverStepMs ?? 0.0);
             foreach (var values in batch.Inputs)
             {
                 var slice = values.AsSpan(first * batch.Steps, count * batch.Steps);

@@ -10,6 +10,12 @@ public sealed record NeuronCellOptions
     public double? SolverStepMs { get; init; }
 
     /// <summary>
+    /// Null (the default) for NEURON's fixed step; else CVode, NEURON's variable-step integrator, with this absolute
+    /// tolerance (mV for v). <see cref="SolverStepMs"/> is then ignored.
+    /// </summary>
+    public double? CvodeAbsoluteTolerance { get; init; }
+
+    /// <summary>
     /// The most seconds one NEURON process may take before it is stopped; null for a bound from the work itself
     /// (60 s plus 20 times what NEURON needs at ~0.034 µs per segment and solver step, as measured on this machine).
     /// </summary>

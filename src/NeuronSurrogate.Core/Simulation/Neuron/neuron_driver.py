@@ -5,7 +5,8 @@
 
 `describe` prints one JSON line (after the marker) with the cell's injection sites, dt, v_init, celsius and size.
 `simulate` reads the shard's currents (little-endian: int32 magic 0x4E535552, int32 traces, int32 steps,
-int32 inputs, float64 recording dt, float64 largest solver dt or 0 for the cell's own, then float64
+int32 inputs, float64 recording dt, float64 largest solver dt or 0 for the cell's own (negative: CVode with
+that absolute tolerance), then float64
 currents[inputs][traces][steps] in nA, input 0 = "current", then the other columns named on a line of text
 after the numbers) and writes float64 voltages[traces][steps] in mV to OUTPUT.bin. Each current is played into an
 IClamp at its site (delay 0, dur 1e9) with Vector.play at the recording step: current[k] holds over [t_k, t_k+dt)
@@ -312,6 +313,12 @@ def simulate(path, input_path, output_path, events_path=None):
     elif cell.get("reentrant"):
         copies += [build_cell(h, module, path) for _ in range(min(traces, MAX_COPIES) - 1)]
     h.celsius = float(cell.get("celsius", h.celsius))
+    # A negative solver dt asks for CVode (variable step) with that absolute tolerance; v is still recorded every
+    # recording step and the currents still change only at recording steps.
+    cvode = solver_dt < 0
+    h.cvode.active(1 if cvode else 0)
+    if cvode:
+        h.cvode.atol(-solver_dt)
     largest = solver_dt if solver_dt > 0 else float(cell.get("dt", 0.025))
     h.dt = recording_dt / max(1, math.ceil(recording_dt / largest * (1 - 1e-9)))
     v_init = float(cell.get("v_init", -65))
@@ -368,7 +375,10 @@ def simulate(path, input_path, output_path, events_path=None):
         if events is not None:
             current[0] = events[start]
         h.finitialize(v_init)
-        h.neuron_surrogate_run(tstop)
+        if cvode:
+            h.cvode.solve(tstop)
+        else:
+            h.neuron_surrogate_run(tstop)
         for c, record in enumerate(records):
             if start + c >= traces:
                 break

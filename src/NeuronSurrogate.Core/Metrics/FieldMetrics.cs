@@ -1,0 +1,136 @@
+namespace NeuronSurrogate.Metrics;
+
+/// <summary>
+/// The metrics the synaptic-input literature reports (Beniaguev, Segev and London 2021; Spieler et al. 2024), pooled
+/// over every trace added: the spike prediction's ROC AUC in 1 ms bins, its true-positive rate at 0.25 % and 1 % false
+/// positives, and the soma's RMSE and variance explained with both voltages clipped at −55 mV (spikes cut off).
+/// </summary>
+/// <remarks>
+/// A bin is positive where the truth crosses 0 mV upward inside it (<see cref="SpikeDetector"/>). Its score is the
+/// model's largest spike probability in the bin where the model gives one, else its largest predicted voltage: any
+/// score that grows with the model's belief in a spike serves a ROC curve, and a voltage-only surrogate has no other.
+/// </remarks>
+public sealed class FieldMetrics
+{
+    /// <summary>The bin width, ms.</summary>
+    public const double BinMs = 1.0;
+
+    /// <summary>The clipping voltage, mV.</summary>
+    public const double ClipMv = -55.0;
+
+    private readonly List<(double Score, bool Spike)> _bins = [];
+    private double _squaredError, _sum, _sumOfSquares;
+    private long _samples;
+    private bool _probabilities, _voltages;
+
+    /// <summary>Adds one trace.</summary>
+    /// <param name="truthMv">The true voltage.</param>
+    /// <param name="predictedMv">The predicted voltage.</param>
+    /// <param name="timeStepMs">The step between samples.</param>
+    /// <param name="spikeProbability">The model's spike probability per sample, if it gives one.</param>
+    public void Add(ReadOnlySpan<double> truthMv, ReadOnlySpan<double> predictedMv, double timeStepMs, ReadOnlySpan<double> spikeProbability = default)
+    {
+        if (predictedMv.Length != truthMv.Length || (!spikeProbability.IsEmpty && spikeProbability.Length != truthMv.Length))
+        {
+            throw new ArgumentException($"{predictedMv.Length} predictions and {spikeProbability.Length} probabilities for {truthMv.Length} true samples");
+        }
+        var score = spikeProbability.IsEmpty ? predictedMv : spikeProbability;
+        _probabilities |= !spikeProbability.IsEmpty;
+        _voltages |= spikeProbability.IsEmpty;
+        int bins = (int)Math.Floor(truthMv.Length * timeStepMs / BinMs + 1e-9);
+        var spikes = new bool[bins];
+        foreach (double t in SpikeDetector.Detect(truthMv, timeStepMs))
+        {
+            int b = (int)Math.Floor(t / BinMs);
+            if (b < bins)
+            {
+                spikes[b] = true;
+            }
+        }
+        for (int b = 0; b < bins; b++)
+        {
+            int first = (int)Math.Ceiling(b * BinMs / timeStepMs - 1e-9), end = Math.Min(truthMv.Length, (int)Math.Ceiling((b + 1) * BinMs / timeStepMs - 1e-9));
+            double best = double.NegativeInfinity;
+            for (int k = first; k < end; k++)
+            {
+                best = Math.Max(best, score[k]);
+            }
+            _bins.Add((best, spikes[b]));
+        }
+        for (int k = 0; k < truthMv.Length; k++)
+        {
+            double truth = Math.Min(truthMv[k], ClipMv), predicted = Math.Min(predictedMv[k], ClipMv);
+            _squaredError += (truth - predicted) * (truth - predicted);
+            _sum += truth;
+            _sumOfSquares += truth * truth;
+        }
+        _samples += truthMv.Length;
+    }
+
+    /// <summary>The bins scored so far.</summary>
+    public int Bins => _bins.Count;
+
+    /// <summary>Writes the pooled figures into <paramref name="summary"/>.</summary>
+    public MetricSummary AddTo(MetricSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        var (auc, tpr025, tpr1) = Roc();
+        double mean = _samples > 0 ? _sum / _samples : double.NaN;
+        double variance = _samples > 0 ? _sumOfSquares / _samples - mean * mean : double.NaN;
+        double mse = _samples > 0 ? _squaredError / _samples : double.NaN;
+        return summary with
+        {
+            SpikeAuc = auc,
+            SpikeTprAtFpr025 = tpr025,
+            SpikeTprAtFpr1 = tpr1,
+            SpikeScore = _probabilities && _voltages ? "mixed" : _probabilities ? "probability" : "voltage",
+            RmseClippedMv = Math.Sqrt(mse),
+            VarianceExplainedClipped = variance > 0 ? 1 - mse / variance : double.NaN,
+        };
+    }
+
+    /// <summary>ROC AUC (ties count one half) and the true-positive rate at the largest threshold whose false-positive rate is within 0.25 % and 1 %; NaN without both classes.</summary>
+    private (double Auc, double Tpr025, double Tpr1) Roc()
+    {
+        long positives = _bins.Count(b => b.Spike), negatives = _bins.Count - positives;
+        if (positives == 0 || negatives == 0)
+        {
+            return (double.NaN, double.NaN, double.NaN);
+        }
+        var sorted = _bins.OrderByDescending(b => b.Score).ToArray();
+        double area = 0, tpr025 = 0, tpr1 = 0;
+        long tp = 0, fp = 0;
+        for (int i = 0; i < sorted.Length;)
+        {
+            int j = i;
+            long tiedTp = 0, tiedFp = 0;
+            while (j < sorted.Length && sorted[j].Score.Equals(sorted[i].Score))
+            {
+                if (sorted[j].Spike)
+                {
+                    tiedTp++;
+                }
+                else
+                {
+                    tiedFp++;
+                }
+                j++;
+            }
+            // Each negative in this tie group is beaten by every positive above it and half of those tied with it.
+            area += tiedFp * (tp + 0.5 * tiedTp);
+            tp += tiedTp;
+            fp += tiedFp;
+            double fpr = fp / (double)negatives, tpr = tp / (double)positives;
+            if (fpr <= 0.0025)
+            {
+                tpr025 = tpr;
+            }
+            if (fpr <= 0.01)
+            {
+                tpr1 = tpr;
+            }
+            i = j;
+        }
+        return (area / ((double)positives * negatives), tpr025, tpr1);
+    }
+}
