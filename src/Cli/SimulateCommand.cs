@@ -36,6 +36,10 @@ internal static class SimulateCommand
             {
                 throw new ArgumentException("--duration and --dt go with --events alone; with --input the traces' lengths and dt come from its time column");
             }
+            if (inputPath is null && result.GetValue(recovery))
+            {
+                throw new ArgumentException("--recovery: the recovery variable is Izhikevich's, and --events alone simulates a NEURON cell");
+            }
             if (inputPath is null && durationMs is null)
             {
                 throw new ArgumentException("--events without --input: expected --duration, the length of every trace in ms");

@@ -16,12 +16,20 @@ public struct TraceRandom
     private bool _hasSpare;
 
     /// <summary>The stream of trace (<paramref name="run"/>, <paramref name="neuron"/>) of a dataset seeded with <paramref name="seed"/>.</summary>
+    // Mix the coordinates one after the other, so (1, 2) and (2, 1) give unrelated streams.
     public TraceRandom(long seed, long run, long neuron)
+        : this(Mix(Mix((ulong)seed, (ulong)run), (ulong)neuron))
     {
-        ulong x = (ulong)seed;
-        // Mix the three coordinates one after the other, so (1, 2) and (2, 1) give unrelated streams.
-        x = SplitMix(ref x) ^ (ulong)run;
-        x = SplitMix(ref x) ^ (ulong)neuron;
+    }
+
+    /// <summary>Stream <paramref name="stream"/> of trace (<paramref name="run"/>, <paramref name="neuron"/>): one per synapse of a synaptic input, say.</summary>
+    public TraceRandom(long seed, long run, long neuron, long stream)
+        : this(Mix(Mix(Mix(Mix((ulong)seed, (ulong)run), (ulong)neuron), (ulong)stream), 0x5359_4E41_5053_45UL))
+    {
+    }
+
+    private TraceRandom(ulong x)
+    {
         _s0 = SplitMix(ref x);
         _s1 = SplitMix(ref x);
         _s2 = SplitMix(ref x);
@@ -30,21 +38,7 @@ public struct TraceRandom
         _hasSpare = false;
     }
 
-    /// <summary>Stream <paramref name="stream"/> of trace (<paramref name="run"/>, <paramref name="neuron"/>): one per synapse of a synaptic input, say.</summary>
-    public TraceRandom(long seed, long run, long neuron, long stream)
-    {
-        ulong x = (ulong)seed;
-        x = SplitMix(ref x) ^ (ulong)run;
-        x = SplitMix(ref x) ^ (ulong)neuron;
-        x = SplitMix(ref x) ^ (ulong)stream;
-        x = SplitMix(ref x) ^ 0x5359_4E41_5053_45UL;
-        _s0 = SplitMix(ref x);
-        _s1 = SplitMix(ref x);
-        _s2 = SplitMix(ref x);
-        _s3 = SplitMix(ref x);
-        _spareNormal = 0;
-        _hasSpare = false;
-    }
+    private static ulong Mix(ulong x, ulong coordinate) => SplitMix(ref x) ^ coordinate;
 
     /// <summary>The next 64 random bits.</summary>
     public ulong NextUInt64()

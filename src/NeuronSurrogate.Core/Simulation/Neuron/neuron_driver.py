@@ -110,7 +110,7 @@ def nrnivmodl():
     tool = shutil.which("nrnivmodl", path=here + os.pathsep + os.environ.get("PATH", ""))
     if tool is None:
         fail(3, "the cell file's MECHANISMS need nrnivmodl, which is not installed: on Debian or Ubuntu "
-                "`apt-get install neuron-dev build-essential`, elsewhere `pip install neuron` (it ships nrnivmodl)")
+                "`apt-get install neuron-dev make g++`, elsewhere `pip install neuron` (it ships nrnivmodl)")
     env = dict(os.environ)
     # Debian 12's neuron-dev puts nrnmech_makefile and libnrniv.so under /usr/lib/nrn, where its nrnivmodl does not
     # look (it wants them in /usr/bin and /usr/lib): give it an NRNHOME, a tree of links with the layout it expects.
