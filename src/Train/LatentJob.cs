@@ -100,7 +100,7 @@ internal sealed class LatentJob(TrainOptions options, Action<string> log)
     private NeuronLandmarks? _landmarks;
 
     private static string LibraryDescription(NeuronLandmarks l, string unit) => Invariant(
-        $"the stimulus library, 1 s traces: each trace draws a step train (1–4 steps of 20–300 ms from a baseline that may hyperpolarize), Ornstein–Uhlenbeck noise (τ 0.5–40 or 160–250 ms), a sine (0.5–2 or 25–50 Hz), a downward chirp (50 → 0.5 Hz), a ramp (up from ≥ 0 or down into hyperpolarization), a pulse train or a noisy step train; currents {l.Bottom:G3} to {l.Top:G3} {unit}, from the neuron's landmarks (500 ms steps: rheobase {l.Rheobase:G3}, tonic onset {l.TonicOnset:G3}, block {l.Block:G3})");
+        $"the stimulus library, 1 s traces: each trace draws a step train (1–4 steps of 20–300 ms from a baseline that may hyperpolarize), Ornstein–Uhlenbeck noise (τ 0.5–40 or 160–250 ms), a sine (0.5–2 or 25–50 Hz), a downward chirp (50 → 0.5 Hz), a ramp (up from ≥ 0 or down into hyperpolarization), a pulse train, a noisy step train, or one of the mixed generator's families over 0–{l.SearchedUpTo / 20:G3} {unit}; currents {l.Bottom:G3} to {l.Top:G3} {unit}, from the neuron's landmarks (500 ms steps: rheobase {l.Rheobase:G3}, tonic onset {l.TonicOnset:G3}, block {l.Block:G3})");
 
     /// <summary>The neuron's landmarks, measured once a job (they scale the library's currents and are written in the card).</summary>
     private NeuronLandmarks Landmarks(INeuronModel neuron)
@@ -256,7 +256,9 @@ internal sealed class LatentJob(TrainOptions options, Action<string> log)
         // Currents the training generator never drew, 1 s long, beside the simulator at twice its step (issue 22).
         var ood = OodSuite.Run(surrogate, neuron, OodSuite.Coarse(neuron), options.OodTraces);
         log(Invariant($"{options.ModelName}: out-of-distribution suite (1 s, {ood.Families.Count} families) closed loop Γ {ood.Gamma[^1]:F3}{(ood.YardstickGamma is { } y ? Invariant($", the simulator at twice its step {y[^1]:F3}") : "")}"));
-        return new LatentSuites(fi, heldOut, ood);
+        var validation = OodSuite.Run(surrogate, neuron, coarse: null, options.OodTraces, seed: OodSuite.ValidationSeed);
+        log(Invariant($"{options.ModelName}: its validation part (seed {OodSuite.ValidationSeed}) closed loop Γ {validation.Gamma[^1]:F3}"));
+        return new LatentSuites(fi, heldOut, ood, validation);
     }
 
     private IReadOnlyList<string> Plots(TraceSet test, LatentOutcome outcome, LatentSuites suites)

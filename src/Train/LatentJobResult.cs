@@ -68,6 +68,16 @@ internal sealed record LatentJobResult(TrainOptions Options, string Dataset, Run
                 }),
             };
         }
+        if (Suites.OutOfDistributionValidation is { } validation)
+        {
+            document["out_of_distribution_validation"] = new Dictionary<string, object>
+            {
+                ["seed"] = Inference.OodSuite.ValidationSeed,
+                ["traces_per_family"] = validation.TracesPerFamily,
+                ["windows_ms"] = Inference.OodSuite.WindowsMs,
+                ["gamma"] = validation.Gamma,
+            };
+        }
         return document;
     }
 }

@@ -85,6 +85,11 @@ internal static class LatentReport
             }
             text.AppendLine(Invariant($"| **all** | **{ood.Gamma[whole]:F3}** | {ood.Gamma[0]:F3} | {ood.Gamma[1]:F3} | {(ood.YardstickGamma is { } y ? y[whole].ToString("F3", System.Globalization.CultureInfo.InvariantCulture) : "–")} |"));
             text.AppendLine();
+            if (r.Suites.OutOfDistributionValidation is { } validation)
+            {
+                text.AppendLine(Invariant($"The suite's validation part (the same families, seed {OodSuite.ValidationSeed}; training choices are made on it, never on the part above): Γ {validation.Gamma[whole]:F3} over 1 s, {validation.Gamma[0]:F3} over the first 250 ms."));
+                text.AppendLine();
+            }
         }
         if (r.Suites.MixedHeldOut is { } heldOut)
         {

@@ -61,5 +61,14 @@ public sealed class OodSuiteTest
         }
         // The simulator at twice its step stays closer to itself than the surrogate does on these currents (measured: 0.76 against 0.27).
         Assert.IsGreaterThan(result.Gamma[^1], result.YardstickGamma![^1]);
+        // The validation part draws other traces of the same families.
+        var validation = Inference.OodSuite.Run(model, hh, null, traces: 1, seed: Inference.OodSuite.ValidationSeed);
+        Assert.IsNull(validation.YardstickGamma);
+        Assert.AreNotEqual(result.Families[0].Surrogate[^1].Gamma, validation.Families[0].Surrogate[^1].Gamma);
+        var test = new double[10_000];
+        var other = new double[10_000];
+        OodStimulus.Fill(OodFamily.Sine, 0.3, Inference.OodSuite.Seed, 0, 0.1, test);
+        OodStimulus.Fill(OodFamily.Sine, 0.3, Inference.OodSuite.ValidationSeed, 0, 0.1, other);
+        CollectionAssert.AreNotEqual(test, other);
     }
 }

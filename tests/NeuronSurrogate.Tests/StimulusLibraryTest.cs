@@ -39,12 +39,12 @@ public sealed class StimulusLibraryTest
             beyondTonic |= currents.Max() > 0.3;
         }
         Assert.IsTrue(negative && beyondTonic, "hyperpolarizing and strongly depolarizing currents both appear");
-        foreach (var family in Enum.GetValues<LibraryFamily>().Where(f => f is not LibraryFamily.Noise and not LibraryFamily.NoisyStepTrain))
+        foreach (var family in Enum.GetValues<LibraryFamily>().Where(f => f is not LibraryFamily.Noise and not LibraryFamily.NoisyStepTrain and not LibraryFamily.Mixed))
         {
             for (int trace = 0; trace < 20; trace++)
             {
                 var random = new TraceRandom(3, trace, (int)family);
-                LibraryStimulus.Fill(family, landmarks, ref random, 0.1, currents);
+                LibraryStimulus.Fill(family, landmarks, 0.3, ref random, 0.1, currents);
                 Assert.IsTrue(currents.Min() >= landmarks.Bottom - 1e-12 && currents.Max() <= landmarks.Top + 1e-12, $"{family}: {currents.Min()} to {currents.Max()}");
             }
         }

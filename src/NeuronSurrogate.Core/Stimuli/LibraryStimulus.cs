@@ -23,6 +23,9 @@ public enum LibraryFamily
 
     /// <summary>A step train with fast noise (τ 1–10 ms) on top.</summary>
     NoisyStepTrain,
+
+    /// <summary>The generator's mixed families (<see cref="StimulusKind.Mixed"/>) over 0 to the neuron's mixed range, stretched over the trace.</summary>
+    Mixed,
 }
 
 /// <summary>
@@ -39,16 +42,16 @@ public enum LibraryFamily
 /// </remarks>
 public static class LibraryStimulus
 {
-    /// <summary>Fills one trace with a family drawn from <paramref name="random"/>.</summary>
-    public static void Fill(NeuronLandmarks landmarks, ref TraceRandom random, double dtMs, Span<double> currents)
+    /// <summary>Fills one trace with a family drawn from <paramref name="random"/>; <paramref name="mixedMax"/> is the neuron's mixed range.</summary>
+    public static void Fill(NeuronLandmarks landmarks, double mixedMax, ref TraceRandom random, double dtMs, Span<double> currents)
     {
         ArgumentNullException.ThrowIfNull(landmarks);
         var family = (LibraryFamily)random.NextInt(Enum.GetValues<LibraryFamily>().Length);
-        Fill(family, landmarks, ref random, dtMs, currents);
+        Fill(family, landmarks, mixedMax, ref random, dtMs, currents);
     }
 
     /// <summary>Fills one trace with <paramref name="family"/>, parameters drawn from <paramref name="random"/>.</summary>
-    public static void Fill(LibraryFamily family, NeuronLandmarks landmarks, ref TraceRandom random, double dtMs, Span<double> currents)
+    public static void Fill(LibraryFamily family, NeuronLandmarks landmarks, double mixedMax, ref TraceRandom random, double dtMs, Span<double> currents)
     {
         ArgumentNullException.ThrowIfNull(landmarks);
         double top = landmarks.Top, bottom = landmarks.Bottom, rheobase = landmarks.Rheobase;
@@ -106,6 +109,9 @@ public static class LibraryStimulus
                     }
                     break;
                 }
+            case LibraryFamily.Mixed:
+                StimulusGenerator.FillMixed(ref random, dtMs, currents, mixedMax);
+                break;
             case LibraryFamily.Ramp:
                 {
                     bool up = random.NextDouble() < 0.5;

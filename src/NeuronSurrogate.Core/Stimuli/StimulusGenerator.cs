@@ -25,7 +25,7 @@ public static class StimulusGenerator
         var random = new TraceRandom(seed, run, neuron + ((long)input << 32));
         if (options.Kind == StimulusKind.Library)
         {
-            LibraryStimulus.Fill(options.Landmarks ?? throw new ArgumentException("the library stimulus needs the neuron's landmarks", nameof(options)), ref random, timeStepMs, currents);
+            LibraryStimulus.Fill(options.Landmarks ?? throw new ArgumentException("the library stimulus needs the neuron's landmarks", nameof(options)), options.MixedMaxCurrent, ref random, timeStepMs, currents);
             return;
         }
         if (options.Kind == StimulusKind.Mixed)
@@ -89,6 +89,10 @@ public static class StimulusGenerator
                 throw new ArgumentOutOfRangeException(nameof(o), o.Kind, "unknown stimulus kind");
         }
     }
+
+    /// <summary>Fills one trace with a mixed-set family drawn from <paramref name="random"/>, over 0 to <paramref name="max"/>.</summary>
+    internal static void FillMixed(ref TraceRandom random, double dt, Span<double> currents, double max) =>
+        Fill(DrawMixed(ref random, currents.Length * dt, max), ref random, dt, currents);
 
     /// <summary>One trace's family and parameters for the mixed set, drawn from the trace's own stream.</summary>
     private static StimulusOptions DrawMixed(ref TraceRandom random, double durationMs, double max)
