@@ -21,7 +21,8 @@ internal static class Program
                 EnginesBenchmark.Run(root, quick: args.Contains("--quick"));
                 return 0;
             case "ood":
-                OodBenchmark.Run(root, quick: args.Contains("--quick"));
+                OodBenchmark.Run(root, quick: args.Contains("--quick"), validation: args.Contains("--validation"),
+                    hhModels: [.. args.Select((a, i) => (a, i)).Where(x => x.a == "--hh-model" && x.i + 1 < args.Length).Select(x => args[x.i + 1])]);
                 return 0;
             case "synaptic":
                 SynapticBenchmark.Run(root, quick: args.Contains("--quick"));
