@@ -80,7 +80,7 @@ internal static class SynapticBenchmark
         report.AppendLine(Invariant($"| 0.1 ms | {coarseSeconds * processes / (traces * durationS):F2} s | {coarseAgreement.Row(spikes, traces)} |"));
         report.AppendLine(Invariant($"| CVode, atol 1e-3 | {cvodeSeconds * processes / (traces * durationS):F2} s | {cvodeAgreement.Row(spikes, traces)} |"));
         report.AppendLine();
-        report.AppendLine("Wall times include each process's start and the cell's build (about 1 s a process) and the queueing of the events from Python. CVode (`--cvode-atol`) records v every 0.1 ms like the fixed step; every input event restarts its integration.");
+        report.AppendLine("Wall times include each process's start, the cell's build and the queueing of the events from Python. CVode (`--cvode-atol`) records v every 0.1 ms like the fixed step; every input event restarts its integration.");
         string folder = Path.Combine(root, "results", "pyramid_synaptic");
         Directory.CreateDirectory(folder);
         string path = Path.Combine(folder, "neuron.md");

@@ -23,6 +23,10 @@ public static class SynapticInputGenerator
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(synapses);
+        if (synapses.Count >= 1 << 20)
+        {
+            throw new ArgumentOutOfRangeException(nameof(synapses), synapses.Count, "at most 2^20 − 1 synapses");
+        }
         var rates = Rates(options, seed, run, neuron, steps * timeStepMs);
         double meanExcitatory = MeanLength(synapses, true), meanInhibitory = MeanLength(synapses, false);
         var events = new List<long>();

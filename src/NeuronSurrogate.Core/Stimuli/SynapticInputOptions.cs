@@ -9,7 +9,7 @@ namespace NeuronSurrogate.Stimuli;
 /// per-trace offset (at least 0); each synapse's rate is the population rate times a gain U(gain range) × its
 /// segment's length / the mean length of its kind; spikes are Bernoulli per recording step, seeded per
 /// (seed, run, neuron, synapse). Rates are per synapse, Hz. The defaults are calibrated on the synaptic pyramidal
-/// cell (README, "Synaptic inputs"): 2 s traces span silence to about 20 Hz at the soma.
+/// cell (README, "Synaptic inputs"): over 40 traces of 2 s the soma fires 0–28 Hz, median 3.5 Hz.
 /// </summary>
 public sealed record SynapticInputOptions
 {
