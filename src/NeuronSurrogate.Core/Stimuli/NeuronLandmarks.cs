@@ -41,13 +41,7 @@ public sealed record NeuronLandmarks
         // Block: the first current above tonic onset whose last 250 ms are silent.
         int firstTonic = Array.FindIndex(coarse, r => r.Late >= 2);
         int blocked = firstTonic < 0 ? -1 : Array.FindIndex(coarse, firstTonic, r => r.Late == 0);
-        double block = double.NaN;
-        if (blocked > 0)
-        {
-            var fine = Enumerable.Range(0, 33).Select(i => grid[blocked - 1] + (grid[blocked] - grid[blocked - 1]) * i / 32.0).ToArray();
-            var results = Fire(model, fine, timeStepMs);
-            block = fine[Array.FindIndex(results, r => r.Late == 0)];
-        }
+        double block = blocked > 0 ? FirstBetween(model, grid[blocked - 1], grid[blocked], r => r.Late == 0, timeStepMs) : double.NaN;
         return new NeuronLandmarks { Rheobase = rheobase, TonicOnset = tonic, Block = block, SearchedUpTo = top };
     }
 
@@ -58,13 +52,16 @@ public sealed record NeuronLandmarks
         {
             throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"{model.Name}: no 500 ms step up to {grid[^1]:G3} {model.CurrentUnit} reaches a landmark"));
         }
-        if (first == 0)
-        {
-            return grid[0];
-        }
-        var fine = Enumerable.Range(0, 33).Select(i => grid[first - 1] + (grid[first] - grid[first - 1]) * i / 32.0).ToArray();
+        return first == 0 ? grid[0] : FirstBetween(model, grid[first - 1], grid[first], fires, timeStepMs);
+    }
+
+    /// <summary>The first of 33 evenly spaced currents from <paramref name="low"/> (which does not) to <paramref name="high"/> (which does) where <paramref name="reached"/> holds.</summary>
+    private static double FirstBetween(INeuronModel model, double low, double high, Func<(int Total, int Late), bool> reached, double timeStepMs)
+    {
+        var fine = Enumerable.Range(0, 33).Select(i => i == 32 ? high : low + (high - low) * i / 32.0).ToArray();
         var results = Fire(model, fine, timeStepMs);
-        return fine[Array.FindIndex(results, r => fires(r))];
+        int first = Array.FindIndex(results, r => reached(r));
+        return first >= 0 ? fine[first] : high;
     }
 
     /// <summary>Spikes of each 500 ms step from rest, in all and in the last 250 ms.</summary>
