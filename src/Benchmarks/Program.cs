@@ -6,32 +6,33 @@ internal static class Program
     {
         string root = RepositoryRoot();
         string what = args.Length > 0 ? args[0] : "all";
+        bool quick = args.Contains("--quick");
         switch (what)
         {
             case "simulator":
-                SimulatorBenchmark.Run(root, quick: args.Contains("--quick"));
+                SimulatorBenchmark.Run(root, quick);
                 return 0;
             case "simulators":
-                SimulatorsBenchmark.Run(root, quick: args.Contains("--quick"));
+                SimulatorsBenchmark.Run(root, quick);
                 return 0;
             case "cost":
-                CostBenchmark.Run(root, quick: args.Contains("--quick"));
+                CostBenchmark.Run(root, quick);
                 return 0;
             case "engines":
-                EnginesBenchmark.Run(root, quick: args.Contains("--quick"));
+                EnginesBenchmark.Run(root, quick);
                 return 0;
             case "ood":
-                OodBenchmark.Run(root, quick: args.Contains("--quick"), validation: args.Contains("--validation"),
+                OodBenchmark.Run(root, quick, validation: args.Contains("--validation"),
                     hhModels: [.. args.Select((a, i) => (a, i)).Where(x => x.a == "--hh-model" && x.i + 1 < args.Length).Select(x => args[x.i + 1])]);
                 return 0;
             case "synaptic":
-                SynapticBenchmark.Run(root, quick: args.Contains("--quick"));
+                SynapticBenchmark.Run(root, quick);
                 return 0;
             case "whole":
-                WholeProcessBenchmark.Run(root, quick: args.Contains("--quick"));
+                WholeProcessBenchmark.Run(root, quick);
                 return 0;
             case "inference":
-                InferenceBenchmark.Run(root, quick: args.Contains("--quick"));
+                InferenceBenchmark.Run(root, quick);
                 return 0;
             case "bdn":
                 {
@@ -43,9 +44,9 @@ internal static class Program
                     return 0;
                 }
             case "all":
-                SimulatorBenchmark.Run(root, quick: args.Contains("--quick"));
-                SimulatorsBenchmark.Run(root, quick: args.Contains("--quick"));
-                InferenceBenchmark.Run(root, quick: args.Contains("--quick"));
+                SimulatorBenchmark.Run(root, quick);
+                SimulatorsBenchmark.Run(root, quick);
+                InferenceBenchmark.Run(root, quick);
                 return 0;
             default:
                 Console.Error.WriteLine($"error: unknown benchmark '{what}': expected simulator, simulators, inference, engines, cost, whole, ood, synaptic, all or bdn");

@@ -112,9 +112,11 @@ public static class TraceFileSimulator
         var events = ReadEvents(eventsPath, model);
         int steps = checked((int)Math.Round(durationMs / timeStepMs));
         var batch = new TraceBatch([.. events.Select(e => e.Run)], [.. events.Select(e => e.Neuron)], steps, timeStepMs, false, null, model.Spikes);
-        var used = new HashSet<(long, long)>();
-        var byTrace = events.ToDictionary(e => (e.Run, e.Neuron));
-        batch.Events = [.. events.Select(e => EventsOf(eventsPath, byTrace, used, e.Run, e.Neuron, steps * timeStepMs))];
+        foreach (var trace in events)
+        {
+            CheckWithin(eventsPath, trace, steps * timeStepMs);
+        }
+        batch.Events = events;
         var divergences = model.Simulate(batch);
         if (divergences.Count > 0)
         {
@@ -144,12 +146,17 @@ public static class TraceFileSimulator
             return TraceEvents.None(run, neuron);
         }
         used.Add((run, neuron));
+        CheckWithin(eventsPath, trace, durationMs);
+        return trace;
+    }
+
+    private static void CheckWithin(string eventsPath, TraceEvents trace, double durationMs)
+    {
         if (trace.Count > 0 && trace.TimesMs[^1] > durationMs + 1e-9)
         {
             throw new InputException(eventsPath, null, null, EventColumns.TimeMs, trace.TimesMs[^1].ToString("R", CultureInfo.InvariantCulture),
-                string.Create(CultureInfo.InvariantCulture, $"events within their trace: run {run}, neuron {neuron} lasts {durationMs:R} ms"));
+                string.Create(CultureInfo.InvariantCulture, $"events within their trace: run {trace.Run}, neuron {trace.Neuron} lasts {durationMs:R} ms"));
         }
-        return trace;
     }
 
     private static void CheckTimeStep(TraceReader reader, BufferedTrace trace, INeuronModel model)
