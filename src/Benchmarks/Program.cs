@@ -28,6 +28,9 @@ internal static class Program
             case "synaptic":
                 SynapticBenchmark.Run(root, quick);
                 return 0;
+            case "synaptic-surrogate":
+                SynapticSurrogateBenchmark.Run(root, quick);
+                return 0;
             case "whole":
                 WholeProcessBenchmark.Run(root, quick);
                 return 0;
@@ -49,7 +52,7 @@ internal static class Program
                 InferenceBenchmark.Run(root, quick);
                 return 0;
             default:
-                Console.Error.WriteLine($"error: unknown benchmark '{what}': expected simulator, simulators, inference, engines, cost, whole, ood, synaptic, all or bdn");
+                Console.Error.WriteLine($"error: unknown benchmark '{what}': expected simulator, simulators, inference, engines, cost, whole, ood, synaptic, synaptic-surrogate, all or bdn");
                 return 2;
         }
     }

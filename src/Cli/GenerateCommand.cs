@@ -48,12 +48,14 @@ internal static class GenerateCommand
         var shard = new Option<string?>("--shard") { Description = "K/N: write only shard K (0-based) of N contiguous run ranges, header included; the N files concatenated with one header equal the whole dataset." };
         var inputs = new Option<string>("--inputs") { Description = "currents (the --stimulus family into the current columns) or synaptic (Beniaguev-style Poisson input events to every synapse of a cell that has them, e.g. --cell models/cells/pyramid_synaptic.py; currents 0).", DefaultValueFactory = _ => "currents" };
         inputs.AcceptOnlyFromAmong("currents", "synaptic");
+        var statistics = new Option<string>("--synaptic-statistics") { Description = "With --inputs synaptic: beniaguev (the calibrated training statistics: rates piecewise constant over 25–450 ms, smoothed, inhibition tracking excitation), constant (one rate per trace), or inhibition-dominated (inhibition 10–30 Hz above excitation, excitatory ceilings 25–70 Hz).", DefaultValueFactory = _ => "beniaguev" };
+        statistics.AcceptOnlyFromAmong([.. SynapticInputOptions.Named.Keys]);
         var eventsOut = new Option<string?>("--events-out") { Description = "With --inputs synaptic: the input-events file to write, run,neuron,synapse,time_ms (CSV, or Parquet for a .parquet name; default: the --out name with .events before its extension). The cell's synapse table goes beside it as NAME.synapses.csv." };
         var neuron = new NeuronOptions();
 
         var command = new Command("generate", "Simulate a seeded dataset and write it as a traces CSV: run,neuron,time_ms,current,voltage,spike.")
         {
-            runs, neurons, steps, dt, stimulus, mean, sd, tau, baseline, amplitude, onset, offset, width, period, seed, output, recovery, currents, shard, inputs, eventsOut,
+            runs, neurons, steps, dt, stimulus, mean, sd, tau, baseline, amplitude, onset, offset, width, period, seed, output, recovery, currents, shard, inputs, eventsOut, statistics,
         };
         neuron.AddTo(command);
         command.SetAction(result => context.Guard(() =>
@@ -97,7 +99,7 @@ internal static class GenerateCommand
                     PulsePeriodMs = result.GetValue(period),
                     Landmarks = landmarks,
                 },
-                Synaptic = synaptic ? new SynapticInputOptions() : null,
+                Synaptic = synaptic ? SynapticInputOptions.Named[result.GetValue(statistics)!] : null,
                 Seed = result.GetValue(seed),
                 IncludeRecovery = result.GetValue(recovery),
                 ShardIndex = shardIndex,
@@ -109,19 +111,15 @@ internal static class GenerateCommand
         return command;
     }
 
-    /// <summary>The default events file beside a traces file: <c>data/x.csv</c> → <c>data/x.events.csv</c>.</summary>
+    /// <summary>The default events file beside a traces file (<see cref="EventFile.PathBeside"/>), refused for a stream.</summary>
     internal static string EventsPathFor(string tracesPath)
     {
         if (AtomicFile.IsStandardStream(tracesPath) || tracesPath.StartsWith("/dev/", StringComparison.Ordinal))
         {
             throw new ArgumentException("--inputs synaptic with --out on a stream: expected --events-out, the input-events file to write");
         }
-        string extension = Path.GetExtension(tracesPath);
-        return Path.ChangeExtension(tracesPath, null) + ".events" + (extension.Length > 0 ? extension : ".csv");
+        return EventFile.PathBeside(tracesPath);
     }
-
-    /// <summary>The synapse table beside an events file: <c>data/x.events.csv</c> → <c>data/x.events.synapses.csv</c>.</summary>
-    internal static string SynapseTablePathFor(string eventsPath) => Path.ChangeExtension(eventsPath, null) + ".synapses.csv";
 
     private static int Run(CliContext context, DatasetOptions options, string path, string? eventsPath)
     {
@@ -129,7 +127,7 @@ internal static class GenerateCommand
         if (eventsPath is not null)
         {
             AtomicFile.CheckWritable(eventsPath, "input-events file");
-            AtomicFile.CheckWritable(SynapseTablePathFor(eventsPath), "synapse table");
+            AtomicFile.CheckWritable(EventFile.SynapseTablePath(eventsPath), "synapse table");
         }
         var clock = Stopwatch.StartNew();
         TraceBatch? batch = null;
@@ -150,10 +148,10 @@ internal static class GenerateCommand
         if (eventsPath is not null)
         {
             EventFile.Write(eventsPath, batch.Events!);
-            SynapseInfo.WriteTable(SynapseTablePathFor(eventsPath), options.Model.Synapses);
+            SynapseInfo.WriteTable(EventFile.SynapseTablePath(eventsPath), options.Model.Synapses);
             long count = batch.Events!.Sum(e => (long)e.Count);
             context.MessagesFor(path).WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"wrote {eventsPath}: {count:N0} input events to {options.Model.Synapses.Count} synapses ({count / (batch.TraceCount * batch.Steps * batch.TimeStepMs):F2} per simulated ms per trace); synapse table {SynapseTablePathFor(eventsPath)}"));
+                $"wrote {eventsPath}: {count:N0} input events to {options.Model.Synapses.Count} synapses ({count / (batch.TraceCount * batch.Steps * batch.TimeStepMs):F2} per simulated ms per trace); synapse table {EventFile.SynapseTablePath(eventsPath)}"));
         }
         context.MessagesFor(path).WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"wrote {AtomicFile.DisplayName(path)}: runs {batch.FirstRun}..{batch.FirstRun + batch.RunCount - 1} × {batch.NeuronsPerRun} neurons × {batch.Steps} steps of {batch.TimeStepMs} ms ({(long)batch.TraceCount * batch.Steps:N0} rows), {options.Model.Description}, {(options.Synaptic is null ? options.Stimulus.Kind + " stimulus" : "synaptic input")}, seed {options.Seed}; {spikes:N0} spikes; {clock.Elapsed.TotalSeconds:F2} s"));

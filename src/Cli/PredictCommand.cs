@@ -20,9 +20,10 @@ internal static class PredictCommand
         provider.AcceptOnlyFromAmong("cpu", "cuda");
         var engine = new Option<string>("--engine") { Description = "fused (the fused CPU engine for latent models, which reads the graph's weights; ONNX Runtime for the other kinds and with --provider cuda) or onnx (ONNX Runtime for every kind).", DefaultValueFactory = _ => "fused" };
         engine.AcceptOnlyFromAmong("fused", "onnx");
-        var command = new Command("predict", "Run a surrogate over your currents and write predicted voltages and spikes.")
+        var events = new Option<string?>("--events") { Description = "Input-events file (run,neuron,synapse,time_ms; CSV, or Parquet for a .parquet name) for a synaptic model (e.g. models/pyramid_synaptic_latent.onnx): --input then gives the traces' grid (run,neuron,time_ms; other columns pass through), and the output gains predicted_spike_probability." };
+        var command = new Command("predict", "Run a surrogate over your currents (or a synaptic model over input events) and write predicted voltages and spikes.")
         {
-            model, input, output, mode, batch, provider, engine,
+            model, input, output, mode, batch, provider, engine, events,
         };
         command.SetAction(result => context.Guard(() =>
         {
@@ -40,11 +41,17 @@ internal static class PredictCommand
                 result.GetValue(engine) == "onnx" ? SurrogateEngine.Onnx : SurrogateEngine.Fused);
             PredictionSummary summary = null!;
             string inputPath = result.GetValue(input)!;
+            Dictionary<(long, long), Data.TraceEvents>? eventsByTrace = null;
+            if (result.GetValue(events) is { } eventsPath)
+            {
+                int? synapses = surrogate is LatentSurrogate { Spec.IsSynaptic: true } latent ? latent.Spec.Synapses : null;
+                eventsByTrace = Data.EventFile.Read(eventsPath, synapses).ToDictionary(e => (e.Run, e.Neuron));
+            }
             context.WithProgress($"predicting {inputPath}", 1000, advance =>
             {
                 int shown = 0;
                 var lastLine = Stopwatch.StartNew();
-                summary = TraceFilePredictor.Run(surrogate, inputPath, outputPath, predictionMode, batchSize, (rows, fraction) =>
+                summary = TraceFilePredictor.Run(surrogate, inputPath, outputPath, predictionMode, batchSize, progress: (rows, fraction) =>
                 {
                     for (int target = (int)(1000 * (fraction ?? 0)); shown < target; shown++)
                     {
@@ -57,7 +64,7 @@ internal static class PredictCommand
                         context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                             $"predict: {rows:N0} rows written{(fraction is { } f ? $", {100 * f:F0} % of the input read" : "")}, {clock.Elapsed.TotalSeconds:F0} s"));
                     }
-                });
+                }, events: eventsByTrace);
             });
             foreach (var line in summary.EnvelopeWarnings)
             {

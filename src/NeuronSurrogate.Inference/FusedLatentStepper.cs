@@ -122,8 +122,15 @@ public sealed class FusedLatentStepper : IRowwiseLatentStepper, IDisposable
         float v = state[LatentSpec.VoltageIndex], flag = state[LatentSpec.SpikeFlagIndex];
         // Memory: m ← m·a + V·(1 − a); counts c ← c·b + flag.
         x[0] = v;
-        currents.CopyTo(x.AsSpan(1));
-        int m0 = 1 + spec.CurrentsPerStep;
+        if (spec.IsSynaptic)
+        {
+            Synaptic(currents, state, x);
+        }
+        else
+        {
+            currents.CopyTo(x.AsSpan(1));
+        }
+        int m0 = 1 + spec.InputFeatures;
         for (int m = 0; m < kv; m++)
         {
             memory[m] = memory[m] * _w.VoltageDecay[m] + v * _w.VoltageGain[m];
@@ -133,6 +140,41 @@ public sealed class FusedLatentStepper : IRowwiseLatentStepper, IDisposable
         {
             counts[m] = counts[m] * _w.SpikeDecay[m] + flag;
             x[m0 + kv + m] = counts[m];
+        }
+    }
+
+    /// <summary>
+    /// A synaptic model's front end (the graph's MatMul, Expand, Mul, Mul, Add): the drives u = Σ over the synapses with
+    /// events of count × their row of Wᵀ (the work grows with the active synapses, not with all of them), then each
+    /// channel's input traces y ← y·e + u·(1 − e); u and y become features 1 … R + R·M.
+    /// </summary>
+    private void Synaptic(ReadOnlySpan<float> counts, Span<float> state, float[] x)
+    {
+        var spec = Spec;
+        int r = spec.InputChannels, taus = spec.InputTimeConstantsMs.Count;
+        var drive = x.AsSpan(1, r);
+        drive.Clear();
+        var projection = _w.InputProjection!;
+        for (int s = 0; s < counts.Length; s++)
+        {
+            float c = counts[s];
+            if (c != 0)
+            {
+                var row = projection.AsSpan(s * r, r);
+                for (int j = 0; j < r; j++)
+                {
+                    drive[j] += c * row[j];
+                }
+            }
+        }
+        var traces = state.Slice(spec.InputMemoryOffset, spec.InputMemory);
+        for (int j = 0, i = 0; j < r; j++)
+        {
+            for (int m = 0; m < taus; m++, i++)
+            {
+                traces[i] = traces[i] * _w.InputDecay![i] + drive[j] * _w.InputGain![i];
+                x[1 + r + i] = traces[i];
+            }
         }
     }
 

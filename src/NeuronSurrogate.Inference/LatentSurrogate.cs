@@ -71,5 +71,13 @@ public sealed class LatentSurrogate : ISurrogate
             : LatentRollout.TeacherForced(_stepper, inputs, columns[TraceColumns.Voltage], predictionsMv, traceCount);
     }
 
+    /// <summary>
+    /// A synaptic model's closed loop over each trace's input events (<see cref="LatentRollout.ClosedLoopEvents"/>): the
+    /// voltages and, per step, the spike head's probability, trace-major.
+    /// </summary>
+    /// <returns>Per trace, the first step that diverged, or −1.</returns>
+    public int[] PredictEvents(IReadOnlyList<TraceEvents> events, int steps, double[] predictionsMv, double[] spikeProbability) =>
+        LatentRollout.ClosedLoopEvents(_stepper, events, steps, predictionsMv, spikeProbability);
+
     public void Dispose() => (_stepper as IDisposable)?.Dispose();
 }

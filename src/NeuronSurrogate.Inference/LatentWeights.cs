@@ -31,6 +31,11 @@ internal sealed class LatentWeights
     public float[]? SpikeSpan { get; init; }
     public float[]? SpikeFold { get; init; }
     public required float ThresholdMv { get; init; }
+
+    /// <summary>A synaptic model's projection Wᵀ <c>[S, R]</c> (row s: synapse s's weight on each channel), and its input traces' decay and gain <c>[R × M]</c>.</summary>
+    public float[]? InputProjection { get; init; }
+    public float[]? InputDecay { get; init; }
+    public float[]? InputGain { get; init; }
     public Rule? StructuralRule { get; init; }
 
     /// <exception cref="InputException">Not a latent one-step graph, or one that does not match the spec.</exception>
@@ -62,7 +67,8 @@ internal sealed class LatentWeights
         }
 
         // The same checks, and the same words, as ONNX Runtime's stepper: the graph's tensors against the card.
-        foreach (var (name, width, what) in new[] { (OnnxLatentStepper.CurrentsInput, spec.CurrentsPerStep, "currents per step (k × input columns)"), (OnnxLatentStepper.StateInput, spec.StateSize, "state size") })
+        var first = spec.IsSynaptic ? (OnnxLatentStepper.EventCountsInput, spec.CurrentsPerStep, "synapse count") : (OnnxLatentStepper.CurrentsInput, spec.CurrentsPerStep, "currents per step (k × input columns)");
+        foreach (var (name, width, what) in new[] { first, (OnnxLatentStepper.StateInput, spec.StateSize, "state size") })
         {
             var tensor = model.Graph.Input.FirstOrDefault(i => i.Name == name)?.Type?.TensorType?.Shape?.Dim;
             if (tensor is null || tensor.Count != 2)
@@ -126,6 +132,9 @@ internal sealed class LatentWeights
             SpikeFold = k > 1 ? Named(LatentGraphNames.SpikeFold, (k - 1) * ks) : null,
             ThresholdMv = threshold,
             StructuralRule = spec.Rule is null ? null : new Rule(Named(LatentGraphNames.PeakMv, 1)[0], Named(LatentGraphNames.ResetMv, 1)[0]),
+            InputProjection = spec.IsSynaptic ? Named(LatentGraphNames.InputProjection, spec.Synapses * spec.InputChannels) : null,
+            InputDecay = spec.IsSynaptic ? Named(LatentGraphNames.InputDecay, spec.InputMemory) : null,
+            InputGain = spec.IsSynaptic ? Named(LatentGraphNames.InputGain, spec.InputMemory) : null,
         };
     }
 

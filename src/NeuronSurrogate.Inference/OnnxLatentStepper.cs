@@ -11,8 +11,11 @@ namespace NeuronSurrogate.Inference;
 /// <remarks>Ownership: owns its session and buffers; dispose it. Not thread-safe.</remarks>
 public sealed class OnnxLatentStepper : ILatentStepper, IDisposable
 {
-    public const string CurrentsInput = "currents", StateInput = "state", VoltagesOutput = "voltages",
+    public const string CurrentsInput = "currents", EventCountsInput = "event_counts", StateInput = "state", VoltagesOutput = "voltages",
         SpikeProbabilityOutput = "spike_probability", NextStateOutput = "next_state";
+
+    /// <summary>The graph's first input: <c>currents</c>, or a synaptic model's <c>event_counts</c> [N, S].</summary>
+    private readonly string _input;
 
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions = new();
@@ -22,10 +25,11 @@ public sealed class OnnxLatentStepper : ILatentStepper, IDisposable
     public OnnxLatentStepper(string modelPath, LatentSpec spec, OnnxProvider provider = OnnxProvider.Cpu, Action<string>? warn = null)
     {
         Spec = spec ?? throw new ArgumentNullException(nameof(spec));
+        _input = spec.IsSynaptic ? EventCountsInput : CurrentsInput;
         _session = OnnxModelLoader.Open(modelPath, provider, warn);
         try
         {
-            Expect(_session.InputMetadata, CurrentsInput, spec.CurrentsPerStep, "currents per step (k × input columns)");
+            Expect(_session.InputMetadata, _input, spec.CurrentsPerStep, spec.IsSynaptic ? "synapse count" : "currents per step (k × input columns)");
             Expect(_session.InputMetadata, StateInput, spec.StateSize, "state size");
             Expect(_session.OutputMetadata, VoltagesOutput, spec.StepFactor, "voltages per step (k)");
             Expect(_session.OutputMetadata, SpikeProbabilityOutput, 1, "spike probability");
@@ -58,7 +62,7 @@ public sealed class OnnxLatentStepper : ILatentStepper, IDisposable
         var b = BuffersFor(rows);
         currents[..(rows * Spec.CurrentsPerStep)].CopyTo(b.Currents);
         state[..(rows * Spec.StateSize)].CopyTo(b.State);
-        _session.Run(_runOptions, [CurrentsInput, StateInput], b.Inputs, [VoltagesOutput, SpikeProbabilityOutput, NextStateOutput], b.Outputs);
+        _session.Run(_runOptions, [_input, StateInput], b.Inputs, [VoltagesOutput, SpikeProbabilityOutput, NextStateOutput], b.Outputs);
         b.Next.AsSpan().CopyTo(state);
         b.Voltages.AsSpan().CopyTo(voltagesMv);
         b.Probability.AsSpan().CopyTo(spikeProbability);

@@ -18,11 +18,22 @@ public static class TraceFilePredictor
     /// <paramref name="progress"/> after each batch with the rows written and the share of the input read (null for standard input).
     /// </summary>
     /// <exception cref="InputException">The input breaks the contract, lacks the columns the mode needs, or has another dt than the model.</exception>
+    /// <param name="events">A synaptic model's input events by (run, neuron) (<c>predict --events</c>); a trace without an entry has none.
+    /// The input file then gives only the traces' grid (run, neuron, time_ms), and the output gains <c>predicted_spike_probability</c>.</param>
     public static PredictionSummary Run(ISurrogate model, string inputPath, string outputPath, PredictionMode mode, int batchSize = 4096,
-        Action<long, double?>? progress = null)
+        Action<long, double?>? progress = null, IReadOnlyDictionary<(long Run, long Neuron), TraceEvents>? events = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        var synaptic = model as LatentSurrogate is { Spec.IsSynaptic: true } latent ? latent : null;
+        if (synaptic is not null && (events is null || mode != PredictionMode.ClosedLoop))
+        {
+            throw new ArgumentException($"{model.ModelPath} reads synaptic input events: give them with --events (closed loop only)");
+        }
+        if (synaptic is null && events is not null)
+        {
+            throw new ArgumentException($"--events for {model.ModelPath}, which reads currents ({string.Join(", ", model.InputColumns)}), not input events");
+        }
         string[] numeric = mode == PredictionMode.ClosedLoop ? [.. model.InputColumns] : [.. model.InputColumns, .. model.TeacherForcedColumns];
         TraceReader reader;
         try
@@ -47,8 +58,9 @@ public static class TraceFilePredictor
             int traces = 0;
             AtomicFile.Write(outputPath, stream =>
             {
+                NewColumn[] added = [new NewColumn(PredictedVoltage, NewColumnKind.Number, Nullable: true), new NewColumn(PredictedSpike, NewColumnKind.Flag, Nullable: true)];
                 var writer = TraceFileWriter.Create(outputPath, stream, reader.Headers,
-                    [new NewColumn(PredictedVoltage, NewColumnKind.Number, Nullable: true), new NewColumn(PredictedSpike, NewColumnKind.Flag, Nullable: true)]);
+                    synaptic is null ? added : [.. added, new NewColumn(TraceColumns.PredictedSpikeProbability, NewColumnKind.Number, Nullable: true)]);
                 var batches = reader.ReadBatches(batchSize, (first, next) => first.Count == next.Count,
                     trace => CheckTimeStep(reader, trace, model.TimeStepMs), BatchRows);
                 foreach (var batch in ReadAhead.Of(batches))
@@ -57,11 +69,22 @@ public static class TraceFilePredictor
                     envelope?.Add(batch);
                     var columns = numeric.ToDictionary(c => c, c => Concatenate(batch, c, steps));
                     var predictions = new double[batch.Count * steps];
-                    var diverged = model.Predict(mode, columns, predictions, batch.Count);
+                    double[]? probability = synaptic is null ? null : new double[predictions.Length];
+                    var diverged = synaptic is null
+                        ? model.Predict(mode, columns, predictions, batch.Count)
+                        : synaptic.PredictEvents(batch.Select(t => events!.GetValueOrDefault((t.Run, t.Neuron)) ?? TraceEvents.None(t.Run, t.Neuron)).ToArray(),
+                            steps, predictions, probability!);
                     var flags = new sbyte[predictions.Length];
                     var spikeCounts = new int[batch.Count];
                     Parallel.For(0, batch.Count, b => spikeCounts[b] = SpikeFlags(predictions.AsSpan(b * steps, steps), flags.AsSpan(b * steps, steps), model.TimeStepMs));
-                    writer.Write(batch, [predictions, flags]);
+                    if (probability is not null)
+                    {
+                        for (int i = 0; i < predictions.Length; i++)
+                        {
+                            probability[i] = double.IsFinite(predictions[i]) ? probability[i] : double.NaN;
+                        }
+                    }
+                    writer.Write(batch, probability is null ? [predictions, flags] : [predictions, flags, probability]);
                     for (int b = 0; b < batch.Count; b++)
                     {
                         if (diverged[b] >= 0)

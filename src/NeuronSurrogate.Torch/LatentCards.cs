@@ -22,7 +22,7 @@ public static class LatentCards
         var spec = network.Spec;
         var rolloutInputs = LatentOnnxExporter.RolloutInputs(spec);
         string units = string.Join(", ", spec.Inputs.Select(i => $"{i.Column} ({i.Unit})"));
-        return new LatentModelCard
+        var card = new LatentModelCard
         {
             Model = name,
             OnnxFile = $"{name}.onnx",
@@ -43,7 +43,7 @@ public static class LatentCards
                 new CardTensor(LatentOnnxExporter.SpikeProbabilityOutput, [-1, 1], "float32", "per row: the network's probability that the true trace spikes within those steps (a readout; the voltages are the prediction)"),
                 new CardTensor(LatentOnnxExporter.NextStateOutput, [-1, spec.StateSize], "float32", "per row: the state after the step"),
             ],
-            RolloutInputs = [.. rolloutInputs.Select((input, c) => new CardTensor(input, [-1, -1], "float32", Invariant($"{spec.Inputs[c].Column} ({spec.Inputs[c].Unit}) [N traces, T steps] at dt = {spec.TimeStepMs} ms")))],
+            RolloutInputs = spec.IsSynaptic ? [] : [.. rolloutInputs.Select((input, c) => new CardTensor(input, [-1, -1], "float32", Invariant($"{spec.Inputs[c].Column} ({spec.Inputs[c].Unit}) [N traces, T steps] at dt = {spec.TimeStepMs} ms")))],
             RolloutOutputs = [new CardTensor(LatentOnnxExporter.VoltagesOutput, [-1, -1], "float32", "voltages [N, T] in mV, closed loop from the initial state; voltage 0 is the initial voltage")],
             Latent = CardLatent.From(spec, network.VoltageTimeConstantsMs(), network.SpikeTimeConstantsMs()),
             Rule = spec.Rule is null ? null : CardLatentRule.From(spec.Rule),
@@ -73,6 +73,27 @@ public static class LatentCards
                 }).ToArray(),
             },
             Metrics = metrics,
+        };
+        return spec.IsSynaptic ? Synaptic(card, name, network, settings) : card;
+    }
+
+    /// <summary>A synaptic model's card: its tensors read event counts, and it says how to call it on events.</summary>
+    private static LatentModelCard Synaptic(LatentModelCard card, string name, LatentNetwork network, LatentSettings settings)
+    {
+        var spec = network.Spec;
+        int k = spec.StepFactor;
+        string taus = string.Join(", ", spec.InputTimeConstantsMs.Select(t => t.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)));
+        return card with
+        {
+            Description = Invariant($"Synaptic latent surrogate: it reads only the input events of the cell's {spec.Synapses} synapses and its own previous outputs. Each step's event counts pass through a learned projection to {spec.InputChannels} channels (W, {spec.InputChannels} × {spec.Synapses}; in a sparse engine the cost grows with the active synapses only), each channel feeds {spec.InputTimeConstantsMs.Count} leaky traces (τ {taus} ms, fixed); with {spec.VoltageMemory} leaky traces of its voltage and {spec.SpikeMemory} leaky counts of its spikes (time constants learned) they feed an MLP ({string.Join(" × ", settings.Hidden)}, SiLU) that returns the next {k} voltage(s) and the probability of a spike among them. Nothing of the simulator's internal state reaches it."),
+            Inputs =
+            [
+                new CardTensor(LatentOnnxExporter.EventCountsInput, [-1, spec.Synapses], "float32", Invariant($"per row: each synapse's number of input events in the step's {k} data step(s) (times in [t·dt, (t + {k})·dt)), synapse ids as in the cell's synapse table")),
+                card.Inputs[1],
+            ],
+            RolloutInputs = [new CardTensor(LatentOnnxExporter.EventCountsInput, [-1, -1, spec.Synapses], "float32", Invariant($"[N traces, B steps of {spec.SurrogateTimeStepMs} ms, {spec.Synapses} synapses]: event counts per step"))],
+            RolloutOutputs = [new CardTensor(LatentOnnxExporter.VoltagesOutput, [-1, -1], "float32", Invariant($"voltages [N, 1 + B·{k}] in mV, closed loop from the initial state; voltage 0 is the initial voltage"))],
+            HowToCall = Invariant($"Closed loop over input events: state = the initial state, voltage[0] = latent.initial_voltage_mv; for t = 0, {k}, 2·{k}, …: counts[s] = events of synapse s at times in [t·dt, (t+{k})·dt); (voltages[t+1..t+{k}], p, state) = graph(counts, state). The rollout graph does it for [N, B, {spec.Synapses}] counts in one call; `neuron-surrogate predict --model models/{name}.onnx --events EVENTS --input TRACES` does it from an input-events file."),
         };
     }
 }

@@ -24,6 +24,10 @@ public sealed class LatentNetwork : nn.Module
     // collector frees, and its finalizer thread freeing one while libtorch still reads it crashed a two-seed training run.
     private readonly Tensor _currentOffset, _currentScale, _incrementScale, _peak, _reset;
     private readonly Tensor _voltageMean, _voltageInverseScale, _threshold, _half, _negativeDt, _one, _span;
+    // A synaptic model's front end: the learned projection W [R, S] of the synapses' event counts, and the fixed decay
+    // e and gain 1 − e of its leaky input traces, tiled channel-major to [R × M].
+    private readonly Parameter? _projection;
+    private readonly Tensor? _inputDecay, _inputGain;
 
     public LatentNetwork(LatentSpec spec, LatentSettings settings) : base(nameof(LatentNetwork))
     {
@@ -65,6 +69,31 @@ public sealed class LatentNetwork : nn.Module
         _span = tensor((float)(spec.StepFactor - 1));
         _peak = tensor((float)(spec.Rule?.PeakMv ?? 0));
         _reset = tensor((float)(spec.Rule?.ResetMv ?? 0));
+        if (spec.IsSynaptic)
+        {
+            // About 6 input events per ms reach this cell: a spread of 1/√6 gives drives of order one at the start.
+            _projection = new Parameter(randn(spec.InputChannels, spec.Synapses).mul_(tensor((float)settings.ProjectionInitScale)));
+            register_parameter("input_projection", _projection);
+            var decays = spec.InputDecays();
+            var tiled = Enumerable.Range(0, spec.InputChannels).SelectMany(_ => decays).ToArray();
+            _inputDecay = tensor(tiled.Select(e => (float)e).ToArray());
+            _inputGain = tensor(tiled.Select(e => (float)(1 - e)).ToArray());
+        }
+    }
+
+    /// <summary>A synaptic model's learned projection W <c>[R, S]</c> (null for a model of currents).</summary>
+    public Tensor? InputProjection => _projection;
+
+    /// <summary>A synaptic model's input traces at a window start from the per-synapse traces <c>[N, S, M]</c>: W applied synapse-wise, <c>[N, R × M]</c>.</summary>
+    public Tensor ProjectInputTraces(Tensor perSynapse)
+    {
+        ArgumentNullException.ThrowIfNull(perSynapse);
+        if (_projection is null)
+        {
+            throw new InvalidOperationException("a model of currents has no input traces");
+        }
+        // [N, S, M] → [N, M, S] · Wᵀ [S, R] → [N, M, R] → [N, R, M], channel-major as in the state.
+        return perSynapse.transpose(1, 2).matmul(_projection.t()).transpose(1, 2).reshape(perSynapse.shape[0], Spec.InputMemory);
     }
 
     public LatentSpec Spec { get; }
@@ -101,7 +130,8 @@ public sealed class LatentNetwork : nn.Module
     public LatentState Initial(long rows)
     {
         using var v0 = ((float)Spec.InitialVoltageMv).ToScalar();
-        return new LatentState(full(rows, 1, v0), zeros(rows, 1), zeros(rows, 1), full(rows, Spec.VoltageMemory, v0), zeros(rows, Spec.SpikeMemory));
+        return new LatentState(full(rows, 1, v0), zeros(rows, 1), zeros(rows, 1), full(rows, Spec.VoltageMemory, v0), zeros(rows, Spec.SpikeMemory),
+            Spec.IsSynaptic ? zeros(rows, Spec.InputMemory) : null);
     }
 
     /// <summary>One surrogate step.</summary>
@@ -115,11 +145,11 @@ public sealed class LatentNetwork : nn.Module
         return StepStandardized(state, StandardizeCurrents(currents), coefficients);
     }
 
-    /// <summary>Raw currents (any shape ending in k × inputs) standardized as the network reads them; a trainer does this once per window.</summary>
+    /// <summary>Raw currents (any shape ending in k × inputs) standardized as the network reads them; a trainer does this once per window. A synaptic model's event counts pass as they are.</summary>
     public Tensor StandardizeCurrents(Tensor currents)
     {
         ArgumentNullException.ThrowIfNull(currents);
-        return currents.sub(_currentOffset).mul(_currentScale);
+        return Spec.IsSynaptic ? currents.alias() : currents.sub(_currentOffset).mul(_currentScale);
     }
 
     /// <summary><see cref="Step"/> with currents already standardized by <see cref="StandardizeCurrents"/>.</summary>
@@ -131,9 +161,20 @@ public sealed class LatentNetwork : nn.Module
         var v = state.Voltage;
         var memory = state.VoltageMemory.mul(coefficients.VoltageDecay).add(v.mul(coefficients.VoltageGain), TorchScalars.One);
         var counts = state.SpikeMemory.mul(coefficients.SpikeDecay).add(state.SpikeFlag, TorchScalars.One);
+        var inputs = currents;
+        Tensor? inputMemory = null;
+        if (_projection is not null)
+        {
+            // Event counts [N, S] → drives u = W·counts [N, R]; each channel's traces y ← e·y + (1 − e)·u.
+            var drive = currents.matmul(_projection.t());
+            long rows = drive.shape[0];
+            var repeated = drive.unsqueeze(2).expand(rows, Spec.InputChannels, Spec.InputTimeConstantsMs.Count).reshape(rows, Spec.InputMemory);
+            inputMemory = state.InputMemory!.mul(_inputDecay!).add(repeated.mul(_inputGain!), TorchScalars.One);
+            inputs = cat([drive, inputMemory], 1);
+        }
         var features = cat([
             v.sub(_voltageMean).mul(_voltageInverseScale),
-            currents,
+            inputs,
             memory.sub(v).mul(_voltageInverseScale),
             counts,
         ], 1);
@@ -179,8 +220,8 @@ public sealed class LatentNetwork : nn.Module
             counts = counts.mul(coefficients.SpikeDecaySpan!).add(flags[.., 0..(k - 1)].matmul(coefficients.SpikeFold!), TorchScalars.One);
         }
         var next = k == 1
-            ? new LatentState(voltages, flags, peakFlag, memory, counts)
-            : new LatentState(voltages[.., (k - 1)..k], flags[.., (k - 1)..k], peakFlag, memory, counts);
+            ? new LatentState(voltages, flags, peakFlag, memory, counts, inputMemory)
+            : new LatentState(voltages[.., (k - 1)..k], flags[.., (k - 1)..k], peakFlag, memory, counts, inputMemory);
         return (next, voltages, logit);
     }
 
@@ -203,6 +244,10 @@ public sealed class LatentNetwork : nn.Module
         if (Spec.StepFactor > 1)
         {
             flop += (2L * (Spec.StepFactor - 1) + 1) * (Spec.VoltageMemory + Spec.SpikeMemory);
+        }
+        if (Spec.IsSynaptic)
+        {
+            flop += 2L * Spec.Synapses * Spec.InputChannels + 3L * Spec.InputMemory; // the dense projection and the input traces
         }
         return flop;
     }
@@ -228,6 +273,8 @@ public sealed class LatentNetwork : nn.Module
             _incrementScale.Dispose();
             _peak.Dispose();
             _reset.Dispose();
+            _inputDecay?.Dispose();
+            _inputGain?.Dispose();
             foreach (var constant in new[] { _voltageMean, _voltageInverseScale, _threshold, _half, _negativeDt, _one, _span })
             {
                 constant.Dispose();

@@ -23,15 +23,18 @@ public static class LatentOnnxExporter
     /// <summary>The opset both graphs use.</summary>
     public const int Opset = 17;
 
-    public const string CurrentsInput = "currents", StateInput = "state", VoltagesOutput = "voltages",
+    public const string CurrentsInput = "currents", EventCountsInput = "event_counts", StateInput = "state", VoltagesOutput = "voltages",
         SpikeProbabilityOutput = "spike_probability", NextStateOutput = "next_state";
 
     /// <summary>The rollout graph's input for each current column, in the spec's order: <c>currents</c>, then the further columns by name.</summary>
     public static IReadOnlyList<string> RolloutInputs(LatentSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return [CurrentsInput, .. spec.Inputs.Skip(1).Select(i => i.Column)];
+        return spec.IsSynaptic ? [EventCountsInput] : [CurrentsInput, .. spec.Inputs.Skip(1).Select(i => i.Column)];
     }
+
+    /// <summary>The one-step graph's first input: <c>currents</c> [N, k × inputs], or a synaptic model's <c>event_counts</c> [N, S].</summary>
+    public static string StepInput(LatentSpec spec) => spec.IsSynaptic ? EventCountsInput : CurrentsInput;
 
     /// <summary>The one-step graph's bytes.</summary>
     public static byte[] OneStep(LatentNetwork network)
@@ -39,16 +42,19 @@ public static class LatentOnnxExporter
         ArgumentNullException.ThrowIfNull(network);
         var spec = network.Spec;
         var g = new OnnxGraphBuilder("latent_one_step");
-        g.Input(CurrentsInput, DataType.Float, "N", spec.CurrentsPerStep);
+        string input = StepInput(spec);
+        g.Input(input, DataType.Float, "N", spec.CurrentsPerStep);
         g.Input(StateInput, DataType.Float, "N", spec.StateSize);
-        var (next, voltages, probability) = Step(g, network, Folded(network), StateInput, CurrentsInput);
+        var (next, voltages, probability) = Step(g, network, Folded(network), StateInput, input);
         g.Node("Identity", [voltages], VoltagesOutput);
         g.Node("Identity", [probability], SpikeProbabilityOutput);
         g.Node("Identity", [next], NextStateOutput);
         g.Output(VoltagesOutput, DataType.Float, "N", spec.StepFactor);
         g.Output(SpikeProbabilityOutput, DataType.Float, "N", 1);
         g.Output(NextStateOutput, DataType.Float, "N", spec.StateSize);
-        return Serialize(Model(g.Graph, Opset, Invariant(
+        return Serialize(Model(g.Graph, Opset, spec.IsSynaptic
+            ? Invariant($"NeuronSurrogate synaptic latent surrogate, one step of {spec.StepFactor} data step(s) of {spec.TimeStepMs} ms: event_counts [N,{spec.Synapses}] (each synapse's input events in the step) and state [N,{spec.StateSize}] -> voltages [N,{spec.StepFactor}] (mV), spike_probability [N,1], next_state [N,{spec.StateSize}]. See the model card.")
+            : Invariant(
             $"NeuronSurrogate latent surrogate, one step of {spec.StepFactor} data step(s) of {spec.TimeStepMs} ms: currents [N,{spec.CurrentsPerStep}] and state [N,{spec.StateSize}] -> voltages [N,{spec.StepFactor}] (mV), spike_probability [N,1], next_state [N,{spec.StateSize}]. See the model card.")));
     }
 
@@ -69,6 +75,10 @@ public static class LatentOnnxExporter
         body.Output("state_out", DataType.Float, "N", spec.StateSize);
         body.Output("block_voltages", DataType.Float, "N", k);
 
+        if (spec.IsSynaptic)
+        {
+            return SynapticRollout(network, body);
+        }
         var g = new OnnxGraphBuilder("latent_rollout");
         var inputs = RolloutInputs(spec);
         foreach (var name in inputs)
@@ -108,6 +118,29 @@ public static class LatentOnnxExporter
             $"NeuronSurrogate latent surrogate, closed-loop rollout: {string.Join(", ", inputs)} [N,T] -> voltages [N,T] (mV). Voltage 0 is {spec.InitialVoltageMv} mV; each Scan step reads {k} data step(s) of currents and writes the next {k} voltages. See the model card.")));
     }
 
+    /// <summary>
+    /// A synaptic model's rollout graph: <c>event_counts</c> <c>[N, B, S]</c> (each synapse's events in each of B surrogate
+    /// steps) → <c>voltages</c> <c>[N, 1 + B·k]</c>, voltage 0 the initial voltage.
+    /// </summary>
+    private static byte[] SynapticRollout(LatentNetwork network, OnnxGraphBuilder body)
+    {
+        var spec = network.Spec;
+        var g = new OnnxGraphBuilder("latent_rollout");
+        g.Input(EventCountsInput, DataType.Float, "N", "B", spec.Synapses);
+        string shape = g.Node("Shape", [EventCountsInput]);
+        string count = g.Node("Slice", [shape, g.Int64Constant("zero", [0], 1), g.Int64Constant("one", [1], 1)]);
+        string initial = g.Constant("initial_state", spec.InitialState(), 1, spec.StateSize);
+        string state0 = g.Node("Expand", [initial, g.Node("Concat", [count, g.Int64Constant("size", [spec.StateSize], 1)], null, Int("axis", 0))]);
+        g.NodeWithOutputs("Scan", [state0, EventCountsInput], ["state_final", "scanned"],
+            GraphAttribute("body", body.Graph), Int("num_scan_inputs", 1), Ints("scan_input_axes", 1), Ints("scan_output_axes", 1));
+        string flat = g.Node("Reshape", ["scanned", g.Int64Constant("flat", [0, -1], 2)]);
+        string v0 = g.Node("Expand", [g.Constant("v0", [(float)spec.InitialVoltageMv], 1, 1), g.Node("Concat", [count, g.Int64Constant("one_column", [1], 1)], null, Int("axis", 0))]);
+        g.Node("Concat", [v0, flat], VoltagesOutput, Int("axis", 1));
+        g.Output(VoltagesOutput, DataType.Float, "N", "T");
+        return Serialize(Model(g.Graph, Opset, Invariant(
+            $"NeuronSurrogate synaptic latent surrogate, closed-loop rollout: event_counts [N,B,{spec.Synapses}] (each synapse's input events in each of B steps of {spec.SurrogateTimeStepMs} ms) -> voltages [N,1+B*{spec.StepFactor}] (mV), voltage 0 = {spec.InitialVoltageMv} mV. See the model card.")));
+    }
+
     /// <summary>Writes both graphs through temporary files.</summary>
     public static void Write(LatentNetwork network, string oneStepPath, string rolloutPath)
     {
@@ -138,13 +171,17 @@ public static class LatentOnnxExporter
                 shift[f] = -spec.Inputs[c].Mean / spec.Inputs[c].Scale;
             }
         }
+        for (int f = 0; f < (spec.IsSynaptic ? spec.InputFeatures : 0); f++)
+        {
+            scale[1 + f] = 1; // a synaptic model's drives and input traces are read as they are
+        }
         for (int m = 0; m < spec.VoltageMemory; m++)
         {
-            scale[1 + spec.CurrentsPerStep + m] = voltageScale;
+            scale[1 + spec.InputFeatures + m] = voltageScale;
         }
         for (int m = 0; m < spec.SpikeMemory; m++)
         {
-            scale[1 + spec.CurrentsPerStep + spec.VoltageMemory + m] = 1;
+            scale[1 + spec.InputFeatures + spec.VoltageMemory + m] = 1;
         }
         var (w0, shape0, b0) = layers[0];
         for (int h = 0; h < b0.Length; h++)
@@ -179,7 +216,7 @@ public static class LatentOnnxExporter
         int k = spec.StepFactor, kv = spec.VoltageMemory, ks = spec.SpikeMemory, m0 = LatentSpec.MemoryOffset, s0 = spec.SpikeMemoryOffset;
         string axis1 = g.Int64Constant("axis1", [1], 1);
         string Part(int from, int to) => g.Node("Slice", [state, g.Int64Constant("from", [from], 1), g.Int64Constant("to", [to], 1), axis1]);
-        string v = Part(0, 1), flag = Part(1, 2), peak = Part(2, 3), memory = Part(m0, s0), counts = Part(s0, spec.StateSize);
+        string v = Part(0, 1), flag = Part(1, 2), peak = Part(2, 3), memory = Part(m0, s0), counts = Part(s0, spec.InputMemoryOffset);
 
         // The network's own float factors: exp(−dt/τ), and 1 − a, as it computes them.
         double[] a, b, gain;
@@ -194,7 +231,30 @@ public static class LatentOnnxExporter
         memory = g.Node("Add", [g.Node("Mul", [memory, Floats(g, LatentGraphNames.VoltageDecay, a)]), g.Node("Mul", [v, Floats(g, LatentGraphNames.VoltageGain, gain)])]);
         counts = g.Node("Add", [g.Node("Mul", [counts, Floats(g, LatentGraphNames.SpikeDecay, b)]), flag]);
 
-        string x = g.Node("Concat", [v, currents, g.Node("Sub", [memory, v]), counts], null, Int("axis", 1));
+        string inputs = currents;
+        string? inputMemory = null;
+        if (spec.IsSynaptic)
+        {
+            // Event counts [N, S] → drives u = counts · Wᵀ [N, R]; each channel's traces y ← e·y + (1 − e)·u, channel-major.
+            int r = spec.InputChannels, mTaus = spec.InputTimeConstantsMs.Count;
+            float[] projection;
+            using (TorchSharp.torch.no_grad())
+            using (var transposed = network.InputProjection!.t().contiguous())
+            {
+                projection = transposed.data<float>().ToArray();
+            }
+            string drive = g.Node("MatMul", [currents, g.Constant(LatentGraphNames.InputProjection, projection, spec.Synapses, r)]);
+            string repeated = g.Node("Reshape", [g.Node("Expand", [g.Node("Unsqueeze", [drive, g.Int64Constant("axis2", [2], 1)]), g.Int64Constant("taus", [1, 1, mTaus], 3)]),
+                g.Int64Constant("traces", [0, spec.InputMemory], 2)]);
+            // The network's float factors: e = exp(−k·dt/τ) rounded once, and 1 − e from that float.
+            var decays = spec.InputDecays().Select(e => (float)e).ToArray();
+            var tiledDecay = Enumerable.Range(0, r).SelectMany(_ => decays).ToArray();
+            var tiledGain = Enumerable.Range(0, r).SelectMany(_ => spec.InputDecays().Select(e => (float)(1 - e))).ToArray();
+            inputMemory = g.Node("Add", [g.Node("Mul", [Part(spec.InputMemoryOffset, spec.StateSize), g.Constant(LatentGraphNames.InputDecay, tiledDecay, spec.InputMemory)]),
+                g.Node("Mul", [repeated, g.Constant(LatentGraphNames.InputGain, tiledGain, spec.InputMemory)])]);
+            inputs = g.Node("Concat", [drive, inputMemory], null, Int("axis", 1));
+        }
+        string x = g.Node("Concat", [v, inputs, g.Node("Sub", [memory, v]), counts], null, Int("axis", 1));
         for (int i = 0; i < layers.Length; i++)
         {
             var (weight, shape, bias) = layers[i];
@@ -256,7 +316,8 @@ public static class LatentOnnxExporter
             counts = g.Node("Add", [g.Node("Mul", [counts, Floats(g, LatentGraphNames.SpikeSpan, spikeSpan)]),
                 g.Node("MatMul", [g.Node("Slice", [flags, zero, head, axis1]), g.Constant(LatentGraphNames.SpikeFold, spikeFold, k - 1, ks)])]);
         }
-        string next = g.Node("Concat", [lastVoltage, lastFlag, peakOut, memory, counts], null, Int("axis", 1));
+        string next = g.Node("Concat", inputMemory is null ? [lastVoltage, lastFlag, peakOut, memory, counts] : [lastVoltage, lastFlag, peakOut, memory, counts, inputMemory],
+            null, Int("axis", 1));
         return (next, voltages, probability);
     }
 

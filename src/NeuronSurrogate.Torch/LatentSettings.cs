@@ -82,6 +82,9 @@ public sealed record LatentSettings
     /// <summary>Seed of the initialization, the windows and the noise. Defaults to 42.</summary>
     public int Seed { get; init; } = 42;
 
+    /// <summary>A synaptic model's projection starts as Gaussian weights of this spread. Defaults to 0.4 (about 1/√6: six input events per step give drives of order one).</summary>
+    public double ProjectionInitScale { get; init; } = 0.4;
+
     /// <summary>Torch threads. Defaults to 1: the loop is bound by per-operation overhead, and one thread is deterministic.</summary>
     public int Threads { get; init; } = 1;
 

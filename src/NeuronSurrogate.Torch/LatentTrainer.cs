@@ -77,12 +77,16 @@ public static class LatentTrainer
         return Run(network, windows, validation, settings, progress);
     }
 
-    /// <summary>Closed-loop scores of a network on some traces, through the C# rollout (non-finite voltages, if any, scored as the initial voltage).</summary>
+    /// <summary>
+    /// Closed-loop scores of a network on some traces, through the C# rollout (non-finite voltages, if any, scored as the
+    /// initial voltage); for a synaptic model with the field's metrics (<see cref="FieldMetrics"/>) from its spike head.
+    /// </summary>
     public static MetricSummary ScoreClosedLoop(LatentNetwork network, TraceSet traces)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(traces);
-        var predictions = ClosedLoop(network, traces);
+        var probability = network.Spec.IsSynaptic ? new double[traces.VoltagesMv.Length] : null;
+        var predictions = ClosedLoop(network, traces, probability);
         for (int i = 0; i < predictions.Length; i++)
         {
             if (!double.IsFinite(predictions[i]))
@@ -90,17 +94,36 @@ public static class LatentTrainer
                 predictions[i] = network.Spec.InitialVoltageMv;
             }
         }
-        return Evaluation.Summarize(traces, predictions);
+        var summary = Evaluation.Summarize(traces, predictions);
+        if (probability is null)
+        {
+            return summary;
+        }
+        var field = new FieldMetrics();
+        for (int trace = 0; trace < traces.TraceCount; trace++)
+        {
+            field.Add(traces.Trace(traces.VoltagesMv, trace), predictions.AsSpan(trace * traces.Steps, traces.Steps), traces.TimeStepMs,
+                probability.AsSpan(trace * traces.Steps, traces.Steps));
+        }
+        return field.AddTo(summary);
     }
 
-    /// <summary>The closed-loop voltages of a network on some traces (trace-major).</summary>
-    public static double[] ClosedLoop(LatentNetwork network, TraceSet traces)
+    /// <summary>The closed-loop voltages of a network on some traces (trace-major); a synaptic model's spike probabilities too, where asked for.</summary>
+    public static double[] ClosedLoop(LatentNetwork network, TraceSet traces, double[]? spikeProbability = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(traces);
         using var stepper = new TorchLatentStepper(network);
         var predictions = new double[traces.VoltagesMv.Length];
-        LatentRollout.ClosedLoop(stepper, network.Spec.Inputs.Select(i => traces.Input(i.Column)).ToArray(), predictions, traces.TraceCount);
+        if (network.Spec.IsSynaptic)
+        {
+            LatentRollout.ClosedLoopEvents(stepper, traces.Events ?? throw new ArgumentException("a synaptic model scored on traces without input events"),
+                traces.Steps, predictions, spikeProbability);
+        }
+        else
+        {
+            LatentRollout.ClosedLoop(stepper, network.Spec.Inputs.Select(i => traces.Input(i.Column)).ToArray(), predictions, traces.TraceCount);
+        }
         return predictions;
     }
 
@@ -116,7 +139,7 @@ public static class LatentTrainer
         var clock = Stopwatch.StartNew();
         using var optimizer = new AdamOptimizer(network.parameters(), settings.LearningRate);
         Tensor[]? best = null;
-        (double Gamma, double Rmse) bestScore = (double.NegativeInfinity, double.PositiveInfinity);
+        (double Gamma, double Tie) bestScore = (double.NegativeInfinity, double.PositiveInfinity);
         double lossSum = 0;
         int losses = 0;
         try
@@ -138,8 +161,11 @@ public static class LatentTrainer
                 if (iteration % settings.EvaluateEvery == 0 || iteration == settings.Iterations)
                 {
                     var score = ScoreClosedLoop(network, validation);
+                    // Ties in Γ go to the lower subthreshold RMSE; for a synaptic model, to the higher spike AUC (its spike
+                    // head is scored, and Γ stays flat while the voltage has yet to learn to spike).
+                    double tie = score.SpikeAuc is { } auc && double.IsFinite(auc) ? -auc : score.RmseSubthresholdMv;
                     bool better = Math.Round(score.Gamma, 4) > Math.Round(bestScore.Gamma, 4)
-                        || (Math.Round(score.Gamma, 4) == Math.Round(bestScore.Gamma, 4) && score.RmseSubthresholdMv < bestScore.Rmse);
+                        || (Math.Round(score.Gamma, 4) == Math.Round(bestScore.Gamma, 4) && tie < bestScore.Tie);
                     if (better)
                     {
                         foreach (var t in best ?? [])
@@ -152,10 +178,10 @@ public static class LatentTrainer
                         {
                             best = network.parameters().Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
                         }
-                        bestScore = (score.Gamma, score.RmseSubthresholdMv);
+                        bestScore = (score.Gamma, tie);
                     }
                     var report = new LatentTrainingReport(iteration, losses > 0 ? lossSum / losses : double.NaN, longest, score.Gamma, score.SpikeF1,
-                        score.RmseSubthresholdMv, rate, clock.Elapsed.TotalSeconds, better);
+                        score.RmseSubthresholdMv, rate, clock.Elapsed.TotalSeconds, better, score.SpikeAuc);
                     history.Add(report);
                     progress?.Invoke(report);
                     lossSum = 0;
@@ -205,7 +231,8 @@ public static class LatentTrainer
         var batch = windows.Draw(count, blocks, voltageDecay, spikeDecay, settings.TeacherNoiseMv, ref draws);
         var state = new LatentState(
             tensor(batch.Voltage, [count, 1]), tensor(batch.SpikeFlag, [count, 1]), tensor(batch.PeakFlag, [count, 1]),
-            tensor(batch.VoltageMemory, [count, spec.VoltageMemory]), tensor(batch.SpikeMemory, [count, spec.SpikeMemory]));
+            tensor(batch.VoltageMemory, [count, spec.VoltageMemory]), tensor(batch.SpikeMemory, [count, spec.SpikeMemory]),
+            spec.IsSynaptic ? network.ProjectInputTraces(tensor(batch.InputTraces, [count, spec.Synapses, spec.InputTimeConstantsMs.Count])) : null);
         var currents = network.StandardizeCurrents(tensor(batch.Currents, [count, blocks, spec.CurrentsPerStep]));
         var coefficients = network.Coefficients();
         var voltages = new Tensor[blocks];

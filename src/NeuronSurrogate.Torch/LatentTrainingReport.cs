@@ -10,5 +10,6 @@ namespace NeuronSurrogate.Torch;
 /// <param name="LearningRate">The learning rate at this point.</param>
 /// <param name="Seconds">Seconds since training started.</param>
 /// <param name="Best">Whether these weights were the best so far (and so, possibly, the ones kept).</param>
+/// <param name="ValidationSpikeAuc">A synaptic model's closed-loop spike AUC (1 ms bins, from its spike head) on the validation runs; null otherwise.</param>
 public sealed record LatentTrainingReport(int Iteration, double TrainLoss, int LongestWindowSteps, double ValidationGamma, double ValidationF1,
-    double ValidationRmseSubthresholdMv, double LearningRate, double Seconds, bool Best);
+    double ValidationRmseSubthresholdMv, double LearningRate, double Seconds, bool Best, double? ValidationSpikeAuc = null);

@@ -15,5 +15,7 @@ namespace NeuronSurrogate.Torch;
 /// <param name="Targets">[B, Blocks × k]: the true voltages after the start.</param>
 /// <param name="StartVoltage">[B]: the true voltage at the start, without noise (where both traces begin for the mask).</param>
 /// <param name="SpikeTargets">[B, Blocks]: 1 where the true trace has a spike within the block.</param>
+/// <param name="InputTraces">A synaptic model's [B, S, M]: each synapse's leaky input traces at the start (empty otherwise);
+/// its <see cref="Currents"/> are then [B, Blocks, S] event counts.</param>
 internal sealed record LatentWindowBatch(int Count, int Blocks, float[] Voltage, float[] SpikeFlag, float[] PeakFlag, float[] VoltageMemory,
-    float[] SpikeMemory, float[] Currents, float[] Targets, float[] StartVoltage, float[] SpikeTargets);
+    float[] SpikeMemory, float[] Currents, float[] Targets, float[] StartVoltage, float[] SpikeTargets, float[] InputTraces);

@@ -16,6 +16,9 @@ internal sealed class LatentWindows
     private readonly float[][] _inputs;
     private readonly byte[] _flags;
     private readonly int _traces, _steps;
+    // A synaptic model's input: each trace's events as (data step, synapse), and e_m^i for i whole steps back.
+    private readonly (int[] Steps, int[] Synapses)[]? _events;
+    private readonly float[][]? _inputDecayPowers;
 
     public LatentWindows(TraceSet train, LatentSpec spec)
     {
@@ -24,6 +27,16 @@ internal sealed class LatentWindows
         _steps = train.Steps;
         _voltages = train.VoltagesMv.Select(v => (float)v).ToArray();
         _inputs = spec.Inputs.Select(i => train.Input(i.Column).Select(x => (float)x).ToArray()).ToArray();
+        if (spec.IsSynaptic)
+        {
+            if (train.Events is null || train.SynapseCount != spec.Synapses)
+            {
+                throw new ArgumentException($"a synaptic model of {spec.Synapses} synapses needs training traces with their input events (these have {(train.Events is null ? "none" : $"{train.SynapseCount} synapses")})");
+            }
+            _events = train.Events.Select(e => EventSteps.Of(e, train.TimeStepMs, spec.Synapses)).ToArray();
+            int blocks = _steps / spec.StepFactor + 1;
+            _inputDecayPowers = spec.InputDecays().Select(e => Enumerable.Range(0, blocks).Select(i => (float)((1 - e) * Math.Pow(e, i))).ToArray()).ToArray();
+        }
         _flags = new byte[_voltages.Length];
         double threshold = spec.SpikeThresholdMv;
         for (int trace = 0; trace < _traces; trace++)
@@ -48,15 +61,18 @@ internal sealed class LatentWindows
     {
         var spec = _spec;
         int k = spec.StepFactor, columns = spec.InputCount, kv = spec.VoltageMemory, ks = spec.SpikeMemory, length = blocks * k;
+        int width = spec.IsSynaptic ? blocks * spec.Synapses : length * columns;
+        int inputTraces = spec.IsSynaptic ? spec.Synapses * spec.InputTimeConstantsMs.Count : 0;
         var batch = new LatentWindowBatch(count, blocks, new float[count], new float[count], new float[count], new float[count * kv],
-            new float[count * ks], new float[count * length * columns], new float[count * length], new float[count], new float[count * blocks]);
+            new float[count * ks], new float[count * width], new float[count * length], new float[count], new float[count * blocks], new float[count * inputTraces]);
         var memory = new float[kv];
         var counts = new float[ks];
         float peak = (float)(spec.Rule?.PeakMv ?? double.PositiveInfinity);
         for (int b = 0; b < count; b++)
         {
             int trace = random.NextInt(_traces);
-            int start = random.NextInt(_steps - length);
+            // A synaptic window starts on the surrogate's grid, so its event counts fall in the blocks inference uses.
+            int start = spec.IsSynaptic ? k * random.NextInt((_steps - 1 - length) / k + 1) : random.NextInt(_steps - length);
             int origin = trace * _steps;
             Array.Fill(memory, (float)spec.InitialVoltageMv);
             Array.Clear(counts);
@@ -80,6 +96,10 @@ internal sealed class LatentWindows
             batch.Voltage[b] = startVoltage + (noiseMv > 0 ? (float)(noiseMv * random.NextNormal()) : 0f);
             batch.SpikeFlag[b] = _flags[origin + start];
             batch.PeakFlag[b] = startVoltage >= peak ? 1 : 0;
+            if (_events is not null)
+            {
+                FillEvents(batch, b, trace, start, blocks);
+            }
             for (int s = 0; s < length; s++)
             {
                 for (int c = 0; c < columns; c++)
@@ -94,5 +114,32 @@ internal sealed class LatentWindows
             }
         }
         return batch;
+    }
+
+    /// <summary>
+    /// A synaptic window's inputs: each block's event counts per synapse, and each synapse's leaky traces at the start
+    /// (y_m = Σ over its earlier events (1 − e_m)·e_m^i, i whole steps back), so that W times them is the network's own input
+    /// traces after a rollout from the trace's start.
+    /// </summary>
+    private void FillEvents(LatentWindowBatch batch, int b, int trace, int start, int blocks)
+    {
+        var spec = _spec;
+        int k = spec.StepFactor, synapses = spec.Synapses, m = spec.InputTimeConstantsMs.Count;
+        var (steps, ids) = _events![trace];
+        var traces = batch.InputTraces.AsSpan(b * synapses * m, synapses * m);
+        int first = EventSteps.FirstAtOrAfter(steps, start);
+        for (int i = 0; i < first; i++)
+        {
+            int back = (start - 1 - steps[i]) / k;
+            for (int j = 0; j < m; j++)
+            {
+                traces[ids[i] * m + j] += _inputDecayPowers![j][back];
+            }
+        }
+        var counts = batch.Currents.AsSpan(b * blocks * synapses, blocks * synapses);
+        for (int i = first; i < steps.Length && steps[i] < start + blocks * k; i++)
+        {
+            counts[(steps[i] - start) / k * synapses + ids[i]] += 1;
+        }
     }
 }

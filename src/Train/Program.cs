@@ -17,6 +17,7 @@ internal static class Program
                 return (options.LatentOnly, options.Experiments) switch
                 {
                     (true, true) => new LatentExperiments(options, log).Run(),
+                    (true, false) when options.Synaptic => new SynapticJob(options, log).Run(),
                     (true, false) => new LatentJob(options, log).Run(),
                     (false, true) => new ExperimentsRunner(options, log).Run(),
                     (false, false) => new TrainPipeline(options, log).Run(),

@@ -158,6 +158,58 @@ internal static class ReportPlots
         Save(plot, path);
     }
 
+    /// <summary>
+    /// One synaptic test trace: its input events as a raster (excitatory synapses in red, the rest in blue; one row per
+    /// synapse) above the soma's voltage, truth against the closed-loop prediction.
+    /// </summary>
+    public static void SynapticTrace(string path, TraceSet test, int trace, double[] predictions, string model)
+    {
+        var plot = new Plot();
+        double dt = test.TimeStepMs;
+        var truth = plot.Add.Signal(test.Trace(test.VoltagesMv, trace).ToArray(), dt);
+        truth.LegendText = "NEURON (truth)";
+        truth.LineWidth = 2;
+        truth.Color = Colors.Black;
+        var predicted = plot.Add.Signal(predictions.AsSpan(trace * test.Steps, test.Steps).ToArray(), dt);
+        predicted.LegendText = $"{model} (closed loop)";
+        predicted.LineWidth = 1.2f;
+        predicted.Color = Colors.OrangeRed;
+        // The raster sits above the voltage: synapse s at 50 + s / 4 (mV axis units), excitatory ids first.
+        var events = test.Events![trace];
+        int half = Math.Max(1, test.SynapseCount / 2);
+        foreach (bool excitatory in new[] { true, false })
+        {
+            var picked = Enumerable.Range(0, events.Count).Where(i => (events.Synapses[i] < half) == excitatory).ToArray();
+            var points = plot.Add.ScatterPoints(picked.Select(i => events.TimesMs[i]).ToArray(), picked.Select(i => 50 + events.Synapses[i] / 4.0).ToArray());
+            points.MarkerSize = 1;
+            points.Color = excitatory ? Colors.Red.WithAlpha(0.5) : Colors.Blue.WithAlpha(0.5);
+            points.LegendText = excitatory ? "excitatory input events (ids below half)" : "inhibitory input events";
+        }
+        plot.Title($"Held-out test trace run {test.Runs[trace]}: {events.Count} input events (raster, top) and the soma's voltage");
+        plot.XLabel("time (ms)");
+        plot.YLabel("membrane potential (mV); raster: 50 + synapse / 4");
+        plot.ShowLegend(Alignment.LowerRight);
+        Save(plot, path);
+    }
+
+    /// <summary>The spike prediction's ROC curve in 1 ms bins, with its AUC.</summary>
+    public static void Roc(string path, IReadOnlyList<(double Fpr, double Tpr)> curve, double auc, string model)
+    {
+        var plot = new Plot();
+        var line = plot.Add.Scatter(curve.Select(p => p.Fpr).ToArray(), curve.Select(p => p.Tpr).ToArray());
+        line.MarkerSize = 0;
+        line.LegendText = FormattableString.Invariant($"{model}: AUC {auc:F4}");
+        var chance = plot.Add.Line(0, 0, 1, 1);
+        chance.LinePattern = LinePattern.Dashed;
+        chance.Color = Colors.Gray;
+        plot.Axes.SetLimits(0, 1, 0, 1);
+        plot.Title("Spike prediction in 1 ms bins, held-out test runs (score: the spike head's probability)");
+        plot.XLabel("false-positive rate");
+        plot.YLabel("true-positive rate");
+        plot.ShowLegend(Alignment.LowerRight);
+        Save(plot, path);
+    }
+
     private static void Save(Plot plot, string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);

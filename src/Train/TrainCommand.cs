@@ -27,6 +27,14 @@ internal sealed class TrainCommand
     private readonly Option<int> _stepFactor = new("--step-factor") { Description = "The latent surrogate steps k data steps at a time (1, 2, 5, 10…).", DefaultValueFactory = _ => 1 };
     private readonly Option<int[]> _variants = new("--variants") { Description = "With --experiments and --neuron or --data: run only these latent variants (1-based rows of the table).", AllowMultipleArgumentsPerToken = true };
     private readonly Option<string> _stimulus = new("--stimulus") { Description = "With --neuron: mixed (the generator's mixed stimuli, 100 ms traces, currents ≥ 0) or library (the stimulus library: 1 s traces, hyperpolarizing to depolarizing, amplitudes from the neuron's measured landmarks; data/KEY_library.csv).", DefaultValueFactory = _ => "mixed" };
+    private readonly Option<bool> _synaptic = new("--synaptic") { Description = "With --data: the traces were driven by synaptic input events, which lie beside them (TRACES with .events before the extension, the synapse table beside that; generate --inputs synaptic writes both): train a synaptic latent surrogate (k = 10 by default)." };
+    private readonly Option<bool> _tcn = new("--tcn") { Description = "With --synaptic: train the comparison instead, a temporal convolutional network in the style of Beniaguev et al. (results/NAME/tcn.md)." };
+    private readonly Option<int> _channels = new("--input-channels") { Description = "With --synaptic: channels of the learned projection of the synapses' event counts.", DefaultValueFactory = _ => 8 };
+    private readonly Option<double[]> _taus = new("--input-taus") { Description = "With --synaptic: the fixed time constants (ms) of each channel's leaky input traces.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [2, 5, 15, 40, 100] };
+    private readonly Option<string[]> _moreTraining = new("--more-training") { Description = "With --synaptic: further traces files (events beside each) whose traces join the training runs; validation and test runs stay those of --data.", AllowMultipleArgumentsPerToken = true };
+    private readonly Option<string[]> _heldOut = new("--held-out") { Description = "With --synaptic: further traces files (events beside each) of other input statistics, scored closed loop beside the test runs.", AllowMultipleArgumentsPerToken = true };
+    private readonly Option<string?> _mask = new("--mask") { Description = "Latent training: which errors of a free-running window count: auto (matched-spikes without a structural rule, else first-spike), first-spike, matched-spikes or none (every step)." };
+    private readonly Option<double?> _spikeWeight = new("--spike-loss-weight") { Description = "Latent training: the weight of the spike head's cross-entropy beside the voltage error (default 0.1)." };
     private readonly Option<string> _unit = new("--current-unit") { Description = "The unit of the currents of a --data file, for the card.", DefaultValueFactory = _ => "as in the training data" };
 
     public TrainCommand()
@@ -34,9 +42,10 @@ internal sealed class TrainCommand
         _regime.AcceptOnlyFromAmong("default", "mixed");
         _neuron.AcceptOnlyFromAmong([.. BuiltInNeuron.All.Select(n => n.Key)]);
         _stimulus.AcceptOnlyFromAmong("mixed", "library");
+        _mask.AcceptOnlyFromAmong("auto", "first-spike", "matched-spikes", "none");
         Root = new RootCommand("The main job: split the dataset by run, train the models and baselines, export them, and score everything closed-loop on held-out runs. With --neuron or --data: train a latent surrogate instead.")
         {
-            _plots, _regime, _experiments, _dataset, _seed, _voltageLags, _currentLags, _stride, _epochs, _hidden, _results, _models, _neuron, _data, _name, _iterations, _seeds, _stepFactor, _unit, _variants, _stimulus,
+            _plots, _regime, _experiments, _dataset, _seed, _voltageLags, _currentLags, _stride, _epochs, _hidden, _results, _models, _neuron, _data, _name, _iterations, _seeds, _stepFactor, _unit, _variants, _stimulus, _synaptic, _tcn, _channels, _taus, _moreTraining, _heldOut, _mask, _spikeWeight,
         };
     }
 
@@ -87,14 +96,42 @@ internal sealed class TrainCommand
         }
         string path = builtIn is null ? dataPath : library ? builtIn.LibraryDatasetPath : builtIn.DatasetPath;
         string stem = result.GetValue(_name) ?? builtIn?.ModelName ?? Path.GetFileNameWithoutExtension(path) + "_latent";
-        var latent = new Torch.LatentSettings
+        bool synaptic = result.GetValue(_synaptic);
+        if (synaptic && (builtIn is not null || options.Experiments))
         {
-            Iterations = result.GetValue(_iterations) ?? (options.Experiments ? 1000 : 5000),
-            StepFactor = result.GetValue(_stepFactor),
-        };
+            throw new ArgumentException("--synaptic goes with --data (traces whose input events lie beside them), without --experiments");
+        }
+        var latent = synaptic
+            ? new Torch.LatentSettings
+            {
+                // A synaptic cell's voltage follows its inputs: 1 ms steps, windows of 10–200 ms, a small MLP (≤ 10 000 parameters with the projection).
+                Iterations = result.GetValue(_iterations) ?? 3000,
+                StepFactor = result.GetResult(_stepFactor) is { Implicit: false } ? result.GetValue(_stepFactor) : 10,
+                Hidden = [48, 48],
+                BatchSize = 128,
+                MinWindowSteps = 100,
+                MaxWindowSteps = 2000,
+                EvaluateEvery = 150,
+            }
+            : new Torch.LatentSettings
+            {
+                Iterations = result.GetValue(_iterations) ?? (options.Experiments ? 1000 : 5000),
+                StepFactor = result.GetValue(_stepFactor),
+            };
         if (result.GetResult(_hidden) is { Implicit: false })
         {
             latent = latent with { Hidden = result.GetValue(_hidden)! };
+        }
+        if (result.GetValue(_mask) is { } mask)
+        {
+            latent = latent with
+            {
+                Mask = mask switch { "first-spike" => Torch.LatentMask.FirstSpike, "matched-spikes" => Torch.LatentMask.MatchedSpikes, "none" => Torch.LatentMask.None, _ => Torch.LatentMask.Auto },
+            };
+        }
+        if (result.GetValue(_spikeWeight) is { } weight)
+        {
+            latent = latent with { SpikeLossWeight = weight };
         }
         int seeds = result.GetValue(_seeds) ?? (builtIn is null ? 1 : 2);
         if (seeds is < 1 or > 16)
@@ -112,6 +149,12 @@ internal sealed class TrainCommand
             CurrentUnit = result.GetValue(_unit)!,
             Latent = latent.Validate(),
             Seeds = seeds,
+            Synaptic = synaptic,
+            Tcn = synaptic && result.GetValue(_tcn),
+            InputChannels = result.GetValue(_channels),
+            InputTimeConstantsMs = result.GetValue(_taus)!,
+            HeldOut = result.GetValue(_heldOut) ?? [],
+            MoreTraining = result.GetValue(_moreTraining) ?? [],
             ResultsFolder = result.GetValue(_results) ?? (options.Experiments ? "results" : Path.Combine("results", stem)),
             Command = "dotnet run --project src/Train -c Release -- " + string.Join(' ', args),
         };

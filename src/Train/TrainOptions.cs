@@ -111,4 +111,22 @@ internal sealed record TrainOptions
 
     /// <summary>Where exported models and cards go. Defaults to models.</summary>
     public string ModelsFolder { get; init; } = "models";
+
+    /// <summary>A synaptic latent job (<c>--data TRACES --synaptic</c>): the traces' input events lie beside them.</summary>
+    public bool Synaptic { get; init; }
+
+    /// <summary>With <see cref="Synaptic"/>: train the temporal convolutional network of the comparison instead (tcn.md).</summary>
+    public bool Tcn { get; init; }
+
+    /// <summary>A synaptic model's projection channels R.</summary>
+    public int InputChannels { get; init; } = 8;
+
+    /// <summary>A synaptic model's fixed input-trace time constants (ms).</summary>
+    public IReadOnlyList<double> InputTimeConstantsMs { get; init; } = [2, 5, 15, 40, 100];
+
+    /// <summary>Further training files of a synaptic job (events beside each): their traces join the training side only.</summary>
+    public IReadOnlyList<string> MoreTraining { get; init; } = [];
+
+    /// <summary>Held-out traces files (events beside each) a synaptic job scores besides its test runs.</summary>
+    public IReadOnlyList<string> HeldOut { get; init; } = [];
 }

@@ -60,6 +60,16 @@ public sealed class FieldMetricsTest
         Assert.AreEqual(best, summary.SpikeTprAtFpr1!.Value, 1e-12);
         Assert.IsTrue(summary.SpikeTprAtFpr025 <= summary.SpikeTprAtFpr1);
         Assert.AreEqual(0, summary.RmseClippedMv!.Value, 1e-12, "a perfect voltage");
+
+        // The ROC curve runs from (0, 0) to (1, 1), never falls, and its trapezoids hold the same AUC.
+        var curve = field.RocCurve();
+        Assert.AreEqual((0.0, 0.0), curve[0]);
+        Assert.AreEqual(1, curve[^1].Fpr, 1e-12);
+        Assert.AreEqual(1, curve[^1].Tpr, 1e-12);
+        Assert.IsTrue(curve.Zip(curve.Skip(1)).All(p => p.Second.Fpr >= p.First.Fpr && p.Second.Tpr >= p.First.Tpr));
+        double area = curve.Zip(curve.Skip(1)).Sum(p => (p.Second.Fpr - p.First.Fpr) * (p.Second.Tpr + p.First.Tpr) / 2);
+        Assert.AreEqual(summary.SpikeAuc!.Value, area, 1e-12);
+        Assert.IsEmpty(new FieldMetrics().RocCurve());
     }
 
     [TestMethod]

@@ -15,6 +15,36 @@ public static class EventFile
 {
     private const int RowGroupRows = 1 << 20;
 
+    /// <summary>The events file beside a traces file, as <c>generate --inputs synaptic</c> writes it: <c>data/x.csv</c> → <c>data/x.events.csv</c>.</summary>
+    public static string PathBeside(string tracesPath)
+    {
+        ArgumentNullException.ThrowIfNull(tracesPath);
+        string extension = Path.GetExtension(tracesPath);
+        return Path.ChangeExtension(tracesPath, null) + ".events" + (extension.Length > 0 ? extension : ".csv");
+    }
+
+    /// <summary>The synapse table beside an events file: <c>data/x.events.csv</c> → <c>data/x.events.synapses.csv</c>.</summary>
+    public static string SynapseTablePath(string eventsPath)
+    {
+        ArgumentNullException.ThrowIfNull(eventsPath);
+        return Path.ChangeExtension(eventsPath, null) + ".synapses.csv";
+    }
+
+    /// <summary>
+    /// The synapse count of an events file's cell: the rows of the synapse table beside it where there is one, else one
+    /// more than the largest synapse id in <paramref name="events"/>.
+    /// </summary>
+    public static int SynapseCount(string eventsPath, IReadOnlyList<TraceEvents> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        string table = SynapseTablePath(eventsPath);
+        if (File.Exists(table))
+        {
+            return File.ReadLines(table).Skip(1).Count(line => line.Length > 0);
+        }
+        return events.Select(e => e.Count == 0 ? -1 : e.Synapses.Max()).DefaultIfEmpty(-1).Max() + 1;
+    }
+
     /// <summary>Reads every trace's events, in file order.</summary>
     /// <param name="path">The file.</param>
     /// <param name="synapseCount">The cell's synapses: ids must lie in [0, count); null to check only that they are not negative.</param>

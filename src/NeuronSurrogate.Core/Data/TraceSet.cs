@@ -82,6 +82,36 @@ public sealed class TraceSet
     /// <summary>The number of traces.</summary>
     public int TraceCount => Runs.Length;
 
+    /// <summary>Each trace's synaptic input events, in trace order, or null where the traces were driven by currents alone.</summary>
+    public IReadOnlyList<TraceEvents>? Events { get; private init; }
+
+    /// <summary>The cell's synapse count when <see cref="Events"/> is set (ids 0 … count − 1).</summary>
+    public int SynapseCount { get; private init; }
+
+    /// <summary>The same traces (arrays shared) with their input events, one entry per trace in order, for a cell of <paramref name="synapseCount"/> synapses.</summary>
+    /// <exception cref="ArgumentException">The events are not one per trace in order, or name a synapse outside the table.</exception>
+    public TraceSet WithEvents(IReadOnlyList<TraceEvents> events, int synapseCount)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(synapseCount);
+        if (events.Count != TraceCount)
+        {
+            throw new ArgumentException($"{events.Count} event lists for {TraceCount} traces");
+        }
+        for (int i = 0; i < TraceCount; i++)
+        {
+            if (events[i].Run != Runs[i] || events[i].Neuron != Neurons[i])
+            {
+                throw new ArgumentException($"trace {i} is run {Runs[i]}, neuron {Neurons[i]}; its events are run {events[i].Run}, neuron {events[i].Neuron}");
+            }
+            if (events[i].Synapses.Any(s => (uint)s >= (uint)synapseCount))
+            {
+                throw new ArgumentException($"run {Runs[i]}, neuron {Neurons[i]}: a synapse id outside 0…{synapseCount - 1}");
+            }
+        }
+        return new TraceSet(Runs, Neurons, Steps, TimeStepMs, Currents, VoltagesMv, Recovery, Inputs.Skip(1).ToArray()) { Events = events, SynapseCount = synapseCount };
+    }
+
     /// <summary>One trace's slice of a trace-major array of this set.</summary>
     public Span<double> Trace(double[] values, int trace) => values.AsSpan(trace * Steps, Steps);
 
@@ -89,7 +119,11 @@ public sealed class TraceSet
     /// The same traces without the simulator's recovery variable: what a surrogate that must not see the simulator's
     /// internal state is given (the arrays are shared, not copied).
     /// </summary>
-    public TraceSet WithoutRecovery() => new(Runs, Neurons, Steps, TimeStepMs, Currents, VoltagesMv, null, Inputs.Skip(1).ToArray());
+    public TraceSet WithoutRecovery() => new(Runs, Neurons, Steps, TimeStepMs, Currents, VoltagesMv, null, Inputs.Skip(1).ToArray())
+    {
+        Events = Events,
+        SynapseCount = SynapseCount,
+    };
 
     /// <summary>The traces whose run is in <paramref name="runs"/>, in their original order.</summary>
     public TraceSet SelectRuns(IReadOnlySet<long> runs)
@@ -97,6 +131,34 @@ public sealed class TraceSet
         ArgumentNullException.ThrowIfNull(runs);
         var picked = Enumerable.Range(0, TraceCount).Where(i => runs.Contains(Runs[i])).ToArray();
         return Select(picked);
+    }
+
+    /// <summary>
+    /// The traces of <paramref name="sets"/> one after the other (same length, step and input columns; events on all or
+    /// none, for the same synapse count).
+    /// </summary>
+    /// <exception cref="ArgumentException">The sets do not line up.</exception>
+    public static TraceSet Concat(IReadOnlyList<TraceSet> sets)
+    {
+        ArgumentNullException.ThrowIfNull(sets);
+        if (sets.Count == 0)
+        {
+            throw new ArgumentException("no sets to join");
+        }
+        var first = sets[0];
+        if (sets.Any(s => s.Steps != first.Steps || s.TimeStepMs != first.TimeStepMs || !s.InputColumns.SequenceEqual(first.InputColumns)
+            || (s.Recovery is null) != (first.Recovery is null) || (s.Events is null) != (first.Events is null) || s.SynapseCount != first.SynapseCount))
+        {
+            throw new ArgumentException($"sets of traces that line up: the same steps ({first.Steps}), step, input columns, recovery and events");
+        }
+        double[] Join(Func<TraceSet, double[]> part) => sets.SelectMany(part).ToArray();
+        return new TraceSet(sets.SelectMany(s => s.Runs).ToArray(), sets.SelectMany(s => s.Neurons).ToArray(), first.Steps, first.TimeStepMs,
+            Join(s => s.Currents), Join(s => s.VoltagesMv), first.Recovery is null ? null : Join(s => s.Recovery!),
+            first.Inputs.Skip(1).Select((input, c) => (input.Column, Join(s => s.Inputs[c + 1].Values))).ToArray())
+        {
+            Events = first.Events is null ? null : sets.SelectMany(s => s.Events!).ToArray(),
+            SynapseCount = first.SynapseCount,
+        };
     }
 
     /// <summary>The given traces, in the given order.</summary>
@@ -113,6 +175,10 @@ public sealed class TraceSet
             return result;
         }
         return new TraceSet(traces.Select(i => Runs[i]).ToArray(), traces.Select(i => Neurons[i]).ToArray(), Steps, TimeStepMs,
-            Copy(Currents), Copy(VoltagesMv), Recovery is null ? null : Copy(Recovery), Inputs.Skip(1).Select(i => (i.Column, Copy(i.Values))).ToArray());
+            Copy(Currents), Copy(VoltagesMv), Recovery is null ? null : Copy(Recovery), Inputs.Skip(1).Select(i => (i.Column, Copy(i.Values))).ToArray())
+        {
+            Events = Events is null ? null : traces.Select(i => Events[i]).ToArray(),
+            SynapseCount = SynapseCount,
+        };
     }
 }

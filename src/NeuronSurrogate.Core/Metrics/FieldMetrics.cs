@@ -89,16 +89,49 @@ public sealed class FieldMetrics
         };
     }
 
+    /// <summary>The ROC curve, (false-positive rate, true-positive rate) from (0, 0) after each group of tied scores; empty without both classes.</summary>
+    public IReadOnlyList<(double Fpr, double Tpr)> RocCurve()
+    {
+        var points = new List<(double, double)>();
+        if (Walk((fpr, tpr, _) => points.Add((fpr, tpr))) is null)
+        {
+            return [];
+        }
+        points.Insert(0, (0, 0));
+        return points;
+    }
+
     /// <summary>ROC AUC (ties count one half) and the true-positive rate at the largest threshold whose false-positive rate is within 0.25 % and 1 %; NaN without both classes.</summary>
     private (double Auc, double Tpr025, double Tpr1) Roc()
+    {
+        double tpr025 = 0, tpr1 = 0;
+        double? auc = Walk((fpr, tpr, _) =>
+        {
+            if (fpr <= 0.0025)
+            {
+                tpr025 = tpr;
+            }
+            if (fpr <= 0.01)
+            {
+                tpr1 = tpr;
+            }
+        });
+        return auc is { } area ? (area, tpr025, tpr1) : (double.NaN, double.NaN, double.NaN);
+    }
+
+    /// <summary>
+    /// Walks the bins from the highest score down, one group of tied scores at a time, calling <paramref name="visit"/>
+    /// with the rates after each group; returns the AUC, or null without both classes.
+    /// </summary>
+    private double? Walk(Action<double, double, double> visit)
     {
         long positives = _bins.Count(b => b.Spike), negatives = _bins.Count - positives;
         if (positives == 0 || negatives == 0)
         {
-            return (double.NaN, double.NaN, double.NaN);
+            return null;
         }
         var sorted = _bins.OrderByDescending(b => b.Score).ToArray();
-        double area = 0, tpr025 = 0, tpr1 = 0;
+        double area = 0;
         long tp = 0, fp = 0;
         for (int i = 0; i < sorted.Length;)
         {
@@ -120,17 +153,9 @@ public sealed class FieldMetrics
             area += tiedFp * (tp + 0.5 * tiedTp);
             tp += tiedTp;
             fp += tiedFp;
-            double fpr = fp / (double)negatives, tpr = tp / (double)positives;
-            if (fpr <= 0.0025)
-            {
-                tpr025 = tpr;
-            }
-            if (fpr <= 0.01)
-            {
-                tpr1 = tpr;
-            }
+            visit(fp / (double)negatives, tp / (double)positives, sorted[i].Score);
             i = j;
         }
-        return (area / ((double)positives * negatives), tpr025, tpr1);
+        return area / ((double)positives * negatives);
     }
 }

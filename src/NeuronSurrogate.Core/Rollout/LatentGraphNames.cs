@@ -15,6 +15,9 @@ public static class LatentGraphNames
     /// <summary>The spike threshold (mV) and the structural rule's peak and reset (mV).</summary>
     public const string Threshold = "threshold", PeakMv = "peak_mv", ResetMv = "reset_mv";
 
+    /// <summary>A synaptic model's projection Wᵀ [S, R] and its input traces' decay e and gain 1 − e, tiled [R × M].</summary>
+    public const string InputProjection = "input_projection", InputDecay = "decay_in", InputGain = "gain_in";
+
     /// <summary>The stem of a constant's name: the name without its <c>_N</c> suffix.</summary>
     public static string StemOf(string name)
     {

@@ -67,7 +67,7 @@ public static class SynapticInputGenerator
         int length = Math.Max(1, (int)Math.Ceiling(durationMs));
         double ceiling = random.NextDouble(options.CeilingMinHz, options.CeilingMaxHz);
         double sigma = LogUniform(ref random, options.SmoothingMinMs, options.SmoothingMaxMs);
-        double offset = random.NextDouble(-options.InhibitionOffsetHz, options.InhibitionOffsetHz);
+        double offset = random.NextDouble(options.InhibitionShiftHz - options.InhibitionOffsetHz, options.InhibitionShiftHz + options.InhibitionOffsetHz);
         var steps = new double[length];
         for (int start = 0; start < length;)
         {

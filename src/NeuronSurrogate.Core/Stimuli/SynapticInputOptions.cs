@@ -25,8 +25,22 @@ public sealed record SynapticInputOptions
     public double CeilingMinHz { get; init; } = 12;
     public double CeilingMaxHz { get; init; } = 45;
 
-    /// <summary>Inhibition = excitation + U(−offset, +offset), Hz, one offset per trace.</summary>
+    /// <summary>Inhibition = excitation + U(shift − offset, shift + offset), Hz, one offset per trace.</summary>
     public double InhibitionOffsetHz { get; init; } = 10;
+
+    /// <summary>The centre of the inhibition's offset, Hz. Defaults to 0 (inhibition tracks excitation).</summary>
+    public double InhibitionShiftHz { get; init; }
+
+    /// <summary>The named statistics <c>generate --synaptic-statistics</c> offers: the training statistics and two held out of training.</summary>
+    public static IReadOnlyDictionary<string, SynapticInputOptions> Named { get; } = new Dictionary<string, SynapticInputOptions>
+    {
+        // The calibrated defaults: rates that change every 25–450 ms.
+        ["beniaguev"] = new(),
+        // One rate per trace for its whole length (a single segment): no rate changes to follow.
+        ["constant"] = new() { SegmentMinMs = 1e6, SegmentMaxMs = 1e6 },
+        // Inhibition 10–30 Hz above excitation per synapse, and higher excitatory ceilings so that the cell still fires.
+        ["inhibition-dominated"] = new() { InhibitionShiftHz = 20, CeilingMinHz = 25, CeilingMaxHz = 70 },
+    };
 
     /// <summary>Each synapse's gain is uniform between these, before the scaling by segment length.</summary>
     public double GainMin { get; init; } = 0.5;
@@ -42,6 +56,10 @@ public sealed record SynapticInputOptions
         if (!(InhibitionOffsetHz >= 0) || double.IsInfinity(InhibitionOffsetHz))
         {
             throw new ArgumentOutOfRangeException(nameof(InhibitionOffsetHz), InhibitionOffsetHz, "an inhibition offset ≥ 0 Hz");
+        }
+        if (!double.IsFinite(InhibitionShiftHz))
+        {
+            throw new ArgumentOutOfRangeException(nameof(InhibitionShiftHz), InhibitionShiftHz, "a finite inhibition shift (Hz)");
         }
         return this;
 
