@@ -16,10 +16,11 @@ public static class TraceFilePredictor
     /// <summary>
     /// Predicts every trace of <paramref name="inputPath"/> into <paramref name="outputPath"/> (through a temporary file), calling
     /// <paramref name="progress"/> after each batch with the rows written and the share of the input read (null for standard input).
+    /// A synaptic model reads <paramref name="events"/>, its input events by (run, neuron) (<c>predict --events</c>; a trace
+    /// without an entry has none): the input file then gives only the traces' grid (run, neuron, time_ms), and the output
+    /// gains <c>predicted_spike_probability</c>.
     /// </summary>
     /// <exception cref="InputException">The input breaks the contract, lacks the columns the mode needs, or has another dt than the model.</exception>
-    /// <param name="events">A synaptic model's input events by (run, neuron) (<c>predict --events</c>); a trace without an entry has none.
-    /// The input file then gives only the traces' grid (run, neuron, time_ms), and the output gains <c>predicted_spike_probability</c>.</param>
     public static PredictionSummary Run(ISurrogate model, string inputPath, string outputPath, PredictionMode mode, int batchSize = 4096,
         Action<long, double?>? progress = null, IReadOnlyDictionary<(long Run, long Neuron), TraceEvents>? events = null)
     {

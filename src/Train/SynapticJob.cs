@@ -311,7 +311,7 @@ internal sealed class SynapticJob(TrainOptions options, Action<string> log)
     }
 
     private string Report(LatentSpec spec, TraceSet train, TraceSet validation, TraceSet test, int parameters,
-        IReadOnlyList<(int Seed, IReadOnlyList<LatentTrainingReport> History, double Seconds)> seeds, int shipped, IReadOnlyList<SetScore> scores,
+        IReadOnlyList<(int Seed, IReadOnlyList<LatentTrainingReport> History, double Seconds)> seeds, int shipped, List<SetScore> scores,
         IReadOnlyList<string> plots, IReadOnlyList<KeyValuePair<string, double>> timings, double seconds)
     {
         var text = new StringBuilder();

@@ -425,6 +425,44 @@ public sealed class SynapticSurrogateTest
         }
     }
 
+    /// <summary>
+    /// The shipped <c>pyramid_synaptic_latent</c>: its card describes the synaptic cell's 402 inputs, and the fused engine
+    /// (sparse over active synapses) and ONNX Runtime's loop give the same closed loop and the same spike steps on
+    /// events of the training statistics (drawn here for a table of 201 excitatory and 201 inhibitory synapses of equal length).
+    /// </summary>
+    [TestMethod]
+    public void SynapticSurrogateTest_TheShippedModelRunsAlikeOnBothEngines()
+    {
+        string model = TestPaths.Model("pyramid_synaptic_latent.onnx"), cardPath = TestPaths.Model("pyramid_synaptic_latent.json");
+        var spec = LatentModelCard.Read(cardPath).ToSpec(cardPath);
+        Assert.IsTrue(spec.IsSynaptic);
+        Assert.AreEqual(402, spec.Synapses);
+        Assert.IsEmpty(spec.Inputs, "a synaptic model reads no current");
+        var table = Enumerable.Range(0, 402).Select(id => new Simulation.SynapseInfo
+        {
+            Id = id, Kind = id < 201 ? "excitatory" : "inhibitory", LengthUm = 10,
+        }).ToArray();
+        const int traces = 16, steps = 5000;
+        var events = Enumerable.Range(0, traces).Select(run => SynapticInputGenerator.Draw(new SynapticInputOptions(), table, 5, run, 0, steps, 0.1)).ToArray();
+        using var fused = new LatentSurrogate(model, cardPath);
+        using var onnx = new LatentSurrogate(model, cardPath, engine: SurrogateEngine.Onnx);
+        Assert.AreEqual(SurrogateEngine.Fused, fused.Engine);
+        var (a, b) = (new double[traces * steps], new double[traces * steps]);
+        var (pa, pb) = (new double[a.Length], new double[b.Length]);
+        fused.PredictEvents(events, steps, a, pa);
+        onnx.PredictEvents(events, steps, b, pb);
+        int spikes = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            Assert.AreEqual(b[i], a[i], 1e-2, $"closed loop, trace {i / steps}, step {i % steps}");
+            Assert.AreEqual(pb[i], pa[i], 1e-3, $"spike probability, trace {i / steps}, step {i % steps}");
+            bool upA = i % steps > 0 && a[i - 1] < 0 && a[i] >= 0, upB = i % steps > 0 && b[i - 1] < 0 && b[i] >= 0;
+            Assert.AreEqual(upB, upA, $"spike step, trace {i / steps}, step {i % steps}");
+            spikes += upA ? 1 : 0;
+        }
+        Assert.IsGreaterThan(0, spikes, "the model fires on these inputs, so the spike steps are compared");
+    }
+
     [TestMethod]
     public void SynapticSurrogateTest_HeldOutStatisticsDifferAsNamed()
     {
