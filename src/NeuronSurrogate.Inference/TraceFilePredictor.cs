@@ -57,6 +57,22 @@ public static class TraceFilePredictor
             var envelope = model.Envelope is { } card ? new EnvelopeCheck(card) : null;
             long rows = 0, spikes = 0;
             int traces = 0;
+            var used = new HashSet<(long, long)>();
+            // A trace's events, checked against its length; every trace of the events file must be in the input file.
+            TraceEvents EventsOf(BufferedTrace trace, int steps)
+            {
+                if (!events!.TryGetValue((trace.Run, trace.Neuron), out var found))
+                {
+                    return TraceEvents.None(trace.Run, trace.Neuron);
+                }
+                used.Add((trace.Run, trace.Neuron));
+                if (found.Count > 0 && Rollout.EventSteps.StepOf(found.TimesMs[^1], model.TimeStepMs) >= steps)
+                {
+                    throw new InputException(string.Create(CultureInfo.InvariantCulture,
+                        $"input events of run {trace.Run}, neuron {trace.Neuron}: an event at {found.TimesMs[^1]} ms; expected times within the trace ({steps} steps of {model.TimeStepMs} ms in {inputPath})"));
+                }
+                return found;
+            }
             AtomicFile.Write(outputPath, stream =>
             {
                 NewColumn[] added = [new NewColumn(PredictedVoltage, NewColumnKind.Number, Nullable: true), new NewColumn(PredictedSpike, NewColumnKind.Flag, Nullable: true)];
@@ -73,8 +89,7 @@ public static class TraceFilePredictor
                     double[]? probability = synaptic is null ? null : new double[predictions.Length];
                     var diverged = synaptic is null
                         ? model.Predict(mode, columns, predictions, batch.Count)
-                        : synaptic.PredictEvents(batch.Select(t => events!.GetValueOrDefault((t.Run, t.Neuron)) ?? TraceEvents.None(t.Run, t.Neuron)).ToArray(),
-                            steps, predictions, probability!);
+                        : synaptic.PredictEvents(batch.Select(t => EventsOf(t, steps)).ToArray(), steps, predictions, probability!);
                     var flags = new sbyte[predictions.Length];
                     var spikeCounts = new int[batch.Count];
                     Parallel.For(0, batch.Count, b => spikeCounts[b] = SpikeFlags(predictions.AsSpan(b * steps, steps), flags.AsSpan(b * steps, steps), model.TimeStepMs));
@@ -98,6 +113,11 @@ public static class TraceFilePredictor
                     rows += (long)batch.Count * steps;
                     traces += batch.Count;
                     progress?.Invoke(rows, reader.FractionRead);
+                }
+                if (events is not null && used.Count < events.Count)
+                {
+                    var (run, neuron) = events.Keys.First(key => !used.Contains(key));
+                    throw new InputException($"input events of run {run}, neuron {neuron}: {inputPath} has no such trace (expected events only for the traces of the input file)");
                 }
                 writer.Complete();
             });

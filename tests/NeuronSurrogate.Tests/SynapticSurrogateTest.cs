@@ -375,6 +375,16 @@ public sealed class SynapticSurrogateTest
         Assert.AreNotEqual(0, outside.ExitCode);
         StringAssert.Contains(outside.Error, "synapse");
         Assert.IsFalse(File.Exists(folder.File("e.csv")));
+        // Events after a trace's end, or of a trace the input lacks, are refused rather than dropped.
+        EventFile.Write(events, [new TraceEvents(test.Runs[0], test.Neurons[0], [1], [800 * test.TimeStepMs])]);
+        var late = CliRunner.Run("predict", "-m", folder.File("syn.onnx"), "-i", truth, "-o", folder.File("f.csv"), "--events", events);
+        Assert.AreEqual(2, late.ExitCode, late.Error);
+        StringAssert.Contains(late.Error, "expected times within the trace");
+        EventFile.Write(events, [new TraceEvents(test.Runs[0], test.Neurons[0], [1], [1]), new TraceEvents(99, 0, [1], [1])]);
+        var stray = CliRunner.Run("predict", "-m", folder.File("syn.onnx"), "-i", truth, "-o", folder.File("g.csv"), "--events", events);
+        Assert.AreEqual(2, stray.ExitCode, stray.Error);
+        StringAssert.Contains(stray.Error, "run 99, neuron 0");
+        Assert.IsFalse(File.Exists(folder.File("f.csv")) || File.Exists(folder.File("g.csv")));
     }
 
     private static void WriteTraces(string path, TraceSet set, Func<double, double> voltage)
