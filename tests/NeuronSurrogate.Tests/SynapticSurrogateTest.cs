@@ -436,17 +436,21 @@ public sealed class SynapticSurrogateTest
     }
 
     /// <summary>
-    /// The shipped <c>pyramid_synaptic_latent</c>: its card describes the synaptic cell's 402 inputs, and the fused engine
-    /// (sparse over active synapses) and ONNX Runtime's loop give the same closed loop and the same spike steps on
-    /// events of the training statistics (drawn here for a table of 201 excitatory and 201 inhibitory synapses of equal length).
+    /// The shipped synaptic models (<c>pyramid_synaptic_latent</c>, k = 10, and <c>pyramid_synaptic_latent_k5</c>): their
+    /// cards describe the synaptic cell's 402 inputs, and the fused engine (sparse over active synapses) and ONNX Runtime's
+    /// loop give the same closed loop and the same spike steps on events of the training statistics (drawn here for a
+    /// table of 201 excitatory and 201 inhibitory synapses of equal length).
     /// </summary>
     [TestMethod]
-    public void SynapticSurrogateTest_TheShippedModelRunsAlikeOnBothEngines()
+    [DataRow("pyramid_synaptic_latent", 10)]
+    [DataRow("pyramid_synaptic_latent_k5", 5)]
+    public void SynapticSurrogateTest_TheShippedModelRunsAlikeOnBothEngines(string name, int stepFactor)
     {
-        string model = TestPaths.Model("pyramid_synaptic_latent.onnx"), cardPath = TestPaths.Model("pyramid_synaptic_latent.json");
+        string model = TestPaths.Model(name + ".onnx"), cardPath = TestPaths.Model(name + ".json");
         var spec = LatentModelCard.Read(cardPath).ToSpec(cardPath);
         Assert.IsTrue(spec.IsSynaptic);
         Assert.AreEqual(402, spec.Synapses);
+        Assert.AreEqual(stepFactor, spec.StepFactor);
         Assert.IsEmpty(spec.Inputs, "a synaptic model reads no current");
         var table = Enumerable.Range(0, 402).Select(id => new Simulation.SynapseInfo
         {
@@ -464,13 +468,13 @@ public sealed class SynapticSurrogateTest
         int spikes = 0;
         for (int i = 0; i < a.Length; i++)
         {
-            Assert.AreEqual(b[i], a[i], 1e-2, $"closed loop, trace {i / steps}, step {i % steps}");
-            Assert.AreEqual(pb[i], pa[i], 1e-3, $"spike probability, trace {i / steps}, step {i % steps}");
+            Assert.AreEqual(b[i], a[i], 1e-2, $"{name}: closed loop, trace {i / steps}, step {i % steps}");
+            Assert.AreEqual(pb[i], pa[i], 1e-3, $"{name}: spike probability, trace {i / steps}, step {i % steps}");
             bool upA = i % steps > 0 && a[i - 1] < 0 && a[i] >= 0, upB = i % steps > 0 && b[i - 1] < 0 && b[i] >= 0;
-            Assert.AreEqual(upB, upA, $"spike step, trace {i / steps}, step {i % steps}");
+            Assert.AreEqual(upB, upA, $"{name}: spike step, trace {i / steps}, step {i % steps}");
             spikes += upA ? 1 : 0;
         }
-        Assert.IsGreaterThan(0, spikes, "the model fires on these inputs, so the spike steps are compared");
+        Assert.IsGreaterThan(0, spikes, $"{name} fires on these inputs, so the spike steps are compared");
     }
 
     [TestMethod]
