@@ -59,20 +59,38 @@ public static class LatentTrainer
     /// <exception cref="InputException">The training traces have no spikes, or are too short for the shortest window.</exception>
     public static IReadOnlyList<LatentTrainingReport> Fit(LatentNetwork network, TraceSet train, TraceSet validation, Action<LatentTrainingReport>? progress = null)
     {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(validation);
+        return Fit(network, [train], [validation], progress);
+    }
+
+    /// <summary>
+    /// Trains on the training traces of several sets at once (their lengths may differ; windows are drawn in proportion to
+    /// each trace's length) and validates on several sets, each scored closed loop: the checkpoint kept is the one with
+    /// the best mean of their Γ.
+    /// </summary>
+    /// <inheritdoc cref="Fit(LatentNetwork, TraceSet, TraceSet, Action{LatentTrainingReport}?)"/>
+    public static IReadOnlyList<LatentTrainingReport> Fit(LatentNetwork network, IReadOnlyList<TraceSet> train, IReadOnlyList<TraceSet> validation,
+        Action<LatentTrainingReport>? progress = null)
+    {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(validation);
+        if (train.Count == 0 || validation.Count == 0)
+        {
+            throw new ArgumentException("at least one set of training traces and one of validation traces");
+        }
         var spec = network.Spec;
         var settings = network.Settings;
         var windows = new LatentWindows(train, spec);
         int minBlocks = (settings.MinWindowSteps + spec.StepFactor - 1) / spec.StepFactor;
         if (windows.MaxBlocks < minBlocks)
         {
-            throw InputException.About(null, $"traces longer than the shortest training window of {settings.MinWindowSteps} steps (they have {train.Steps} steps)");
+            throw InputException.About(null, $"traces longer than the shortest training window of {settings.MinWindowSteps} steps (the shortest has {windows.ShortestTrace} steps)");
         }
         if (windows.SpikeCount == 0)
         {
-            throw InputException.About(null, $"training traces with spikes (upward crossings of {spec.SpikeThresholdMv} mV): the {train.TraceCount} training traces have none, so there is nothing to learn a spiking surrogate from");
+            throw InputException.About(null, $"training traces with spikes (upward crossings of {spec.SpikeThresholdMv} mV): the {train.Sum(t => t.TraceCount)} training traces have none, so there is nothing to learn a spiking surrogate from");
         }
         return Run(network, windows, validation, settings, progress);
     }
@@ -127,7 +145,7 @@ public static class LatentTrainer
         return predictions;
     }
 
-    private static List<LatentTrainingReport> Run(LatentNetwork network, LatentWindows windows, TraceSet validation, LatentSettings settings,
+    private static List<LatentTrainingReport> Run(LatentNetwork network, LatentWindows windows, IReadOnlyList<TraceSet> validation, LatentSettings settings,
         Action<LatentTrainingReport>? progress)
     {
         var spec = network.Spec;
@@ -160,7 +178,7 @@ public static class LatentTrainer
                 }
                 if (iteration % settings.EvaluateEvery == 0 || iteration == settings.Iterations)
                 {
-                    var score = ScoreClosedLoop(network, validation);
+                    var score = Validate(network, validation);
                     // Ties in Γ go to the lower subthreshold RMSE; for a synaptic model, to the higher spike AUC (its spike
                     // head is scored, and Γ stays flat while the voltage has yet to learn to spike).
                     double tie = score.SpikeAuc is { } auc && double.IsFinite(auc) ? -auc : score.RmseSubthresholdMv;
@@ -205,6 +223,18 @@ public static class LatentTrainer
                 t.Dispose();
             }
         }
+    }
+
+    /// <summary>The closed-loop scores on one validation set; on several, the mean of each score over the sets.</summary>
+    private static (double Gamma, double SpikeF1, double RmseSubthresholdMv, double? SpikeAuc) Validate(LatentNetwork network, IReadOnlyList<TraceSet> sets)
+    {
+        var scores = sets.Select(set => ScoreClosedLoop(network, set)).ToArray();
+        if (scores.Length == 1)
+        {
+            return (scores[0].Gamma, scores[0].SpikeF1, scores[0].RmseSubthresholdMv, scores[0].SpikeAuc);
+        }
+        return (scores.Average(s => s.Gamma), scores.Average(s => s.SpikeF1), scores.Average(s => s.RmseSubthresholdMv),
+            scores.All(s => s.SpikeAuc is not null) ? scores.Average(s => s.SpikeAuc!.Value) : null);
     }
 
     /// <summary>The longest window of the curriculum at fraction <paramref name="done"/> of training (data steps).</summary>

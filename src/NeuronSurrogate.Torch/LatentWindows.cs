@@ -7,7 +7,9 @@ namespace NeuronSurrogate.Torch;
 /// <summary>
 /// Draws training windows from the training traces for masked multiple shooting: a random trace and start, the state
 /// at the start computed from the true voltages before it exactly as the network's own memory would hold them
-/// (teacher forcing, with noise on the voltages), and what the window must reproduce.
+/// (teacher forcing, with noise on the voltages), and what the window must reproduce. The traces may come from several
+/// sets of different lengths (a library of 1 s traces beside a dataset of 100 ms ones): a window's trace is then drawn in
+/// proportion to its length, so that every step is as likely a start as any other.
 /// </summary>
 internal sealed class LatentWindows
 {
@@ -15,26 +17,50 @@ internal sealed class LatentWindows
     private readonly float[] _voltages;
     private readonly float[][] _inputs;
     private readonly byte[] _flags;
-    private readonly int _traces, _steps;
+    private readonly int _traces;
+    // Where each trace starts in the flattened arrays, and its length; the running total of lengths where they differ.
+    private readonly int[] _origins, _lengths;
+    private readonly long[]? _cumulative;
     // A synaptic model's input: each trace's events as (data step, synapse), and e_m^i for i whole steps back.
     private readonly (int[] Steps, int[] Synapses)[]? _events;
     private readonly float[][]? _inputDecayPowers;
 
     public LatentWindows(TraceSet train, LatentSpec spec)
+        : this([train], spec)
     {
+    }
+
+    public LatentWindows(IReadOnlyList<TraceSet> sets, LatentSpec spec)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(sets.Count);
         _spec = spec;
-        _traces = train.TraceCount;
-        _steps = train.Steps;
-        _voltages = train.VoltagesMv.Select(v => (float)v).ToArray();
-        _inputs = spec.Inputs.Select(i => train.Input(i.Column).Select(x => (float)x).ToArray()).ToArray();
+        _traces = sets.Sum(s => s.TraceCount);
+        _lengths = sets.SelectMany(s => Enumerable.Repeat(s.Steps, s.TraceCount)).ToArray();
+        _origins = new int[_traces];
+        for (int trace = 1; trace < _traces; trace++)
+        {
+            _origins[trace] = checked(_origins[trace - 1] + _lengths[trace - 1]);
+        }
+        if (_lengths.Any(n => n != _lengths[0]))
+        {
+            _cumulative = new long[_traces];
+            long total = 0;
+            for (int trace = 0; trace < _traces; trace++)
+            {
+                _cumulative[trace] = total += _lengths[trace];
+            }
+        }
+        _voltages = sets.SelectMany(s => s.VoltagesMv).Select(v => (float)v).ToArray();
+        _inputs = spec.Inputs.Select(i => sets.SelectMany(s => s.Input(i.Column)).Select(x => (float)x).ToArray()).ToArray();
         if (spec.IsSynaptic)
         {
-            if (train.Events is null || train.SynapseCount != spec.Synapses)
+            if (sets.Any(s => s.Events is null || s.SynapseCount != spec.Synapses))
             {
-                throw new ArgumentException($"a synaptic model of {spec.Synapses} synapses needs training traces with their input events (these have {(train.Events is null ? "none" : $"{train.SynapseCount} synapses")})");
+                var bad = sets.First(s => s.Events is null || s.SynapseCount != spec.Synapses);
+                throw new ArgumentException($"a synaptic model of {spec.Synapses} synapses needs training traces with their input events (these have {(bad.Events is null ? "none" : $"{bad.SynapseCount} synapses")})");
             }
-            _events = train.Events.Select(e => EventSteps.Of(e, train.TimeStepMs, spec.Synapses)).ToArray();
-            int blocks = _steps / spec.StepFactor + 1;
+            _events = sets.SelectMany(s => s.Events!.Select(e => EventSteps.Of(e, s.TimeStepMs, spec.Synapses))).ToArray();
+            int blocks = _lengths.Max() / spec.StepFactor + 1;
             _inputDecayPowers = spec.InputDecays().Select(e => Enumerable.Range(0, blocks).Select(i => (float)((1 - e) * Math.Pow(e, i))).ToArray()).ToArray();
         }
         _flags = new byte[_voltages.Length];
@@ -42,17 +68,20 @@ internal sealed class LatentWindows
         for (int trace = 0; trace < _traces; trace++)
         {
             double before = spec.InitialVoltageMv;
-            for (int t = 0; t < _steps; t++)
+            for (int t = _origins[trace]; t < _origins[trace] + _lengths[trace]; t++)
             {
-                double v = train.VoltagesMv[trace * _steps + t];
-                _flags[trace * _steps + t] = (byte)(before < threshold && v >= threshold ? 1 : 0);
+                double v = _voltages[t];
+                _flags[t] = (byte)(before < threshold && v >= threshold ? 1 : 0);
                 before = v;
             }
         }
     }
 
-    /// <summary>The most surrogate steps a window can have in these traces.</summary>
-    public int MaxBlocks => (_steps - 1) / _spec.StepFactor;
+    /// <summary>The most surrogate steps a window can have in every one of these traces.</summary>
+    public int MaxBlocks => (_lengths.Min() - 1) / _spec.StepFactor;
+
+    /// <summary>The shortest trace's steps.</summary>
+    public int ShortestTrace => _lengths.Min();
 
     /// <summary>Spikes in the training traces.</summary>
     public int SpikeCount => _flags.Sum(f => f);
@@ -70,10 +99,11 @@ internal sealed class LatentWindows
         float peak = (float)(spec.Rule?.PeakMv ?? double.PositiveInfinity);
         for (int b = 0; b < count; b++)
         {
-            int trace = random.NextInt(_traces);
+            int trace = _cumulative is null ? random.NextInt(_traces) : DrawByLength(ref random);
+            int steps = _lengths[trace];
             // A synaptic window starts on the surrogate's grid, so its event counts fall in the blocks inference uses.
-            int start = spec.IsSynaptic ? k * random.NextInt((_steps - 1 - length) / k + 1) : random.NextInt(_steps - length);
-            int origin = trace * _steps;
+            int start = spec.IsSynaptic ? k * random.NextInt((steps - 1 - length) / k + 1) : random.NextInt(steps - length);
+            int origin = _origins[trace];
             Array.Fill(memory, (float)spec.InitialVoltageMv);
             Array.Clear(counts);
             for (int t = 0; t < start; t++)
@@ -114,6 +144,15 @@ internal sealed class LatentWindows
             }
         }
         return batch;
+    }
+
+    /// <summary>A trace drawn in proportion to its length.</summary>
+    private int DrawByLength(ref TraceRandom random)
+    {
+        long total = _cumulative![^1];
+        long position = (long)(random.NextUInt64() % (ulong)total);
+        int index = Array.BinarySearch(_cumulative, position + 1);
+        return index >= 0 ? index : ~index;
     }
 
     /// <summary>

@@ -30,18 +30,33 @@ internal sealed class LatentJob(TrainOptions options, Action<string> log)
         var ml = new MLContext(options.Seed);
         var data = clock.Time("load and split", () => SplitTraces.Load(ml, dataset, options.Seed, withRecovery: false));
         log(Invariant($"{options.ModelName}: split by run: {data.Split.Train.Count}/{data.Split.Validation.Count}/{data.Split.Test.Count} runs ({data.Train.TraceCount}/{data.Validation.TraceCount}/{data.Test.TraceCount} traces of {data.Train.Steps} steps)"));
+        SplitTraces? library = null;
+        if (options.Combined)
+        {
+            string libraryPath = EnsureLibrary(neuron);
+            library = clock.Time("load and split the library", () => SplitTraces.Load(ml, libraryPath, options.Seed, withRecovery: false));
+            log(Invariant($"{options.ModelName}: the library `{libraryPath}` split by run: {library.Split.Train.Count}/{library.Split.Validation.Count}/{library.Split.Test.Count} runs of {library.Train.Steps} steps"));
+        }
         Directory.CreateDirectory(options.ResultsFolder);
         TrainFiles.WriteText(Path.Combine(options.ResultsFolder, "split.json"), data.Split.ToJson());
+        if (library is not null)
+        {
+            TrainFiles.WriteText(Path.Combine(options.ResultsFolder, "library_split.json"), library.Split.ToJson());
+        }
 
-        var spec = LatentStage.FitSpec(ml, data.Train, neuron?.CurrentUnit ?? options.CurrentUnit, options.LatentSeed(options.Seed));
-        var seeds = clock.Time("training", () => TrainSeeds(spec, data));
+        // A combined job's spec is fitted on the library's training runs: they span the wider range of currents.
+        var spec = LatentStage.FitSpec(ml, (library ?? data).Train, neuron?.CurrentUnit ?? options.CurrentUnit, options.LatentSeed(options.Seed));
+        var seeds = clock.Time("training", () => TrainSeeds(spec, data, library));
         try
         {
-            var outcome = clock.Time("export and evaluation", () => ExportAndEvaluate(seeds, data, neuron, dataset));
+            var outcome = clock.Time("export and evaluation", () => ExportAndEvaluate(seeds, data, library, neuron, dataset));
             var baselines = Baselines(neuron, data, spec);
             var extras = clock.Time("f–I, held-out and out-of-distribution suites", () => Suites(neuron, data));
             var plots = Plots(data.Test, outcome, extras);
-            var result = new LatentJobResult(options, dataset, data.Split, data.Test, spec, outcome, baselines, extras, plots, clock.Timings, total.Elapsed.TotalSeconds);
+            var result = new LatentJobResult(options, dataset, data.Split, data.Test, spec, outcome, baselines, extras, plots, clock.Timings, total.Elapsed.TotalSeconds)
+            {
+                Library = library is null ? null : (options.Neuron!.LibraryDatasetPath, library.Split, library.Test),
+            };
             TrainFiles.WriteText(Path.Combine(options.ResultsFolder, "metrics.json"), JsonSerializer.Serialize(result.Metrics(), VoltageLagModelCard.JsonOptions));
             TrainFiles.WriteText(Path.Combine(options.ResultsFolder, "report.md"), LatentReport.Render(result));
             log(Invariant($"{options.ModelName}: test closed loop Γ {outcome.Shipped.Evaluation.Result.ClosedLoop.Gamma:F3}, F1 {outcome.Shipped.Evaluation.Result.ClosedLoop.SpikeF1:F3}, subthreshold RMSE {outcome.Shipped.Evaluation.Result.ClosedLoop.RmseSubthresholdMv:F2} mV; done in {total.Elapsed.TotalSeconds:F0} s"));
@@ -87,17 +102,35 @@ internal sealed class LatentJob(TrainOptions options, Action<string> log)
         }
         if (options.Library)
         {
-            var landmarks = Landmarks(neuron);
-            log($"{path} is missing: generating the {options.Neuron.Key} dataset (the stimulus library, 300 runs × 1 trace × 1 s, seed 42)");
-            TrainFiles.WriteDataset(path, BuiltInNeuron.LibraryDataset(neuron, landmarks));
-            return path;
+            return EnsureLibrary(neuron);
         }
         log($"{path} is missing: generating the {options.Neuron.Key} dataset (mixed stimuli, 300 runs × 5 traces × 100 ms, seed 42)");
         TrainFiles.WriteDataset(path, BuiltInNeuron.Dataset(neuron));
         return path;
     }
 
+    /// <summary>The built-in neuron's stimulus-library dataset, generated when missing.</summary>
+    private string EnsureLibrary(INeuronModel? neuron)
+    {
+        string path = options.Neuron!.LibraryDatasetPath;
+        if (File.Exists(path))
+        {
+            return path;
+        }
+        if (neuron is null)
+        {
+            throw InputException.About(path, "an existing traces CSV");
+        }
+        var landmarks = Landmarks(neuron);
+        log($"{path} is missing: generating the {options.Neuron.Key} dataset (the stimulus library, 300 runs × 1 trace × 1 s, seed 42)");
+        TrainFiles.WriteDataset(path, BuiltInNeuron.LibraryDataset(neuron, landmarks));
+        return path;
+    }
+
     private NeuronLandmarks? _landmarks;
+
+    private static string MixedDescription(INeuronModel? neuron) =>
+        Invariant($"mixed: each trace draws Ornstein–Uhlenbeck, step, ramp, Gaussian or pulses over 0–{neuron?.MixedMaxCurrent} {neuron?.CurrentUnit}");
 
     private static string LibraryDescription(NeuronLandmarks l, string unit) => Invariant(
         $"the stimulus library, 1 s traces: each trace draws a step train (1–4 steps of 20–300 ms from a baseline that may hyperpolarize), Ornstein–Uhlenbeck noise (τ 0.5–40 or 160–250 ms), a sine (0.5–2 or 25–50 Hz), a downward chirp (50 → 0.5 Hz), a ramp (up from ≥ 0 or down into hyperpolarization), a pulse train, a noisy step train, or one of the mixed generator's families over 0–{l.SearchedUpTo / 20:G3} {unit}; currents {l.Bottom:G3} to {l.Top:G3} {unit}, from the neuron's landmarks (500 ms steps: rheobase {l.Rheobase:G3}, tonic onset {l.TonicOnset:G3}, block {l.Block:G3})");
@@ -119,8 +152,10 @@ internal sealed class LatentJob(TrainOptions options, Action<string> log)
     /// free one while libtorch reads it — seen as crashes in two-thread runs. One training thread at a time is safe, and
     /// each seed's result is the same as if it were trained alone.
     /// </summary>
-    private List<SeedRun> TrainSeeds(LatentSpec spec, SplitTraces data)
+    private List<SeedRun> TrainSeeds(LatentSpec spec, SplitTraces data, SplitTraces? library)
     {
+        TraceSet[] train = library is null ? [data.Train] : [data.Train, library.Train];
+        TraceSet[] validation = library is null ? [data.Validation] : [data.Validation, library.Validation];
         var runs = new List<SeedRun>();
         try
         {
@@ -128,12 +163,12 @@ internal sealed class LatentJob(TrainOptions options, Action<string> log)
             {
                 var settings = options.LatentSeed(options.Seed + i);
                 string name = options.Seeds == 1 ? options.ModelName : Invariant($"{options.ModelName} seed {settings.Seed}");
-                log(Invariant($"{name}: {data.Train.TraceCount} training traces, inputs {string.Join(", ", spec.Inputs.Select(x => x.Column))}, state {spec.StateSize}, rule {(spec.Rule is null ? "none in the data" : $"{spec.Rule.PeakMv} → {spec.Rule.ResetMv} mV")}; {settings}"));
+                log(Invariant($"{name}: {train.Sum(t => t.TraceCount)} training traces, inputs {string.Join(", ", spec.Inputs.Select(x => x.Column))}, state {spec.StateSize}, rule {(spec.Rule is null ? "none in the data" : $"{spec.Rule.PeakMv} → {spec.Rule.ResetMv} mV")}; {settings}"));
                 var clock = Stopwatch.StartNew();
                 var network = LatentTrainer.Create(spec, settings);
                 try
                 {
-                    var history = LatentTrainer.Fit(network, data.Train, data.Validation, r => log(Invariant(
+                    var history = LatentTrainer.Fit(network, train, validation, r => log(Invariant(
                         $"{name} iteration {r.Iteration}: loss {r.TrainLoss:E2}, windows ≤ {r.LongestWindowSteps} steps, validation Γ {r.ValidationGamma:F4}, F1 {r.ValidationF1:F4}, subthreshold RMSE {r.ValidationRmseSubthresholdMv:F2} mV, {r.Seconds:F0} s{(r.Best ? " (best)" : "")}")));
                     runs.Add(new SeedRun(settings, new LatentTrained(network, history, clock.Elapsed.TotalSeconds)));
                 }
@@ -152,7 +187,7 @@ internal sealed class LatentJob(TrainOptions options, Action<string> log)
         }
     }
 
-    private LatentOutcome ExportAndEvaluate(List<SeedRun> seeds, SplitTraces data, INeuronModel? neuron, string dataset)
+    private LatentOutcome ExportAndEvaluate(List<SeedRun> seeds, SplitTraces data, SplitTraces? library, INeuronModel? neuron, string dataset)
     {
         // The seed to ship is chosen on the validation runs, like every other setting.
         var chosen = seeds.OrderByDescending(s => Math.Round(s.Best.ValidationGamma, 4)).ThenBy(s => s.Best.ValidationRmseSubthresholdMv).First();
@@ -166,7 +201,14 @@ internal sealed class LatentJob(TrainOptions options, Action<string> log)
                 string name = ship ? options.ModelName : Invariant($"{options.ModelName}_seed{seed.Settings.Seed}");
                 var export = LatentStage.Export(seed.Trained.Network, ship ? options.ModelsFolder : scratch, name);
                 var evaluation = LatentStage.Evaluate(name, seed.Trained.Network, export, data.Test, log);
-                evaluations.Add(new SeedEvaluation(seed, export, evaluation, ship));
+                MetricSummary? libraryTest = null;
+                if (library is not null)
+                {
+                    using var surrogate = new LatentSurrogate(export.OnnxPath, seed.Trained.Network.Spec);
+                    libraryTest = SurrogateScoring.Test(name + " (library test runs)", surrogate, library.Test, log).Result.ClosedLoop;
+                    log(Invariant($"{name}: the library's test runs ({library.Test.TraceCount} × {library.Test.Steps * library.Test.TimeStepMs:G4} ms) closed loop Γ {libraryTest.Gamma:F3}, subthreshold RMSE {libraryTest.RmseSubthresholdMv:F2} mV"));
+                }
+                evaluations.Add(new SeedEvaluation(seed, export, evaluation, ship, libraryTest));
             }
         }
         finally
@@ -184,7 +226,8 @@ internal sealed class LatentJob(TrainOptions options, Action<string> log)
             Description = neuron?.Description ?? "traces from elsewhere (the neuron is not known to the project)",
             Stimulus = options.Neuron is null ? "as in the dataset"
                 : options.Library && neuron is not null ? LibraryDescription(Landmarks(neuron), neuron.CurrentUnit)
-                : Invariant($"mixed: each trace draws Ornstein–Uhlenbeck, step, ramp, Gaussian or pulses over 0–{neuron?.MixedMaxCurrent} {neuron?.CurrentUnit}"),
+                : options.Combined && neuron is not null ? Invariant($"two datasets together: {MixedDescription(neuron)} (300 runs × 5 traces × 100 ms); and {LibraryDescription(Landmarks(neuron), neuron.CurrentUnit)} (300 runs × 1 trace; `{options.Neuron.LibraryDatasetPath}`)")
+                : MixedDescription(neuron),
         };
         var card = LatentCards.Create(options.ModelName, shipped.Seed.Trained.Network, shipped.Seed.Settings, shipped.Seed.Trained.History, source, shipped.Evaluation.Result.CardMetrics());
         var spread = evaluations.Select(e => new Dictionary<string, object>
@@ -195,11 +238,18 @@ internal sealed class LatentJob(TrainOptions options, Action<string> log)
             ["test_spike_f1"] = e.Evaluation.Result.ClosedLoop.SpikeF1,
             ["test_rmse_subthreshold_mv"] = e.Evaluation.Result.ClosedLoop.RmseSubthresholdMv,
             ["shipped"] = e.Shipped,
+        }).Select((d, i) =>
+        {
+            if (evaluations[i].LibraryTest is { } l)
+            {
+                d["library_test_gamma"] = l.Gamma;
+            }
+            return d;
         }).ToArray();
         card = card with
         {
             Training = new Dictionary<string, object>(card.Training) { ["seeds"] = spread },
-            Envelope = CardEnvelope.From(data.Train, card.Latent.Inputs),
+            Envelope = CardEnvelope.From(library is null ? [data.Train] : [data.Train, library.Train], card.Latent.Inputs),
         };
         TrainFiles.WriteText(shipped.Export.CardPath, card.ToJson());
         return new LatentOutcome(shipped, evaluations, card);

@@ -8,6 +8,9 @@ namespace NeuronSurrogate.Train;
 internal sealed record LatentJobResult(TrainOptions Options, string Dataset, RunSplit Split, TraceSet Test, LatentSpec Spec, LatentOutcome Outcome,
     IReadOnlyDictionary<string, ModelResult> Baselines, LatentSuites Suites, IReadOnlyList<string> Plots, IReadOnlyList<KeyValuePair<string, double>> Timings, double Seconds)
 {
+    /// <summary>A combined job's stimulus library: its file, its split and its test runs (scored beside the mixed ones).</summary>
+    public (string Dataset, RunSplit Split, TraceSet Test)? Library { get; init; }
+
     /// <summary>The shipped model's scores.</summary>
     public LatentEvaluation Evaluation => Outcome.Shipped.Evaluation;
 
@@ -31,6 +34,13 @@ internal sealed record LatentJobResult(TrainOptions Options, string Dataset, Run
                 ["test_closed_loop"] = e.Evaluation.Result.ClosedLoop,
                 ["training_seconds"] = Math.Round(e.Seed.Trained.Seconds, 1),
                 ["shipped"] = e.Shipped,
+            }).Select((d, i) =>
+            {
+                if (Outcome.Evaluations[i].LibraryTest is { } l)
+                {
+                    d["library_test_closed_loop"] = l;
+                }
+                return d;
             }).ToArray(),
             ["checks"] = new Dictionary<string, object>
             {
@@ -43,6 +53,18 @@ internal sealed record LatentJobResult(TrainOptions Options, string Dataset, Run
             ["training_seconds"] = Math.Round(Outcome.Shipped.Seed.Trained.Seconds, 1),
             ["flop_per_step"] = Outcome.Card.FlopPerStep,
         };
+        if (Library is { } library && Outcome.Shipped.LibraryTest is { } libraryTest)
+        {
+            document["library"] = new Dictionary<string, object>
+            {
+                ["path"] = library.Dataset,
+                ["runs"] = library.Split.Train.Count + library.Split.Validation.Count + library.Split.Test.Count,
+                ["test_traces"] = library.Test.TraceCount,
+                ["steps"] = library.Test.Steps,
+                ["split"] = new Dictionary<string, object> { ["train"] = library.Split.Train, ["validation"] = library.Split.Validation, ["test"] = library.Split.Test },
+                ["test_closed_loop"] = libraryTest,
+            };
+        }
         if (Suites.FiCurve is not null)
         {
             document["fi_curve"] = Suites.FiCurve;

@@ -39,14 +39,22 @@ internal static class LatentReport
         text.AppendLine("Γ is the coincidence factor (Kistler et al. 1997, Δ = 2 ms; 1 is perfect timing, 0 is chance); spikes are upward 0 mV crossings; subthreshold RMSE leaves out samples within 2 ms of a true spike; a trace where neither fires counts Γ = 1.");
         text.AppendLine();
 
+        if (r.Library is { } library && shipped.LibraryTest is { } libraryTest)
+        {
+            text.AppendLine(Invariant($"**The stimulus library's test runs** (`{library.Dataset}`, {library.Test.TraceCount} traces × {library.Test.Steps * library.Test.TimeStepMs:G4} ms, split by run with the same seed: `library_split.json`; this job also trained on the library's training runs and chose its checkpoints on the mean Γ of both validation parts): closed-loop Γ {libraryTest.Gamma:F3}, F1 {libraryTest.SpikeF1:F3}, subthreshold RMSE {libraryTest.RmseSubthresholdMv:F2} mV."));
+            text.AppendLine();
+        }
+
         text.AppendLine("## Seeds");
         text.AppendLine();
-        text.AppendLine("| seed | validation Γ (kept weights) | test Γ | test F1 | test subthreshold RMSE (mV) | training s | shipped |");
-        text.AppendLine("|---:|---:|---:|---:|---:|---:|:---:|");
+        bool combined = r.Outcome.Evaluations.Any(e => e.LibraryTest is not null);
+        text.AppendLine($"| seed | validation Γ (kept weights{(combined ? "; mean of both parts" : "")}) | test Γ | test F1 | test subthreshold RMSE (mV) |{(combined ? " library test Γ |" : "")} training s | shipped |");
+        text.AppendLine($"|---:|---:|---:|---:|---:|{(combined ? "---:|" : "")}---:|:---:|");
         foreach (var e in r.Outcome.Evaluations)
         {
             var m = e.Evaluation.Result.ClosedLoop;
-            text.AppendLine(Invariant($"| {e.Seed.Settings.Seed} | {e.Seed.Best.ValidationGamma:F4} | {m.Gamma:F3} | {m.SpikeF1:F3} | {m.RmseSubthresholdMv:F2} | {e.Seed.Trained.Seconds:F0} | {(e.Shipped ? "✓" : "")} |"));
+            string libraryColumn = combined ? Invariant($" {e.LibraryTest?.Gamma:F3} |") : "";
+            text.AppendLine(Invariant($"| {e.Seed.Settings.Seed} | {e.Seed.Best.ValidationGamma:F4} | {m.Gamma:F3} | {m.SpikeF1:F3} | {m.RmseSubthresholdMv:F2} |{libraryColumn} {e.Seed.Trained.Seconds:F0} | {(e.Shipped ? "✓" : "")} |"));
         }
         if (r.Outcome.Evaluations.Count > 1)
         {

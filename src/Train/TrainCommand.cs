@@ -26,7 +26,7 @@ internal sealed class TrainCommand
     private readonly Option<int?> _seeds = new("--seeds") { Description = "Latent seeds trained one after the other, --seed onwards; the best on validation ships, all are reported (default: 2 for --neuron, 1 otherwise)." };
     private readonly Option<int> _stepFactor = new("--step-factor") { Description = "The latent surrogate steps k data steps at a time (1, 2, 5, 10…).", DefaultValueFactory = _ => 1 };
     private readonly Option<int[]> _variants = new("--variants") { Description = "With --experiments and --neuron or --data: run only these latent variants (1-based rows of the table).", AllowMultipleArgumentsPerToken = true };
-    private readonly Option<string> _stimulus = new("--stimulus") { Description = "With --neuron: mixed (the generator's mixed stimuli, 100 ms traces, currents ≥ 0) or library (the stimulus library: 1 s traces, hyperpolarizing to depolarizing, amplitudes from the neuron's measured landmarks; data/KEY_library.csv).", DefaultValueFactory = _ => "mixed" };
+    private readonly Option<string> _stimulus = new("--stimulus") { Description = "With --neuron: mixed (the generator's mixed stimuli, 100 ms traces, currents ≥ 0) library (the stimulus library: 1 s traces, hyperpolarizing to depolarizing, amplitudes from the neuron's measured landmarks; data/KEY_library.csv) or combined (both datasets: training windows from both, checkpoints chosen on both validation parts, both test parts scored).", DefaultValueFactory = _ => "mixed" };
     private readonly Option<bool> _synaptic = new("--synaptic") { Description = "With --data: the traces were driven by synaptic input events, which lie beside them (TRACES with .events before the extension, the synapse table beside that; generate --inputs synaptic writes both): train a synaptic latent surrogate (k = 10 by default)." };
     private readonly Option<bool> _tcn = new("--tcn") { Description = "With --synaptic: train the comparison instead, a temporal convolutional network in the style of Beniaguev et al. (results/NAME/tcn.md)." };
     private readonly Option<int> _channels = new("--input-channels") { Description = "With --synaptic: channels of the learned projection of the synapses' event counts.", DefaultValueFactory = _ => 8 };
@@ -35,17 +35,20 @@ internal sealed class TrainCommand
     private readonly Option<string[]> _heldOut = new("--held-out") { Description = "With --synaptic: further traces files (events beside each) of other input statistics, scored closed loop beside the test runs.", AllowMultipleArgumentsPerToken = true };
     private readonly Option<string?> _mask = new("--mask") { Description = "Latent training: which errors of a free-running window count: auto (matched-spikes without a structural rule, else first-spike), first-spike, matched-spikes or none (every step)." };
     private readonly Option<double?> _spikeWeight = new("--spike-loss-weight") { Description = "Latent training: the weight of the spike head's cross-entropy beside the voltage error (default 0.1)." };
+    private readonly Option<int?> _maxWindow = new("--max-window-steps") { Description = "Latent training: the longest free-running window (data steps) the curriculum grows to (default 400; 2000 with --synaptic)." };
+    private readonly Option<int?> _batch = new("--batch-size") { Description = "Latent training: windows per iteration (default 256; 128 with --synaptic)." };
+    private readonly Option<double?> _maxTau = new("--max-time-constant-ms") { Description = "Latent training: the longest time constant (ms) of the leaky voltage and spike memories (default 200)." };
     private readonly Option<string> _unit = new("--current-unit") { Description = "The unit of the currents of a --data file, for the card.", DefaultValueFactory = _ => "as in the training data" };
 
     public TrainCommand()
     {
         _regime.AcceptOnlyFromAmong("default", "mixed");
         _neuron.AcceptOnlyFromAmong([.. BuiltInNeuron.All.Select(n => n.Key)]);
-        _stimulus.AcceptOnlyFromAmong("mixed", "library");
+        _stimulus.AcceptOnlyFromAmong("mixed", "library", "combined");
         _mask.AcceptOnlyFromAmong("auto", "first-spike", "matched-spikes", "none");
         Root = new RootCommand("The main job: split the dataset by run, train the models and baselines, export them, and score everything closed-loop on held-out runs. With --neuron or --data: train a latent surrogate instead.")
         {
-            _plots, _regime, _experiments, _dataset, _seed, _voltageLags, _currentLags, _stride, _epochs, _hidden, _results, _models, _neuron, _data, _name, _iterations, _seeds, _stepFactor, _unit, _variants, _stimulus, _synaptic, _tcn, _channels, _taus, _moreTraining, _heldOut, _mask, _spikeWeight,
+            _plots, _regime, _experiments, _dataset, _seed, _voltageLags, _currentLags, _stride, _epochs, _hidden, _results, _models, _neuron, _data, _name, _iterations, _seeds, _stepFactor, _unit, _variants, _stimulus, _synaptic, _tcn, _channels, _taus, _moreTraining, _heldOut, _mask, _spikeWeight, _maxWindow, _maxTau, _batch,
         };
     }
 
@@ -89,10 +92,15 @@ internal sealed class TrainCommand
     private TrainOptions LatentJob(TrainOptions options, string? neuronKey, string dataPath, ParseResult result, IReadOnlyList<string> args)
     {
         var builtIn = BuiltInNeuron.All.FirstOrDefault(n => n.Key == neuronKey);
-        bool library = result.GetValue(_stimulus) == "library";
-        if (library && builtIn is null)
+        string stimulus = result.GetValue(_stimulus)!;
+        bool library = stimulus == "library", combined = stimulus == "combined";
+        if ((library || combined) && builtIn is null)
         {
-            throw new ArgumentException("--stimulus library goes with --neuron (a built-in neuron whose dataset is generated)");
+            throw new ArgumentException($"--stimulus {stimulus} goes with --neuron (a built-in neuron whose dataset is generated)");
+        }
+        if (combined && options.Experiments)
+        {
+            throw new ArgumentException("--stimulus combined goes without --experiments");
         }
         string path = builtIn is null ? dataPath : library ? builtIn.LibraryDatasetPath : builtIn.DatasetPath;
         string stem = result.GetValue(_name) ?? builtIn?.ModelName ?? Path.GetFileNameWithoutExtension(path) + "_latent";
@@ -133,6 +141,18 @@ internal sealed class TrainCommand
         {
             latent = latent with { SpikeLossWeight = weight };
         }
+        if (result.GetValue(_maxWindow) is { } window)
+        {
+            latent = latent with { MaxWindowSteps = window };
+        }
+        if (result.GetValue(_batch) is { } batch)
+        {
+            latent = latent with { BatchSize = batch };
+        }
+        if (result.GetValue(_maxTau) is { } tau)
+        {
+            latent = latent with { MaxTimeConstantMs = tau };
+        }
         int seeds = result.GetValue(_seeds) ?? (builtIn is null ? 1 : 2);
         if (seeds is < 1 or > 16)
         {
@@ -146,6 +166,7 @@ internal sealed class TrainCommand
             DatasetPath = path,
             Neuron = builtIn,
             Library = library,
+            Combined = combined,
             CurrentUnit = result.GetValue(_unit)!,
             Latent = latent.Validate(),
             Seeds = seeds,

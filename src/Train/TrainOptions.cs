@@ -93,6 +93,14 @@ internal sealed record TrainOptions
     /// </summary>
     public bool Library { get; init; }
 
+    /// <summary>
+    /// A --neuron job trained on both datasets (<c>--stimulus combined</c>): the mixed generator's (its runs give the test
+    /// and validation runs, as in a mixed job) and the stimulus library's, split by run with the same seed. Windows are
+    /// drawn from both training parts, checkpoints are chosen on the mean Γ of both validation parts, and the library's
+    /// test runs are scored beside the mixed ones.
+    /// </summary>
+    public bool Combined { get; init; }
+
     /// <summary>The currents' unit for a latent job's card when the neuron is not known.</summary>
     public string CurrentUnit { get; init; } = "as in the training data";
 

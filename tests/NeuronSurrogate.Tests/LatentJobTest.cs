@@ -123,6 +123,9 @@ public sealed class LatentJobTest
         var both = Train(["--data", folder.File("x.csv"), "--neuron", "hh"]);
         Assert.AreEqual(2, both.ExitCode, both.Error);
         StringAssert.Contains(both.Error, "--neuron and --data");
+        var combined = Train(["--data", folder.File("x.csv"), "--stimulus", "combined", .. Outputs()]);
+        Assert.AreEqual(2, combined.ExitCode, combined.Error);
+        StringAssert.Contains(combined.Error, "--stimulus combined goes with --neuron");
         var missing = Train(["--data", folder.File("none.csv"), .. Outputs()]);
         Assert.AreEqual(2, missing.ExitCode, missing.Error);
         StringAssert.Contains(missing.Error, "none.csv");

@@ -308,6 +308,88 @@ public sealed class LatentSurrogateTest
     }
 
     [TestMethod]
+    public void LatentSurrogateTest_WindowsFromSetsOfDifferentLengthsStayInsideOneTraceAndFollowLength()
+    {
+        // A library of long traces beside a dataset of short ones: each window is a piece of one trace (never across a
+        // trace's end), and a set's share of windows follows its share of steps (here 3600 of 5600, 64 %).
+        var longSet = Traces(3, steps: 600, seed: 5);
+        var shortSet = Traces(10, steps: 100, seed: 6);
+        var settings = Tiny();
+        var spec = Spec(longSet, settings);
+        var windows = new LatentWindows([longSet, shortSet], spec);
+        Assert.AreEqual(99, windows.MaxBlocks, "the shortest trace bounds the windows");
+        var random = new TraceRandom(3, 3, 3);
+        int fromLong = 0, placed = 0, count = 400, length = 40;
+        var batch = windows.Draw(count, length, [0.9f, 0.95f, 0.99f], [0.9f, 0.95f], 0, ref random);
+        for (int b = 0; b < count; b++)
+        {
+            var targets = batch.Targets.AsSpan(b * length, length);
+            var currents = batch.Currents.AsSpan(b * length, length);
+            var found = new int[2];
+            foreach (var (set, isLong) in new[] { (longSet, true), (shortSet, false) })
+            {
+                for (int trace = 0; trace < set.TraceCount; trace++)
+                {
+                    var v = set.Trace(set.VoltagesMv, trace);
+                    var c = set.Trace(set.Currents, trace);
+                    for (int start = 0; start + length < set.Steps; start++)
+                    {
+                        if ((float)v[start] == batch.StartVoltage[b] && Matches(v.Slice(start + 1, length), targets) && Matches(c.Slice(start, length), currents))
+                        {
+                            found[isLong ? 0 : 1]++;
+                        }
+                    }
+                }
+            }
+            Assert.IsTrue(found.Sum() >= 1, $"window {b} is a piece of one trace");
+            // A flat piece at rest can be found in several traces; only windows found in one set count for the share.
+            if (found[0] == 0 || found[1] == 0)
+            {
+                placed++;
+                fromLong += found[0] > 0 ? 1 : 0;
+            }
+        }
+        Assert.IsTrue(placed > count / 2, $"{placed} of {count} windows placed in one set");
+        double share = fromLong / (double)placed;
+        Assert.IsTrue(share is > 0.55 and < 0.73, $"{share:P0} of the windows from the long traces, expected about 64 %");
+
+        static bool Matches(ReadOnlySpan<double> truth, ReadOnlySpan<float> window)
+        {
+            for (int i = 0; i < truth.Length; i++)
+            {
+                if ((float)truth[i] != window[i])
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    [TestMethod]
+    public void LatentSurrogateTest_TrainsOnSeveralSetsAndValidatesOnTheMeanOfThem()
+    {
+        var longSet = Traces(3, steps: 600, seed: 5);
+        var shortSet = Traces(4, steps: 100, seed: 6);
+        var settings = Tiny();
+        using var network = LatentTrainer.Create(Spec(longSet, settings), settings);
+        var history = LatentTrainer.Fit(network, [longSet, shortSet], [longSet, shortSet]);
+        Assert.AreEqual(2, history.Count);
+        // The last report's Γ is the mean of the two sets' closed-loop Γ with the weights as they were then; the weights
+        // kept are the best report's, so score them again only where the last report was the best.
+        if (history[^1].Best)
+        {
+            double mean = (LatentTrainer.ScoreClosedLoop(network, longSet).Gamma + LatentTrainer.ScoreClosedLoop(network, shortSet).Gamma) / 2;
+            Assert.AreEqual(mean, history[^1].ValidationGamma, 1e-12);
+        }
+        var envelope = CardEnvelope.From([longSet, shortSet], [new CardLatentInput("current", "model units", 0, 1)]);
+        Assert.AreEqual(60.0, envelope.TraceMs, 1e-9, "the longest training trace");
+        Assert.AreEqual(longSet.TraceCount + shortSet.TraceCount, envelope.Traces);
+        Assert.AreEqual(Math.Min(longSet.Currents.Min(), shortSet.Currents.Min()), envelope.Inputs[0].Min);
+        Assert.AreEqual(Math.Max(longSet.Currents.Max(), shortSet.Currents.Max()), envelope.Inputs[0].Max);
+    }
+
+    [TestMethod]
     public void LatentSurrogateTest_NoSpikesAndShortTracesAreInputErrors()
     {
         var silent = Traces(3, stimulus: 0);

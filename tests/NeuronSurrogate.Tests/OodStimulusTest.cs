@@ -56,11 +56,14 @@ public sealed class OodSuiteTest
         foreach (var f in result.Families)
         {
             Assert.HasCount(3, f.Surrogate, f.Family.ToString());
-            Assert.IsTrue(f.Surrogate.All(m => m.Gamma is >= -1 and <= 1), f.Family.ToString());
+            Assert.IsTrue(f.Surrogate.All(m => m.Gamma is >= -1 - 1e-12 and <= 1 + 1e-12), // a perfect match is 1 to within rounding
+                $"{f.Family}: {string.Join(", ", f.Surrogate.Select(m => m.Gamma))}");
             Assert.HasCount(3, f.Yardstick!);
         }
-        // The simulator at twice its step stays closer to itself than the surrogate does on these currents (measured: 0.76 against 0.27).
-        Assert.IsGreaterThan(result.Gamma[^1], result.YardstickGamma![^1]);
+        // The simulator at twice its step is scored against the simulator the same way (measured on 6 traces per family: 0.76;
+        // the model retrained on the stimulus library 0.764, its predecessor 0.27).
+        Assert.IsTrue(result.YardstickGamma![^1] is > 0.3 and <= 1 + 1e-12, $"{result.YardstickGamma[^1]}");
+        Assert.IsTrue(result.Gamma[^1] is > 0.3 and <= 1 + 1e-12, $"the shipped model on the suite: {result.Gamma[^1]}");
         // The validation part draws other traces of the same families.
         var validation = Inference.OodSuite.Run(model, hh, null, traces: 1, seed: Inference.OodSuite.ValidationSeed);
         Assert.IsNull(validation.YardstickGamma);

@@ -20,17 +20,37 @@ public sealed record CardEnvelope
     public static CardEnvelope From(TraceSet train, IReadOnlyList<CardLatentInput> inputs)
     {
         ArgumentNullException.ThrowIfNull(train);
+        return From([train], inputs);
+    }
+
+    /// <summary>
+    /// The envelope of several training sets' currents together (the same step; their lengths may differ, and the
+    /// envelope's trace length is the longest).
+    /// </summary>
+    public static CardEnvelope From(IReadOnlyList<TraceSet> train, IReadOnlyList<CardLatentInput> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(inputs);
+        if (train.Count == 0 || train.Any(t => t.TimeStepMs != train[0].TimeStepMs))
+        {
+            throw new ArgumentException("one or more sets of training traces at the same step");
+        }
         return new CardEnvelope
         {
-            TimeStepMs = train.TimeStepMs,
-            TraceMs = train.Steps * train.TimeStepMs,
-            Traces = train.TraceCount,
+            TimeStepMs = train[0].TimeStepMs,
+            TraceMs = train.Max(t => t.Steps * t.TimeStepMs),
+            Traces = train.Sum(t => t.TraceCount),
             Inputs = [.. inputs.Select(input =>
             {
-                var values = train.Input(input.Column);
-                double step = Enumerable.Range(0, train.TraceCount).Max(trace => LargestStep(values.AsSpan(trace * train.Steps, train.Steps)));
-                return new CardEnvelopeInput(input.Column, input.Unit, values.Min(), values.Max(), step / train.TimeStepMs);
+                double min = double.PositiveInfinity, max = double.NegativeInfinity, step = 0;
+                foreach (var set in train)
+                {
+                    var values = set.Input(input.Column);
+                    min = Math.Min(min, values.Min());
+                    max = Math.Max(max, values.Max());
+                    step = Math.Max(step, Enumerable.Range(0, set.TraceCount).Max(trace => LargestStep(values.AsSpan(trace * set.Steps, set.Steps))));
+                }
+                return new CardEnvelopeInput(input.Column, input.Unit, min, max, step / train[0].TimeStepMs);
             })],
         };
     }
