@@ -18,9 +18,10 @@ internal sealed class LatentWindows
     private readonly float[][] _inputs;
     private readonly byte[] _flags;
     private readonly int _traces;
-    // Where each trace starts in the flattened arrays, and its length; the running total of lengths where they differ.
+    // Where each trace starts in the flattened arrays, and its length; whether the lengths differ (then a trace is drawn
+    // in proportion to its length).
     private readonly int[] _origins, _lengths;
-    private readonly long[]? _cumulative;
+    private readonly bool _unequal;
     // A synaptic model's input: each trace's events as (data step, synapse), and e_m^i for i whole steps back.
     private readonly (int[] Steps, int[] Synapses)[]? _events;
     private readonly float[][]? _inputDecayPowers;
@@ -41,15 +42,7 @@ internal sealed class LatentWindows
         {
             _origins[trace] = checked(_origins[trace - 1] + _lengths[trace - 1]);
         }
-        if (_lengths.Any(n => n != _lengths[0]))
-        {
-            _cumulative = new long[_traces];
-            long total = 0;
-            for (int trace = 0; trace < _traces; trace++)
-            {
-                _cumulative[trace] = total += _lengths[trace];
-            }
-        }
+        _unequal = _lengths.Any(n => n != _lengths[0]);
         _voltages = sets.SelectMany(s => s.VoltagesMv).Select(v => (float)v).ToArray();
         _inputs = spec.Inputs.Select(i => sets.SelectMany(s => s.Input(i.Column)).Select(x => (float)x).ToArray()).ToArray();
         if (spec.IsSynaptic)
@@ -99,7 +92,7 @@ internal sealed class LatentWindows
         float peak = (float)(spec.Rule?.PeakMv ?? double.PositiveInfinity);
         for (int b = 0; b < count; b++)
         {
-            int trace = _cumulative is null ? random.NextInt(_traces) : DrawByLength(ref random);
+            int trace = _unequal ? DrawByLength(ref random) : random.NextInt(_traces);
             int steps = _lengths[trace];
             // A synaptic window starts on the surrogate's grid, so its event counts fall in the blocks inference uses.
             int start = spec.IsSynaptic ? k * random.NextInt((steps - 1 - length) / k + 1) : random.NextInt(steps - length);
@@ -149,10 +142,11 @@ internal sealed class LatentWindows
     /// <summary>A trace drawn in proportion to its length.</summary>
     private int DrawByLength(ref TraceRandom random)
     {
-        long total = _cumulative![^1];
-        long position = (long)(random.NextUInt64() % (ulong)total);
-        int index = Array.BinarySearch(_cumulative, position + 1);
-        return index >= 0 ? index : ~index;
+        int total = checked(_origins[^1] + _lengths[^1]);
+        int position = (int)(random.NextUInt64() % (ulong)total);
+        // The trace whose steps hold the position: the last one starting at or before it (every trace has a step).
+        int index = Array.BinarySearch(_origins, position);
+        return index >= 0 ? index : ~index - 1;
     }
 
     /// <summary>
