@@ -18,6 +18,9 @@ internal static class Program
             case "cost":
                 CostBenchmark.Run(root, quick);
                 return 0;
+            case "convergence":
+                CostBenchmark.Run(root, quick, convergenceOnly: true);
+                return 0;
             case "engines":
                 EnginesBenchmark.Run(root, quick);
                 return 0;
@@ -52,7 +55,7 @@ internal static class Program
                 InferenceBenchmark.Run(root, quick);
                 return 0;
             default:
-                Console.Error.WriteLine($"error: unknown benchmark '{what}': expected simulator, simulators, inference, engines, cost, whole, ood, synaptic, synaptic-surrogate, all or bdn");
+                Console.Error.WriteLine($"error: unknown benchmark '{what}': expected simulator, simulators, inference, engines, cost, convergence, whole, ood, synaptic, synaptic-surrogate, all or bdn");
                 return 2;
         }
     }

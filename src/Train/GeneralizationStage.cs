@@ -5,7 +5,7 @@ using static System.FormattableString;
 
 namespace NeuronSurrogate.Train;
 
-/// <summary>Scores every shipped RS model (state-space and latent) on the default test runs, the held-out mixed set and the f–I curve.</summary>
+/// <summary>Scores every shipped RS model (state-space and latent) on the default test runs, the held-out mixed set, the f–I curve and the out-of-distribution suite.</summary>
 internal static class GeneralizationStage
 {
     /// <summary>The models scored, where their files are in the models folder.</summary>
@@ -26,9 +26,9 @@ internal static class GeneralizationStage
                 log($"generalization: {path} not found, skipped");
                 continue;
             }
-            var result = GeneralizationSuites.Evaluate(path, defaultTest, mixed, simulation);
+            var result = GeneralizationSuites.Evaluate(path, defaultTest, mixed, simulation, options.OodTraces);
             results[name] = result;
-            log(Invariant($"generalization of {name}: default test Γ {result.DefaultTest.Gamma:F3}, held-out mixed Γ {result.MixedHeldOut.Gamma:F3}, f–I levels within tolerance {result.FiCurve.Count(p => p.WithinTolerance)}/{result.FiCurve.Count} (max error {result.FiCurve.Max(p => p.Error)} spikes)"));
+            log(Invariant($"generalization of {name}: default test Γ {result.DefaultTest.Gamma:F3}, held-out mixed Γ {result.MixedHeldOut.Gamma:F3}, f–I levels within tolerance {result.FiCurve.Count(p => p.WithinTolerance)}/{result.FiCurve.Count} (max error {result.FiCurve.Max(p => p.Error)} spikes), out-of-distribution Γ {result.OutOfDistribution.Gamma[^1]:F3}"));
         }
         return results;
     }

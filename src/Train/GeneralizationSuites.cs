@@ -28,11 +28,13 @@ internal static class GeneralizationSuites
         IncludeRecovery = true,
     }).Traces;
 
-    public static GeneralizationResult Evaluate(string modelPath, TraceSet defaultTest, TraceSet mixedHeldOut, IzhikevichSimulationOptions simulation)
+    public static GeneralizationResult Evaluate(string modelPath, TraceSet defaultTest, TraceSet mixedHeldOut, IzhikevichSimulationOptions simulation, int oodTraces)
     {
         using var model = SurrogateModel.Open(modelPath);
+        var neuron = new IzhikevichNeuron(simulation);
         return new GeneralizationResult(ClosedLoop(model, defaultTest), ClosedLoop(model, mixedHeldOut),
-            FiCurves.Measure(new IzhikevichNeuron(simulation), model, StimulusGenerator.MixedMaxCurrent, simulation.TimeStepMs));
+            FiCurves.Measure(neuron, model, StimulusGenerator.MixedMaxCurrent, simulation.TimeStepMs),
+            GeneralizationOod.From(OodSuite.Run(model, neuron, coarse: null, oodTraces)));
     }
 
     /// <summary>The closed-loop metrics of a model on a set.</summary>

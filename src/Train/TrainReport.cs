@@ -150,13 +150,23 @@ internal static class TrainReport
     {
         text.AppendLine("## Generalization (closed loop, shipped ONNX models)");
         text.AppendLine();
-        text.AppendLine(Invariant($"Each shipped RS model (state-space: `surrogate`, `surrogate_mixed`; latent, current and voltage only: `latent`, `rs_latent`) on three suites: the default dataset's test runs; a held-out mixed-stimulus set (40 runs × 5 traces × 100 ms, seed {GeneralizationSuites.MixedHeldOutSeed}, used for nothing else); and the RS f–I curve (constant current 0, 1, …, 25 for 1 s each; a level passes when the spike count is within one spike or 5 %)."));
+        text.AppendLine(Invariant($"Each shipped RS model (state-space: `surrogate`, `surrogate_mixed`; latent, current and voltage only: `latent`, `rs_latent`) on three suites: the default dataset's test runs; a held-out mixed-stimulus set (40 runs × 5 traces × 100 ms, seed {GeneralizationSuites.MixedHeldOutSeed}, used for nothing else); and the RS f–I curve (constant current 0, 1, …, 25 for 1 s each; a level passes when the spike count is within one spike or 5 %); then the out-of-distribution suite's test part ({generalization.Values.First().OutOfDistribution.TracesPerFamily} traces of 1 s per family its training never drew, seed {Inference.OodSuite.Seed}; the RS data is defined by Euler at 0.1 ms, so there is no simulator-at-twice-its-step yardstick)."));
         text.AppendLine();
-        text.AppendLine("| model | default test Γ | default test F1 | default test subthr. RMSE (mV) | mixed held-out Γ | mixed held-out F1 | mixed held-out subthr. RMSE (mV) | f–I levels passing | f–I max error (spikes) |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| model | default test Γ | default test F1 | default test subthr. RMSE (mV) | mixed held-out Γ | mixed held-out F1 | mixed held-out subthr. RMSE (mV) | f–I levels passing | f–I max error (spikes) | out-of-distribution Γ (1 s) | first 250 ms |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var (name, g) in generalization)
         {
-            text.AppendLine(Invariant($"| {name} | {g.DefaultTest.Gamma:F3} | {g.DefaultTest.SpikeF1:F3} | {g.DefaultTest.RmseSubthresholdMv:F2} | {g.MixedHeldOut.Gamma:F3} | {g.MixedHeldOut.SpikeF1:F3} | {g.MixedHeldOut.RmseSubthresholdMv:F2} | {g.FiCurve.Count(p => p.WithinTolerance)}/{g.FiCurve.Count} | {g.FiCurve.Max(p => p.Error)} |"));
+            text.AppendLine(Invariant($"| {name} | {g.DefaultTest.Gamma:F3} | {g.DefaultTest.SpikeF1:F3} | {g.DefaultTest.RmseSubthresholdMv:F2} | {g.MixedHeldOut.Gamma:F3} | {g.MixedHeldOut.SpikeF1:F3} | {g.MixedHeldOut.RmseSubthresholdMv:F2} | {g.FiCurve.Count(p => p.WithinTolerance)}/{g.FiCurve.Count} | {g.FiCurve.Max(p => p.Error)} | {g.OutOfDistribution.Gamma[^1]:F3} | {g.OutOfDistribution.Gamma[0]:F3} |"));
+        }
+        text.AppendLine();
+        var families = generalization.Values.First().OutOfDistribution.FamiliesGamma.Keys.ToArray();
+        text.AppendLine("Out-of-distribution Γ per family (1 s):");
+        text.AppendLine();
+        text.AppendLine("| model | " + string.Join(" | ", families) + " |");
+        text.AppendLine("|---|" + string.Concat(families.Select(_ => "---:|")));
+        foreach (var (name, g) in generalization)
+        {
+            text.AppendLine($"| {name} | " + string.Join(" | ", families.Select(f => Invariant($"{g.OutOfDistribution.FamiliesGamma[f]:F3}"))) + " |");
         }
         text.AppendLine();
         text.AppendLine("f–I curve, spikes in 1 s:");

@@ -30,6 +30,7 @@ public sealed class TrainPipelineTest
             Hidden = [16, 16],
             PlotTraces = 1,
             Latent = new LatentSettings { Iterations = 4, MaxWindowSteps = 200 },
+            OodTraces = 1,
         };
         var log = new List<string>();
         Assert.AreEqual(0, new TrainPipeline(options, log.Add).Run());
@@ -67,6 +68,11 @@ public sealed class TrainPipelineTest
         Assert.IsTrue(File.Exists(Path.Combine(options.ModelsFolder, "surrogate_rollout.onnx")));
         var generalization = root.GetProperty("generalization").GetProperty("surrogate");
         Assert.AreEqual(26, generalization.GetProperty("fi_curve").GetArrayLength());
+        var ood = generalization.GetProperty("out_of_distribution");
+        Assert.AreEqual(1, ood.GetProperty("traces_per_family").GetInt32());
+        Assert.AreEqual(3, ood.GetProperty("gamma").GetArrayLength(), "Γ over 250 ms, 500 ms and the whole second");
+        Assert.AreEqual(8, ood.GetProperty("families_gamma").EnumerateObject().Count(), "one Γ per out-of-distribution family");
+        Assert.IsTrue(ood.GetProperty("gamma").EnumerateArray().All(g => g.GetDouble() is >= 0 and <= 1 + 1e-9));
         var latent = LatentModelCard.Read(Path.Combine(options.ModelsFolder, "latent.json"));
         Assert.AreEqual(30, latent.Rule!.PeakMv, "the reset rule is read off the training traces");
         Assert.AreEqual(-65, latent.Rule.ResetMv);
