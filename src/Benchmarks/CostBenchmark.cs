@@ -63,7 +63,7 @@ internal static partial class CostBenchmark
             report.AppendLine("The convergence studies of the cost benchmark ([cost.md](cost.md)), which runs each simulator at the step chosen here. Over 100 ms, spike times barely drift; over a second of tonic firing or slow input, a small error in each interspike interval adds up, so the step that holds over a second is finer.");
             report.AppendLine();
         }
-        if (!convergenceOnly)
+        else
         {
             report.AppendLine("Two companions: [engines.md](engines.md) (`-- engines`) times the latent models' engines in process at 1, 30, 100 and 10 000 traces with GFLOP/s beside ONNX Runtime's GEMM on the same shapes, and [whole_process.md](whole_process.md) (`-- whole`) what a user pays: the built tool as a process on CSV and Parquet files (start, reading, writing included) against NEURON at dt 0.025 and 0.1 ms and at 0.0125 ms, the step whose spike times hold over 1 s ([convergence.md](convergence.md)).");
             report.AppendLine(Invariant($"Every engine runs the same held-out currents (mixed stimuli in the neuron's range, seed {HeldOutSeed}, used by no training or validation set; traces of {TraceMs} ms at {DtMs} ms) on all cores: the simulators parallel over traces, NEURON one process per core, ONNX Runtime with one intra-op thread per core. Wall time is end to end (NEURON's includes starting its processes and building the cell, the cost of one `simulate` call). The engines of one trace count are timed in turn, round after round; a cost is the median over rounds, a ratio the median of the per-round ratios."));

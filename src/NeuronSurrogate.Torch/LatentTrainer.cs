@@ -17,7 +17,7 @@ namespace NeuronSurrogate.Torch;
 /// </summary>
 public static class LatentTrainer
 {
-    /// <summary>Trains a network: <see cref="Create"/>, then <see cref="Fit"/>.</summary>
+    /// <summary>Trains a network: <see cref="Create"/>, then <see cref="Fit(LatentNetwork, TraceSet, TraceSet, Action{LatentTrainingReport}?)"/>.</summary>
     /// <param name="spec">The surrogate's layout, fitted on <paramref name="train"/>.</param>
     /// <param name="settings">Architecture and schedule.</param>
     /// <param name="train">The training traces.</param>
