@@ -89,16 +89,27 @@ public static class SpikeTrainMetrics
                 subCount++;
             }
         }
-        int matches = Match(trueTimes, modelTimes);
-        int nTrue = trueTimes.Count, nModel = modelTimes.Count;
-        double precision = nModel > 0 ? (double)matches / nModel : nTrue == 0 ? 1 : 0;
-        double recall = nTrue > 0 ? (double)matches / nTrue : nModel == 0 ? 1 : 0;
-        double f1 = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0;
         double duration = truthMv.Length * timeStepMs;
+        var spikes = Compare(trueTimes, modelTimes, duration);
         return new TraceMetrics(
             Math.Sqrt(sum / truthMv.Length),
             subCount > 0 ? Math.Sqrt(subSum / subCount) : double.NaN,
-            nTrue, nModel, matches, precision, recall, f1,
-            Gamma(nTrue, nModel, matches, duration), duration);
+            trueTimes.Count, modelTimes.Count, spikes.Matches, spikes.Precision, spikes.Recall, spikes.F1, spikes.Gamma, duration);
+    }
+
+    /// <summary>
+    /// The spike-train metrics of two lists of spike times over <paramref name="durationMs"/>: matches within ±Δ, precision,
+    /// recall and F1 (1 where neither fires), and Γ. For spike trains read off voltages recorded at different steps.
+    /// </summary>
+    public static (int Matches, double Precision, double Recall, double F1, double Gamma) Compare(IReadOnlyList<double> trueTimesMs, IReadOnlyList<double> modelTimesMs, double durationMs)
+    {
+        ArgumentNullException.ThrowIfNull(trueTimesMs);
+        ArgumentNullException.ThrowIfNull(modelTimesMs);
+        int matches = Match(trueTimesMs, modelTimesMs);
+        int nTrue = trueTimesMs.Count, nModel = modelTimesMs.Count;
+        double precision = nModel > 0 ? (double)matches / nModel : nTrue == 0 ? 1 : 0;
+        double recall = nTrue > 0 ? (double)matches / nTrue : nModel == 0 ? 1 : 0;
+        double f1 = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0;
+        return (matches, precision, recall, f1, Gamma(nTrue, nModel, matches, durationMs));
     }
 }
