@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using NeuronSurrogate.Data;
 using NeuronSurrogate.Rollout;
@@ -91,6 +92,7 @@ public sealed class FusedLatentStepper : IRowwiseLatentStepper, IDisposable
         public readonly float[][] Features = [.. Enumerable.Range(0, Group).Select(_ => new float[w.InputsPadded])];
         public readonly float[][][] Hidden = [.. w.Layers.Select(l => Enumerable.Range(0, Group).Select(_ => new float[l.OutputsPadded]).ToArray())];
         public readonly float[] Output = new float[w.Last.Outputs];
+        public readonly float[] Flags = new float[w.Last.Outputs];
     }
 
     /// <summary>One step of one trace; returns the spike probability.</summary>
@@ -131,15 +133,36 @@ public sealed class FusedLatentStepper : IRowwiseLatentStepper, IDisposable
             currents.CopyTo(x.AsSpan(1));
         }
         int m0 = 1 + spec.InputFeatures;
-        for (int m = 0; m < kv; m++)
+        // m·a + V·(1 − a) and c·b + flag as a multiply, a multiply and an add per element, eight at a time (the bits of
+        // the same operations one element at a time).
+        Decay(memory, _w.VoltageDecay, v, _w.VoltageGain, x.AsSpan(m0, kv), v);
+        Decay(counts, _w.SpikeDecay, flag, null, x.AsSpan(m0 + kv, ks), 0);
+    }
+
+    /// <summary>
+    /// values ← values·decay + drive·gain (or + drive without a gain), and features ← values − offset, element by element
+    /// with one multiply, one multiply and one add each (no fused multiply-add), eight at a time.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Decay(Span<float> values, float[] decay, float drive, float[]? gain, Span<float> features, float offset)
+    {
+        int n = values.Length, m = 0;
+        ref float value = ref MemoryMarshal.GetReference(values);
+        ref float feature = ref MemoryMarshal.GetReference(features);
+        ref float a = ref MemoryMarshal.GetArrayDataReference(decay);
+        var d = Vector256.Create(drive);
+        var o = Vector256.Create(offset);
+        for (; m + Lanes <= n; m += Lanes)
         {
-            memory[m] = memory[m] * _w.VoltageDecay[m] + v * _w.VoltageGain[m];
-            x[m0 + m] = memory[m] - v;
+            var scaled = Vector256.LoadUnsafe(ref value, (nuint)m) * Vector256.LoadUnsafe(ref a, (nuint)m);
+            var updated = gain is null ? scaled + d : scaled + d * Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(gain), (nuint)m);
+            updated.StoreUnsafe(ref value, (nuint)m);
+            (updated - o).StoreUnsafe(ref feature, (nuint)m);
         }
-        for (int m = 0; m < ks; m++)
+        for (; m < n; m++)
         {
-            counts[m] = counts[m] * _w.SpikeDecay[m] + flag;
-            x[m0 + kv + m] = counts[m];
+            values[m] = gain is null ? values[m] * decay[m] + drive : values[m] * decay[m] + drive * gain[m];
+            features[m] = values[m] - offset;
         }
     }
 
@@ -200,7 +223,7 @@ public sealed class FusedLatentStepper : IRowwiseLatentStepper, IDisposable
         var rule = _w.StructuralRule;
         float previous = v, lastFlag = 0;
         bool afterPeak = peak > 0.5f;
-        Span<float> flags = stackalloc float[k];
+        Span<float> flags = scratch.Flags;
         for (int j = 0; j < k; j++)
         {
             float vj = o[j] + v;
@@ -218,30 +241,45 @@ public sealed class FusedLatentStepper : IRowwiseLatentStepper, IDisposable
         if (k > 1)
         {
             // The fold of the first k − 1 voltages and flags into the memory (the graph's Mul, MatMul, Add).
-            for (int m = 0; m < kv; m++)
-            {
-                float folded = 0;
-                for (int j = 0; j < k - 1; j++)
-                {
-                    folded += voltagesMv[j] * _w.VoltageFold![j * kv + m];
-                }
-                memory[m] = memory[m] * _w.VoltageSpan![m] + folded;
-            }
-            for (int m = 0; m < ks; m++)
-            {
-                float folded = 0;
-                for (int j = 0; j < k - 1; j++)
-                {
-                    folded += flags[j] * _w.SpikeFold![j * ks + m];
-                }
-                counts[m] = counts[m] * _w.SpikeSpan![m] + folded;
-            }
+            Fold(memory, _w.VoltageSpan!, voltagesMv[..(k - 1)], _w.VoltageFold!);
+            Fold(counts, _w.SpikeSpan!, flags[..(k - 1)], _w.SpikeFold!);
         }
         state[LatentSpec.VoltageIndex] = voltagesMv[k - 1];
         state[LatentSpec.SpikeFlagIndex] = lastFlag;
         // Without a rule and with k = 1 the graph passes the peak flag through; otherwise it is the rule's.
         state[LatentSpec.PeakFlagIndex] = rule is null && k == 1 ? peak : afterPeak ? 1 : 0;
         return probability;
+    }
+
+    /// <summary>
+    /// values ← values·span + Σⱼ inputs[j]·fold[j, ·], the sum from j = 0 with a multiply and an add per term (no fused
+    /// multiply-add), eight elements at a time (the bits of the same operations one element at a time).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Fold(Span<float> values, float[] span, ReadOnlySpan<float> inputs, float[] fold)
+    {
+        int n = values.Length, m = 0;
+        ref float value = ref MemoryMarshal.GetReference(values);
+        ref float s = ref MemoryMarshal.GetArrayDataReference(span);
+        ref float f = ref MemoryMarshal.GetArrayDataReference(fold);
+        for (; m + Lanes <= n; m += Lanes)
+        {
+            var folded = Vector256<float>.Zero;
+            for (int j = 0; j < inputs.Length; j++)
+            {
+                folded += Vector256.Create(inputs[j]) * Vector256.LoadUnsafe(ref f, (nuint)(j * n + m));
+            }
+            (Vector256.LoadUnsafe(ref value, (nuint)m) * Vector256.LoadUnsafe(ref s, (nuint)m) + folded).StoreUnsafe(ref value, (nuint)m);
+        }
+        for (; m < n; m++)
+        {
+            float folded = 0;
+            for (int j = 0; j < inputs.Length; j++)
+            {
+                folded += inputs[j] * fold[j * n + m];
+            }
+            values[m] = values[m] * span[m] + folded;
+        }
     }
 
     /// <summary>output = W x + b for the layer's (padded) outputs: eight 256-bit accumulators per 64 outputs.</summary>
@@ -363,6 +401,7 @@ public sealed class FusedLatentStepper : IRowwiseLatentStepper, IDisposable
     }
 
     /// <summary>Σ w[i]·x[i] over a padded row: two accumulators of 256 bits, then a fixed pairwise sum of the lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float Dot(ReadOnlySpan<float> weights, ReadOnlySpan<float> x)
     {
         int padded = weights.Length;
@@ -438,6 +477,7 @@ public sealed class FusedLatentStepper : IRowwiseLatentStepper, IDisposable
     /// polynomial (relative error below 2e-7 on that interval), and 2^n put into the exponent bits. Inputs are clamped to
     /// [−87.3, 88], where e^x and 2^n are normal floats.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector256<float> Exp(Vector256<float> x)
     {
         x = Vector256.Min(Vector256.Max(x, Vector256.Create(ExpLow)), Vector256.Create(ExpHigh));
