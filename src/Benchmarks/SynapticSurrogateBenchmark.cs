@@ -58,7 +58,7 @@ internal static class SynapticSurrogateBenchmark
                     double wall = clock.Elapsed.TotalSeconds;
                     // Core time: the fused engine spreads batches of more than one block over every core, and ONNX Runtime's
                     // intra-op pool has a thread per core (counted busy for any batch); one trace of the fused engine runs on one.
-                    int used = name == "fused" ? (n > Rollout.LatentRollout.BlockTraces ? cores : 1) : (n > 1 ? cores : 1);
+                    int used = name == "fused" ? (Rollout.LatentRollout.BlockSize(n) < n ? cores : 1) : (n > 1 ? cores : 1);
                     Add($"{name} {n}", wall * used * 1e6 / (n * surrogateSteps * StepMs));
                     Console.WriteLine(Invariant($"round {round}: {name}, {n} traces × {surrogateSteps * StepMs} ms: {wall:F3} s"));
                 }

@@ -100,6 +100,30 @@ public sealed class FusedLatentStepperTest
         }
     }
 
+    /// <summary>
+    /// A closed loop over a few traces (blocks smaller than <see cref="LatentRollout.BlockTraces"/>, so that every core
+    /// gets one) and over many gives each trace the bits of that trace run alone.
+    /// </summary>
+    [TestMethod]
+    public void FusedLatentStepperTest_ClosedLoopInBlocksGivesTheBitsOfEachTraceAlone()
+    {
+        var (name, maxCurrent) = Shipped[^1];
+        using var model = (LatentSurrogate)SurrogateModel.Open(TestPaths.Model(name + ".onnx"));
+        var (inputs, traces, steps) = Currents(model.Spec, maxCurrent);
+        Assert.IsLessThan(traces, LatentRollout.BlockSize(traces));
+        foreach (int count in new[] { 3, traces })
+        {
+            var together = new double[count * steps];
+            LatentRollout.ClosedLoop(model.OneStep, [.. inputs.Select(c => c[..(count * steps)])], together, count);
+            for (int t = 0; t < count; t++)
+            {
+                var alone = new double[steps];
+                LatentRollout.ClosedLoop(model.OneStep, [.. inputs.Select(c => c[(t * steps)..((t + 1) * steps)])], alone, 1);
+                CollectionAssert.AreEqual(alone, together[(t * steps)..((t + 1) * steps)], $"{count} traces, trace {t}");
+            }
+        }
+    }
+
     [TestMethod]
     public void FusedLatentStepperTest_ClosedLoopGivesOnnxRuntimesSpikeSteps()
     {

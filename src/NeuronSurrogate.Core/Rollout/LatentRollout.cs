@@ -113,15 +113,16 @@ public static class LatentRollout
         int traceCount, int steps)
     {
         var diverged = new int[traceCount];
-        if (stepper is IRowwiseLatentStepper && traceCount > BlockTraces)
+        int size = BlockSize(traceCount);
+        if (stepper is IRowwiseLatentStepper && size < traceCount)
         {
             // Blocks of traces in parallel, each through the same loop with its own buffers (state and activations in cache).
             var buffer = new double[predictionsMv.Length];
             var probability = spikeProbability.IsEmpty ? null : new double[spikeProbability.Length];
-            int blocks = (traceCount + BlockTraces - 1) / BlockTraces;
+            int blocks = (traceCount + size - 1) / size;
             Parallel.For(0, blocks, block =>
             {
-                int from = block * BlockTraces, to = Math.Min(traceCount, from + BlockTraces);
+                int from = block * size, to = Math.Min(traceCount, from + size);
                 RunBlock(stepper, fill, truth, buffer.AsSpan(from * steps, (to - from) * steps),
                     probability is null ? default : probability.AsSpan(from * steps, (to - from) * steps), from, to, steps, diverged);
             });
@@ -135,8 +136,15 @@ public static class LatentRollout
         return diverged;
     }
 
-    /// <summary>Traces a row-wise stepper runs per block (<see cref="IRowwiseLatentStepper"/>).</summary>
+    /// <summary>The most traces a row-wise stepper runs per block (<see cref="IRowwiseLatentStepper"/>).</summary>
     public const int BlockTraces = 16;
+
+    /// <summary>
+    /// Traces per block of a row-wise stepper: <see cref="BlockTraces"/>, or fewer where that would leave a core idle
+    /// (a few long traces still run on every core). Rows are independent, so the block size never changes the results.
+    /// </summary>
+    public static int BlockSize(int traceCount) =>
+        Math.Clamp((traceCount + Environment.ProcessorCount - 1) / Environment.ProcessorCount, 1, BlockTraces);
 
     /// <summary>Traces [from, to) over all their steps; <paramref name="predictionsMv"/> holds just those traces.</summary>
     private static void RunBlock(ILatentStepper stepper, InputFiller fill, double[]? truth, Span<double> predictionsMv, Span<double> spikeProbability,
