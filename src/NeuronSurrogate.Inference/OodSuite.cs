@@ -55,21 +55,44 @@ public static class OodSuite
         var families = new List<OodFamilyResult>();
         foreach (var family in Enum.GetValues<OodFamily>())
         {
-            var currents = new double[traces * steps];
-            for (int t = 0; t < traces; t++)
-            {
-                OodStimulus.Fill(family, reference.MixedMaxCurrent, seed, t, TimeStepMs, currents.AsSpan(t * steps, steps));
-            }
-            var truth = Simulate(reference, currents, traces, steps, seed);
-            var predicted = new double[currents.Length];
-            surrogate.Predict(PredictionMode.ClosedLoop, new Dictionary<string, double[]> { [TraceColumns.Current] = currents }, predicted, traces);
-            var yardstick = coarse is null ? null : Simulate(coarse, currents, traces, steps, seed);
-            families.Add(new OodFamilyResult(family,
-                [.. WindowsMs.Select(w => Score(truth, predicted, traces, steps, w))],
-                yardstick is null ? null : [.. WindowsMs.Select(w => Score(truth, yardstick, traces, steps, w))]));
+            var (surrogateScores, yardstickScores) = Measure(surrogate, reference, coarse, traces, steps, seed,
+                (t, currents) => OodStimulus.Fill(family, reference.MixedMaxCurrent, seed, t, TimeStepMs, currents));
+            families.Add(new OodFamilyResult(family, surrogateScores, yardstickScores));
             progress?.Invoke(family.ToString());
         }
         return new OodResult(traces, families);
+    }
+
+    /// <summary>
+    /// The suite's fluctuating set (<see cref="OodStimulus.FillShotNoise"/>): <paramref name="traces"/> traces of 1 s of
+    /// shot noise of both signs, scored like a family (Γ over each of <see cref="WindowsMs"/>).
+    /// </summary>
+    /// <exception cref="SimulatorException">A simulator failed.</exception>
+    public static OodFamilyScores RunFluctuating(ISurrogate surrogate, INeuronModel reference, INeuronModel? coarse, int traces = 6, long seed = Seed)
+    {
+        ArgumentNullException.ThrowIfNull(surrogate);
+        ArgumentNullException.ThrowIfNull(reference);
+        int steps = (int)Math.Round(1000 / TimeStepMs);
+        var (surrogateScores, yardstickScores) = Measure(surrogate, reference, coarse, traces, steps, seed,
+            (t, currents) => OodStimulus.FillShotNoise(reference.MixedMaxCurrent, seed, t, TimeStepMs, currents));
+        return new OodFamilyScores(surrogateScores, yardstickScores);
+    }
+
+    /// <summary>The truth, the surrogate's closed loop and the yardstick on the currents <paramref name="fill"/> draws per trace, scored per window.</summary>
+    private static (IReadOnlyList<MetricSummary> Surrogate, IReadOnlyList<MetricSummary>? Yardstick) Measure(ISurrogate surrogate, INeuronModel reference,
+        INeuronModel? coarse, int traces, int steps, long seed, Action<int, Span<double>> fill)
+    {
+        var currents = new double[traces * steps];
+        for (int t = 0; t < traces; t++)
+        {
+            fill(t, currents.AsSpan(t * steps, steps));
+        }
+        var truth = Simulate(reference, currents, traces, steps, seed);
+        var predicted = new double[currents.Length];
+        surrogate.Predict(PredictionMode.ClosedLoop, new Dictionary<string, double[]> { [TraceColumns.Current] = currents }, predicted, traces);
+        var yardstick = coarse is null ? null : Simulate(coarse, currents, traces, steps, seed);
+        return ([.. WindowsMs.Select(w => Score(truth, predicted, traces, steps, w))],
+            yardstick is null ? null : [.. WindowsMs.Select(w => Score(truth, yardstick, traces, steps, w))]);
     }
 
     private static double[] Simulate(INeuronModel neuron, double[] currents, int traces, int steps, long seed)
@@ -93,6 +116,9 @@ public static class OodSuite
 
 /// <summary>One family's scores: the surrogate's and the yardstick's (null without one), one per <see cref="OodSuite.WindowsMs"/>, the last over the whole 1 s.</summary>
 public sealed record OodFamilyResult(OodFamily Family, IReadOnlyList<MetricSummary> Surrogate, IReadOnlyList<MetricSummary>? Yardstick);
+
+/// <summary>The fluctuating set's scores (<see cref="OodSuite.RunFluctuating"/>): the surrogate's and the yardstick's (null without one), one per <see cref="OodSuite.WindowsMs"/>.</summary>
+public sealed record OodFamilyScores(IReadOnlyList<MetricSummary> Surrogate, IReadOnlyList<MetricSummary>? Yardstick);
 
 /// <summary>What <see cref="OodSuite.Run"/> measured.</summary>
 public sealed record OodResult(int TracesPerFamily, IReadOnlyList<OodFamilyResult> Families)

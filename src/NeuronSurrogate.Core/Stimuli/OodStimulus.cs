@@ -127,4 +127,31 @@ public static class OodStimulus
                 }
         }
     }
+
+    /// <summary>
+    /// A fluctuating current no training set draws (<see cref="Fill"/>'s families are smooth; this is the suite's
+    /// fluctuating set): shot noise of both signs on an offset. Excitatory and inhibitory Poisson pulse trains of 0.2–0.8
+    /// pulses per ms each, every pulse a current decaying with τ 2–8 ms (excitatory) or 5–15 ms (inhibitory); the offset and
+    /// the pulses' size give a mean of 0.2–0.7 × <paramref name="scale"/> and a standard deviation of 0.25–0.45 × scale
+    /// (Campbell's theorem), so that the current dips below zero, hyperpolarizing, again and again. Pulses arrive at most
+    /// once per step (a Bernoulli draw of rate × dt; at 0.1 ms the chance is at most 0.08).
+    /// </summary>
+    public static void FillShotNoise(double scale, long seed, int trace, double dtMs, Span<double> currents)
+    {
+        var random = new TraceRandom(seed, 1100, trace);
+        double tauE = random.NextDouble(2, 8), tauI = random.NextDouble(5, 15), rateE = random.NextDouble(0.2, 0.8), rateI = random.NextDouble(0.2, 0.8);
+        double mean = random.NextDouble(0.2, 0.7) * scale, sd = random.NextDouble(0.25, 0.45) * scale;
+        // A train of rate r of pulses A·e^(−t/τ) has mean r·A·τ and variance r·A²·τ/2.
+        double amplitude = sd * Math.Sqrt(2 / (rateE * tauE + rateI * tauI));
+        double offset = mean - amplitude * (rateE * tauE - rateI * tauI);
+        double decayE = Math.Exp(-dtMs / tauE), decayI = Math.Exp(-dtMs / tauI);
+        // Both trains start at their means, as if they had run forever.
+        double excitation = amplitude * rateE * tauE, inhibition = amplitude * rateI * tauI;
+        for (int t = 0; t < currents.Length; t++)
+        {
+            currents[t] = offset + excitation - inhibition;
+            excitation = excitation * decayE + (random.NextDouble() < rateE * dtMs ? amplitude : 0);
+            inhibition = inhibition * decayI + (random.NextDouble() < rateI * dtMs ? amplitude : 0);
+        }
+    }
 }
