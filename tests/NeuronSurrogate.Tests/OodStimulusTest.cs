@@ -37,6 +37,33 @@ public sealed class OodStimulusTest
         int Crossings(int from, int to) => Enumerable.Range(from + 1, to - from - 1).Count(t => (chirp[t - 1] - mean) * (chirp[t] - mean) < 0);
         Assert.IsGreaterThan(Crossings(0, 1000) + 3, Crossings(steps - 1000, steps));
     }
+
+    [TestMethod]
+    public void OodStimulusTest_ShotNoiseIsSeededFluctuatesAndGoesBelowZero()
+    {
+        const double scale = 2.0;
+        var a = new double[100_000];
+        var b = new double[a.Length];
+        var other = new double[a.Length];
+        OodStimulus.FillShotNoise(scale, 7, 3, 0.1, a);
+        OodStimulus.FillShotNoise(scale, 7, 3, 0.1, b);
+        OodStimulus.FillShotNoise(scale, 7, 4, 0.1, other);
+        CollectionAssert.AreEqual(a, b);
+        Assert.IsFalse(a.SequenceEqual(other));
+        for (int trace = 0; trace < 4; trace++)
+        {
+            OodStimulus.FillShotNoise(scale, 7, trace, 0.1, a);
+            // 10 s of it: the mean and the spread land in the stated ranges (0.2–0.7 and 0.25–0.45 × scale, with the
+            // sampling error of 10 s of a process correlated over ~10 ms), and the current goes below zero.
+            double mean = a.Average(), sd = Math.Sqrt(a.Average(x => (x - mean) * (x - mean)));
+            Assert.IsTrue(mean is > 0.15 * scale and < 0.75 * scale, $"trace {trace}: mean {mean}");
+            Assert.IsTrue(sd is > 0.2 * scale and < 0.5 * scale, $"trace {trace}: sd {sd}");
+            Assert.IsLessThan(0, a.Min(), $"trace {trace}");
+            // Fluctuating: the current changes sign of its slope many times a second.
+            int turns = Enumerable.Range(2, a.Length - 2).Count(t => (a[t] - a[t - 1]) * (a[t - 1] - a[t - 2]) < 0);
+            Assert.IsGreaterThan(1000, turns, $"trace {trace}");
+        }
+    }
 }
 
 [TestClass]
