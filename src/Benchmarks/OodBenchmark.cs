@@ -57,6 +57,7 @@ internal static class OodBenchmark
         report.AppendLine("|---|" + string.Concat(families.Select(_ => "---:|")) + "---:|");
         var lengthRows = new List<string>();
         var fluctuatingRows = new List<string>();
+        var negativeRows = new List<string>();
         var coarseCache = new Dictionary<INeuronModel, INeuronModel?>();
         foreach (var subject in subjects)
         {
@@ -75,6 +76,11 @@ internal static class OodBenchmark
             var fluctuating = OodSuite.RunFluctuating(model, subject.Reference, coarse, traces, seed);
             Console.WriteLine($"{subject.Model}, fluctuating: done");
             fluctuatingRows.Add(Invariant($"| `{subject.Model}` | {string.Join(" | ", fluctuating.Surrogate.Select(m => Number(m.Gamma)))} | {(coarse is null ? "–" : Yardstick(coarse))} | {(fluctuating.Yardstick is { } fy ? string.Join(" / ", fy.Select(m => Number(m.Gamma))) : "–")} | {fluctuating.Surrogate[^1].TrueSpikes} / {fluctuating.Surrogate[^1].ModelSpikes} |"));
+            if (!validation)
+            {
+                var negative = OodSuite.RunNegative(model, subject.Reference);
+                negativeRows.Add(Invariant($"| `{subject.Model}` | {string.Join(" | ", negative.Select(n => $"{n.HeldTrue} / {n.HeldModel}; {n.ReleasedTrue} / {n.ReleasedModel}"))} | {negative.Count(n => n.WithinTolerance)}/{negative.Count} |"));
+            }
             lengthRows.Add(Invariant($"| `{subject.Model}` | {string.Join(" | ", result.Gamma.Select(Number))} | {(coarse is null ? "– (the data is defined by Euler at 0.1 ms)" : Yardstick(coarse))} | {(result.YardstickGamma is { } y ? string.Join(" / ", y.Select(Number)) : "–")} |"));
         }
         report.AppendLine();
@@ -98,6 +104,20 @@ internal static class OodBenchmark
             report.AppendLine(row);
         }
         report.AppendLine();
+        if (negativeRows.Count > 0)
+        {
+            report.AppendLine("## The f–I curve below zero");
+            report.AppendLine();
+            report.AppendLine(Invariant($"At each level (× the neuron's largest training current: RS 25, HH 0.3 nA, pyramidal cell 1 nA), two traces of 1 s from rest: the current held for 1 s, and held for 500 ms then released to 0 (rebound and anode-break spikes come after the release). Each cell: spikes of the simulator / the model, held; then released. A level passes when both are within 2 spikes (2 spikes/s)."));
+            report.AppendLine();
+            report.AppendLine("| model | " + string.Join(" | ", OodSuite.NegativeLevels.Select(l => Invariant($"{l:G2}×"))) + " | levels within 2 spikes |");
+            report.AppendLine("|---|" + string.Concat(OodSuite.NegativeLevels.Select(_ => "---|")) + "---:|");
+            foreach (var row in negativeRows)
+            {
+                report.AppendLine(row);
+            }
+            report.AppendLine();
+        }
         report.AppendLine(validation
             ? "The models other than `hh_latent` are training experiments (results/experiments.md), not shipped; `hh_latent` scores Γ 0.95 on its in-distribution test runs (100 ms, mixed stimuli)."
             : "For comparison, the in-distribution test runs (100 ms, the training generator's mixed stimuli) are in README's table of the latent models.");

@@ -78,6 +78,35 @@ public static class OodSuite
         return new OodFamilyScores(surrogateScores, yardstickScores);
     }
 
+    /// <summary>The negative levels of <see cref="RunNegative"/>, as fractions of the neuron's largest training current (the suite's hyperpolarizing range).</summary>
+    public static IReadOnlyList<double> NegativeLevels { get; } = [-0.1, -0.2, -0.3, -0.4, -0.5, -0.6];
+
+    /// <summary>
+    /// The f–I curve below zero: at each of <see cref="NegativeLevels"/> (× the neuron's largest training current), a
+    /// current held for 1 s from rest, and the same current for 500 ms released to 0 for 500 ms (rebound and anode-break
+    /// spikes come after the release); spikes of the simulator and of the surrogate, closed loop, in each 1 s trace.
+    /// </summary>
+    /// <exception cref="SimulatorException">A simulator failed.</exception>
+    public static IReadOnlyList<NegativeLevel> RunNegative(ISurrogate surrogate, INeuronModel reference)
+    {
+        ArgumentNullException.ThrowIfNull(surrogate);
+        ArgumentNullException.ThrowIfNull(reference);
+        int steps = (int)Math.Round(1000 / TimeStepMs), levels = NegativeLevels.Count;
+        var currents = new double[2 * levels * steps];
+        for (int l = 0; l < levels; l++)
+        {
+            double current = NegativeLevels[l] * reference.MixedMaxCurrent;
+            currents.AsSpan(l * steps, steps).Fill(current);
+            currents.AsSpan((levels + l) * steps, steps / 2).Fill(current);
+        }
+        var truth = Simulate(reference, currents, 2 * levels, steps, Seed);
+        var predicted = new double[currents.Length];
+        surrogate.Predict(PredictionMode.ClosedLoop, new Dictionary<string, double[]> { [TraceColumns.Current] = currents }, predicted, 2 * levels);
+        int Spikes(double[] voltages, int trace) => SpikeDetector.Detect(voltages.AsSpan(trace * steps, steps), TimeStepMs).Count;
+        return [.. Enumerable.Range(0, levels).Select(l => new NegativeLevel(NegativeLevels[l] * reference.MixedMaxCurrent,
+            Spikes(truth, l), Spikes(predicted, l), Spikes(truth, levels + l), Spikes(predicted, levels + l)))];
+    }
+
     /// <summary>The truth, the surrogate's closed loop and the yardstick on the currents <paramref name="fill"/> draws per trace, scored per window.</summary>
     private static (IReadOnlyList<MetricSummary> Surrogate, IReadOnlyList<MetricSummary>? Yardstick) Measure(ISurrogate surrogate, INeuronModel reference,
         INeuronModel? coarse, int traces, int steps, long seed, Action<int, Span<double>> fill)
@@ -119,6 +148,13 @@ public sealed record OodFamilyResult(OodFamily Family, IReadOnlyList<MetricSumma
 
 /// <summary>The fluctuating set's scores (<see cref="OodSuite.RunFluctuating"/>): the surrogate's and the yardstick's (null without one), one per <see cref="OodSuite.WindowsMs"/>.</summary>
 public sealed record OodFamilyScores(IReadOnlyList<MetricSummary> Surrogate, IReadOnlyList<MetricSummary>? Yardstick);
+
+/// <summary>One level of <see cref="OodSuite.RunNegative"/>: spikes in 1 s, held and released, simulator and surrogate.</summary>
+public sealed record NegativeLevel(double Current, int HeldTrue, int HeldModel, int ReleasedTrue, int ReleasedModel)
+{
+    /// <summary>Both protocols within 2 spikes of the simulator (2 spikes/s, the tolerance).</summary>
+    public bool WithinTolerance => Math.Abs(HeldModel - HeldTrue) <= 2 && Math.Abs(ReleasedModel - ReleasedTrue) <= 2;
+}
 
 /// <summary>What <see cref="OodSuite.Run"/> measured.</summary>
 public sealed record OodResult(int TracesPerFamily, IReadOnlyList<OodFamilyResult> Families)

@@ -101,4 +101,20 @@ public sealed class OodSuiteTest
         OodStimulus.Fill(OodFamily.Sine, 0.3, Inference.OodSuite.ValidationSeed, 0, 0.1, other);
         CollectionAssert.AreNotEqual(test, other);
     }
+
+    [TestMethod]
+    public void OodSuiteTest_NegativeCurrentsHeldGiveNoSpikesAndHhFiresOnRelease()
+    {
+        var hh = new Simulation.HodgkinHuxleyNeuron(new Simulation.HodgkinHuxleySimulationOptions());
+        using var model = Inference.SurrogateModel.Open(TestPaths.Model("hh_latent.onnx"));
+        var levels = Inference.OodSuite.RunNegative(model, hh);
+        Assert.HasCount(Inference.OodSuite.NegativeLevels.Count, levels);
+        Assert.IsTrue(levels.All(l => l.Current < 0));
+        // A held hyperpolarizing current never fires HH; releasing a strong one does (anode break: measured, 1 spike
+        // from 0.06 nA down).
+        Assert.IsTrue(levels.All(l => l.HeldTrue == 0), string.Join(", ", levels));
+        Assert.IsGreaterThan(0, levels[^1].ReleasedTrue, string.Join(", ", levels));
+        Assert.AreEqual(levels.All(l => Math.Abs(l.HeldModel - l.HeldTrue) <= 2 && Math.Abs(l.ReleasedModel - l.ReleasedTrue) <= 2),
+            levels.All(l => l.WithinTolerance));
+    }
 }
