@@ -18,8 +18,9 @@ namespace NeuronSurrogate.Inference;
 /// the last layer (k + 1 outputs) is a dot product per output. Traces are independent, so a batch runs its traces in
 /// parallel over the cores; one trace is the matrix-vector path itself.</para>
 /// <para>Every sum runs in a fixed order and SiLU's exponential is a fixed polynomial (<see cref="Exp(Vector256{float})"/>), so the bits
-/// do not depend on the processor: 256-bit vectors and fused multiply-adds on any x86-64 machine with AVX2, the same
-/// arithmetic element for element on others.</para>
+/// do not depend on the processor for finite values: 256-bit vectors and fused multiply-adds on any x86-64 machine with
+/// AVX2, the same arithmetic element for element on others (a NaN, from a trace that has already diverged, may come out
+/// differently: the clamp and the conversion in Exp are the processor's own instructions).</para>
 /// <para>Ownership: holds managed arrays and per-thread scratch only; safe to call from several threads at once.</para>
 /// </remarks>
 public sealed class FusedLatentStepper : IRowwiseLatentStepper, IDisposable
@@ -456,7 +457,7 @@ public sealed class FusedLatentStepper : IRowwiseLatentStepper, IDisposable
     /// <summary><see cref="Exp(Vector256{float})"/> on 512 bits: the same constants and operations element for element.</summary>
     internal static Vector512<float> Exp(Vector512<float> x)
     {
-        x = Vector512.Min(Vector512.Max(x, Vector512.Create(ExpLow)), Vector512.Create(ExpHigh));
+        x = Vector512.MinNative(Vector512.MaxNative(x, Vector512.Create(ExpLow)), Vector512.Create(ExpHigh));
         var n = Vector512.Round(x * Vector512.Create(Log2E));
         var r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2Hi), x);
         r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2Lo), r);
@@ -467,7 +468,7 @@ public sealed class FusedLatentStepper : IRowwiseLatentStepper, IDisposable
         p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(C2));
         p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(C1));
         p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(C0));
-        var scale = Vector512.ShiftLeft(Vector512.ConvertToInt32(n) + Vector512.Create(127), 23).AsSingle();
+        var scale = Vector512.ShiftLeft(Vector512.ConvertToInt32Native(n) + Vector512.Create(127), 23).AsSingle();
         return p * scale;
     }
 
@@ -475,12 +476,13 @@ public sealed class FusedLatentStepper : IRowwiseLatentStepper, IDisposable
     /// e^x for float32, element by element with a fixed sequence of IEEE operations (so any machine gives the same bits):
     /// x = n·ln 2 + r with |r| ≤ ln 2 / 2 (ln 2 split in two for an exact n·ln 2), e^r by a degree-6 Taylor–Horner
     /// polynomial (relative error below 2e-7 on that interval), and 2^n put into the exponent bits. Inputs are clamped to
-    /// [−87.3, 88], where e^x and 2^n are normal floats.
+    /// [−87.3, 88], where e^x and 2^n are normal floats; the clamp and the float-to-integer conversion are the processor's
+    /// native instructions (the same on finite inputs everywhere, and fewer instructions than the NaN-exact forms).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector256<float> Exp(Vector256<float> x)
     {
-        x = Vector256.Min(Vector256.Max(x, Vector256.Create(ExpLow)), Vector256.Create(ExpHigh));
+        x = Vector256.MinNative(Vector256.MaxNative(x, Vector256.Create(ExpLow)), Vector256.Create(ExpHigh));
         var n = Vector256.Round(x * Vector256.Create(Log2E));
         var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Hi), x);
         r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Lo), r);
@@ -491,7 +493,7 @@ public sealed class FusedLatentStepper : IRowwiseLatentStepper, IDisposable
         p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(C2));
         p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(C1));
         p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(C0));
-        var scale = Vector256.ShiftLeft(Vector256.ConvertToInt32(n) + Vector256.Create(127), 23).AsSingle();
+        var scale = Vector256.ShiftLeft(Vector256.ConvertToInt32Native(n) + Vector256.Create(127), 23).AsSingle();
         return p * scale;
     }
 }
