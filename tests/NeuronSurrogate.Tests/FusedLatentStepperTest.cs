@@ -141,9 +141,12 @@ public sealed class FusedLatentStepperTest
             fused.Predict(PredictionMode.ClosedLoop, columns, a, traces);
             onnx.Predict(PredictionMode.ClosedLoop, columns, b, traces);
             // The engines agree to float32 rounding on one step, not bit for bit; over 400 ms of tonic firing a closed loop
-            // near threshold can carry that difference into a spike one step (0.1 ms) early or late, as the retrained
-            // pyramid_latent does on 2 of these 24 traces (same count, the last few spikes ±1 step). So: every trace the same
-            // spike count with every spike within one step, and most traces (≥ 90 %) exactly the same steps.
+            // near threshold can carry that difference into a spike a step early or late, as the retrained pyramid_latent
+            // does on 2 of these 24 traces (same count, the last few spikes ±1 data step, 0.1 ms) and the k = 5
+            // pyramid_latent_k5 trained on both datasets on one (a late spike 2 data steps apart, within its 0.5 ms model
+            // step). On the 155 test traces of data/pyramid_mixed.csv the two engines give identical spikes (`predict`
+            // with and without --engine onnx). So: every trace the same spike count with every spike within one model
+            // step, and most traces (≥ 90 %) exactly the same steps.
             int same = SpikeDetector.TracesWithSameSpikes(traces, steps, fused.TimeStepMs, a, b.Select(x => (float)x).ToArray());
             Assert.IsGreaterThanOrEqualTo((int)Math.Ceiling(0.9 * traces), same, $"{name}: the same spike steps on {same} of {traces} traces");
             for (int t = 0; t < traces; t++)
@@ -153,7 +156,8 @@ public sealed class FusedLatentStepperTest
                 Assert.HasCount(onnxSpikes.Count, fusedSpikes, $"{name}, trace {t}: the same spike count");
                 for (int i = 0; i < fusedSpikes.Count; i++)
                 {
-                    Assert.IsLessThanOrEqualTo(fused.TimeStepMs + 1e-9, Math.Abs(fusedSpikes[i] - onnxSpikes[i]), $"{name}, trace {t}, spike {i}: within one step");
+                    Assert.IsLessThanOrEqualTo(fused.Spec.StepFactor * fused.TimeStepMs + 1e-9, Math.Abs(fusedSpikes[i] - onnxSpikes[i]),
+                        $"{name}, trace {t}, spike {i}: within one model step");
                 }
             }
             Assert.IsTrue(a.Any(SpikeFlagsCount), $"{name}: the fused closed loop fires on these currents, so the comparison means something");
