@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NeuronSurrogate.Data;
 
 namespace NeuronSurrogate.Rollout;
@@ -147,6 +148,7 @@ public static class LatentRollout
         Math.Clamp((traceCount + Environment.ProcessorCount - 1) / Environment.ProcessorCount, 1, BlockTraces);
 
     /// <summary>Traces [from, to) over all their steps; <paramref name="predictionsMv"/> holds just those traces.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // compiled optimized at its first call: a short rollout runs no tier-0 steps
     private static void RunBlock(ILatentStepper stepper, InputFiller fill, double[]? truth, Span<double> predictionsMv, Span<double> spikeProbability,
         int from, int to, int steps, int[] diverged)
     {
