@@ -108,7 +108,7 @@ internal static class OodBenchmark
         {
             report.AppendLine("## The f–I curve below zero");
             report.AppendLine();
-            report.AppendLine(Invariant($"At each level (× the neuron's largest training current: RS 25, HH 0.3 nA, pyramidal cell 1 nA), two traces of 1 s from rest: the current held for 1 s, and held for 500 ms then released to 0 (rebound and anode-break spikes come after the release). Each cell: spikes of the simulator / the model, held; then released. A level passes when both are within 2 spikes (2 spikes/s)."));
+            report.AppendLine(Invariant($"At each level (× the neuron's largest training current: {string.Join("; ", subjects.GroupBy(s => s.Reference).Select(g => $"{g.Key.MixedMaxCurrent:G3} for {string.Join(" and ", g.Select(s => s.Model))}"))}), two traces of 1 s from rest: the current held for 1 s, and held for 500 ms then released to 0 (rebound and anode-break spikes come after the release). Each cell: spikes of the simulator / the model, held; then released. A level passes when both are within 2 spikes (2 spikes/s)."));
             report.AppendLine();
             report.AppendLine("| model | " + string.Join(" | ", OodSuite.NegativeLevels.Select(l => Invariant($"{l:G2}×"))) + " | levels within 2 spikes |");
             report.AppendLine("|---|" + string.Concat(OodSuite.NegativeLevels.Select(_ => "---|")) + "---:|");
