@@ -99,9 +99,7 @@ public static class OodSuite
             currents.AsSpan(l * steps, steps).Fill(current);
             currents.AsSpan((levels + l) * steps, steps / 2).Fill(current);
         }
-        var truth = Simulate(reference, currents, 2 * levels, steps, Seed);
-        var predicted = new double[currents.Length];
-        surrogate.Predict(PredictionMode.ClosedLoop, new Dictionary<string, double[]> { [TraceColumns.Current] = currents }, predicted, 2 * levels);
+        var (truth, predicted) = TruthAndPrediction(surrogate, reference, currents, 2 * levels, steps, Seed);
         int Spikes(double[] voltages, int trace) => SpikeDetector.Detect(voltages.AsSpan(trace * steps, steps), TimeStepMs).Count;
         return [.. Enumerable.Range(0, levels).Select(l => new NegativeLevel(NegativeLevels[l] * reference.MixedMaxCurrent,
             Spikes(truth, l), Spikes(predicted, l), Spikes(truth, levels + l), Spikes(predicted, levels + l)))];
@@ -116,12 +114,19 @@ public static class OodSuite
         {
             fill(t, currents.AsSpan(t * steps, steps));
         }
-        var truth = Simulate(reference, currents, traces, steps, seed);
-        var predicted = new double[currents.Length];
-        surrogate.Predict(PredictionMode.ClosedLoop, new Dictionary<string, double[]> { [TraceColumns.Current] = currents }, predicted, traces);
+        var (truth, predicted) = TruthAndPrediction(surrogate, reference, currents, traces, steps, seed);
         var yardstick = coarse is null ? null : Simulate(coarse, currents, traces, steps, seed);
         return ([.. WindowsMs.Select(w => Score(truth, predicted, traces, steps, w))],
             yardstick is null ? null : [.. WindowsMs.Select(w => Score(truth, yardstick, traces, steps, w))]);
+    }
+
+    /// <summary>The simulator's voltages on <paramref name="currents"/> and the surrogate's closed loop on the same currents.</summary>
+    private static (double[] Truth, double[] Predicted) TruthAndPrediction(ISurrogate surrogate, INeuronModel reference, double[] currents, int traces, int steps, long seed)
+    {
+        var truth = Simulate(reference, currents, traces, steps, seed);
+        var predicted = new double[currents.Length];
+        surrogate.Predict(PredictionMode.ClosedLoop, new Dictionary<string, double[]> { [TraceColumns.Current] = currents }, predicted, traces);
+        return (truth, predicted);
     }
 
     private static double[] Simulate(INeuronModel neuron, double[] currents, int traces, int steps, long seed)
