@@ -11,7 +11,7 @@ using static System.FormattableString;
 namespace NeuronSurrogate.Benchmarks;
 
 /// <summary>
-/// What the synaptic surrogate (models/pyramid_synaptic_latent.*) costs beside NEURON on the synaptic pyramidal cell
+/// What the synaptic surrogates (models/pyramid_synaptic_latent.* at k = 10 and pyramid_synaptic_latent_k5.*) cost beside NEURON on the synaptic pyramidal cell
 /// (issue 24, item 6), in one run, rounds interleaved, as ratios of core time per simulated ms per trace: the surrogate
 /// in process at 1, 100 and 10 000 traces (the fused CPU engine, which sums only the synapses with events, and ONNX
 /// Runtime), NEURON at dt 0.025 ms, and the whole <c>predict</c> process on a file; writes results/pyramid_synaptic_latent/cost.md.
@@ -23,7 +23,7 @@ internal static class SynapticSurrogateBenchmark
     public static void Run(string root, bool quick)
     {
         string modelPath = Path.Combine(root, "models", "pyramid_synaptic_latent.onnx");
-        string cardPath = Path.ChangeExtension(modelPath, ".json");
+        string[] modelNames = ["pyramid_synaptic_latent", "pyramid_synaptic_latent_k5"];
         string cell = Path.Combine(root, "models", "cells", "pyramid_synaptic.py");
         var neuron = NeuronCellModel.Load(cell);
         var synapses = neuron.Synapses;
@@ -37,15 +37,21 @@ internal static class SynapticSurrogateBenchmark
         var inputs = sizes.ToDictionary(n => n, n => Events(n, surrogateSteps, 77));
         double eventsPerMs = inputs[sizes[^1]].Sum(e => (long)e.Count) / (sizes[^1] * surrogateSteps * StepMs);
 
-        using var fused = new LatentSurrogate(modelPath, cardPath);
-        using var onnx = new LatentSurrogate(modelPath, cardPath, engine: SurrogateEngine.Onnx);
+        // Every shipped synaptic model on both engines, in alternation within each round.
+        var engines = new List<(LatentSurrogate Engine, string Model, string Name)>();
+        foreach (string model in modelNames)
+        {
+            string file = Path.Combine(root, "models", model + ".onnx");
+            engines.Add((new LatentSurrogate(file, Path.ChangeExtension(file, ".json")), model, "fused"));
+            engines.Add((new LatentSurrogate(file, Path.ChangeExtension(file, ".json"), engine: SurrogateEngine.Onnx), model, "onnx"));
+        }
         var samples = new Dictionary<string, List<double>>();
         void Add(string key, double value) => (samples.TryGetValue(key, out var list) ? list : samples[key] = []).Add(value);
         for (int round = 0; round < rounds; round++)
         {
             foreach (int n in sizes)
             {
-                foreach (var (engine, name) in new[] { (fused, "fused"), (onnx, "onnx") })
+                foreach (var (engine, model, name) in engines)
                 {
                     if (name == "onnx" && n > 1000 && quick)
                     {
@@ -59,8 +65,8 @@ internal static class SynapticSurrogateBenchmark
                     // Core time: the fused engine spreads batches of more than one block over every core, and ONNX Runtime's
                     // intra-op pool has a thread per core (counted busy for any batch); one trace of the fused engine runs on one.
                     int used = name == "fused" ? (Rollout.LatentRollout.BlockSize(n) < n ? cores : 1) : (n > 1 ? cores : 1);
-                    Add($"{name} {n}", wall * used * 1e6 / (n * surrogateSteps * StepMs));
-                    Console.WriteLine(Invariant($"round {round}: {name}, {n} traces × {surrogateSteps * StepMs} ms: {wall:F3} s"));
+                    Add($"{model} {name} {n}", wall * used * 1e6 / (n * surrogateSteps * StepMs));
+                    Console.WriteLine(Invariant($"round {round}: {model} {name}, {n} traces × {surrogateSteps * StepMs} ms: {wall:F3} s"));
                 }
             }
             var batch = new TraceBatch(round * 100, neuronTraces, 1, neuronSteps, StepMs, false, null, neuron.Spikes) { Events = Events(neuronTraces, neuronSteps, 78 + round) };
@@ -73,21 +79,28 @@ internal static class SynapticSurrogateBenchmark
         double Median(string key) => samples[key].Order().ElementAt(samples[key].Count / 2);
         double neuronCost = Median("neuron");
         var whole = WholeProcess(root, modelPath, Events(100, 20_000, 79), quick, neuronCost, cores);
+        foreach (var (engine, _, _) in engines)
+        {
+            engine.Dispose();
+        }
 
         var report = new StringBuilder("# The synaptic surrogate's cost beside NEURON\n\n");
-        report.AppendLine(Invariant($"Measured {DateTime.UtcNow:yyyy-MM-dd} by `dotnet run -c Release --project src/Benchmarks -- synaptic-surrogate{(quick ? " --quick" : "")}` on this machine ({cores} cores), {rounds} interleaved round(s), medians. Model: models/pyramid_synaptic_latent.onnx (its card's spec: {fused.Spec.Synapses} synapses, k = {fused.Spec.StepFactor}). Inputs: the default synaptic statistics, {eventsPerMs:F2} input events per simulated ms per trace. Costs are core time (wall × cores busy; ONNX Runtime counted on every core above one trace, as its thread pool runs one thread per core) per simulated ms per trace, in µs."));
+        report.AppendLine(Invariant($"Measured {DateTime.UtcNow:yyyy-MM-dd} by `dotnet run -c Release --project src/Benchmarks -- synaptic-surrogate{(quick ? " --quick" : "")}` on this machine ({cores} cores), {rounds} interleaved round(s), medians. Models: {string.Join(" and ", engines.Where(e => e.Name == "fused").Select(e => Invariant($"models/{e.Model}.onnx (k = {e.Engine.Spec.StepFactor})")))}, {engines[0].Engine.Spec.Synapses} synapses. Inputs: the default synaptic statistics, {eventsPerMs:F2} input events per simulated ms per trace. Costs are core time (wall × cores busy; ONNX Runtime counted on every core above one trace, as its thread pool runs one thread per core) per simulated ms per trace, in µs."));
         report.AppendLine();
-        report.AppendLine("| engine | traces | µs per simulated ms per trace | NEURON dt 0.025 ÷ this |");
-        report.AppendLine("|---|---:|---:|---:|");
-        report.AppendLine(Invariant($"| NEURON dt 0.025 ms ({neuronTraces} traces × {neuronSteps * StepMs} ms, {Math.Min(cores, neuronTraces)} processes; process start, cell build and event queueing included) | {neuronTraces} | {neuronCost:F0} | 1 |"));
-        foreach (int n in sizes)
+        report.AppendLine("| engine | model | traces | µs per simulated ms per trace | NEURON dt 0.025 ÷ this |");
+        report.AppendLine("|---|---|---:|---:|---:|");
+        report.AppendLine(Invariant($"| NEURON dt 0.025 ms ({neuronTraces} traces × {neuronSteps * StepMs} ms, {Math.Min(cores, neuronTraces)} processes; process start, cell build and event queueing included) | – | {neuronTraces} | {neuronCost:F0} | 1 |"));
+        foreach (string model in modelNames)
         {
-            foreach (string name in new[] { "fused", "onnx" })
+            foreach (int n in sizes)
             {
-                if (samples.ContainsKey($"{name} {n}"))
+                foreach (string name in new[] { "fused", "onnx" })
                 {
-                    double cost = Median($"{name} {n}");
-                    report.AppendLine(Invariant($"| surrogate, {(name == "fused" ? "fused CPU engine (sparse over active synapses)" : "ONNX Runtime (dense [N, 402] counts)")} | {n} | {cost:F2} | {neuronCost / cost:F0}× |"));
+                    if (samples.ContainsKey($"{model} {name} {n}"))
+                    {
+                        double cost = Median($"{model} {name} {n}");
+                        report.AppendLine(Invariant($"| surrogate, {(name == "fused" ? "fused CPU engine (sparse over active synapses)" : "ONNX Runtime (dense [N, 402] counts)")} | {model} | {n} | {cost:F2} | {neuronCost / cost:F0}× |"));
+                    }
                 }
             }
         }

@@ -41,11 +41,11 @@ internal static class PredictCommand
                 result.GetValue(engine) == "onnx" ? SurrogateEngine.Onnx : SurrogateEngine.Fused);
             PredictionSummary summary = null!;
             string inputPath = result.GetValue(input)!;
-            Dictionary<(long, long), Data.TraceEvents>? eventsByTrace = null;
+            Data.TraceEventsLookup? eventsByTrace = null;
             if (result.GetValue(events) is { } eventsPath)
             {
                 int? synapses = surrogate is LatentSurrogate { Spec.IsSynaptic: true } latent ? latent.Spec.Synapses : null;
-                eventsByTrace = Data.EventFile.Read(eventsPath, synapses).ToDictionary(e => (e.Run, e.Neuron));
+                eventsByTrace = new Data.TraceEventsLookup(eventsPath, Data.EventFile.Read(eventsPath, synapses));
             }
             context.WithProgress($"predicting {inputPath}", 1000, advance =>
             {

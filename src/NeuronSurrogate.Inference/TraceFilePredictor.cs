@@ -16,13 +16,13 @@ public static class TraceFilePredictor
     /// <summary>
     /// Predicts every trace of <paramref name="inputPath"/> into <paramref name="outputPath"/> (through a temporary file), calling
     /// <paramref name="progress"/> after each batch with the rows written and the share of the input read (null for standard input).
-    /// A synaptic model reads <paramref name="events"/>, its input events by (run, neuron) (<c>predict --events</c>; a trace
-    /// without an entry has none): the input file then gives only the traces' grid (run, neuron, time_ms), and the output
+    /// A synaptic model reads <paramref name="events"/>, an events file's traces by (run, neuron) (<c>predict --events</c>; a trace
+    /// without an entry has none, and every event must fall within its trace): the input file then gives only the traces' grid (run, neuron, time_ms), and the output
     /// gains <c>predicted_spike_probability</c>.
     /// </summary>
     /// <exception cref="InputException">The input breaks the contract, lacks the columns the mode needs, or has another dt than the model.</exception>
     public static PredictionSummary Run(ISurrogate model, string inputPath, string outputPath, PredictionMode mode, int batchSize = 4096,
-        Action<long, double?>? progress = null, IReadOnlyDictionary<(long Run, long Neuron), TraceEvents>? events = null)
+        Action<long, double?>? progress = null, TraceEventsLookup? events = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
@@ -57,22 +57,6 @@ public static class TraceFilePredictor
             var envelope = model.Envelope is { } card ? new EnvelopeCheck(card) : null;
             long rows = 0, spikes = 0;
             int traces = 0;
-            var used = new HashSet<(long, long)>();
-            // A trace's events, checked against its length; every trace of the events file must be in the input file.
-            TraceEvents EventsOf(BufferedTrace trace, int steps)
-            {
-                if (!events!.TryGetValue((trace.Run, trace.Neuron), out var found))
-                {
-                    return TraceEvents.None(trace.Run, trace.Neuron);
-                }
-                used.Add((trace.Run, trace.Neuron));
-                if (found.Count > 0 && Rollout.EventSteps.StepOf(found.TimesMs[^1], model.TimeStepMs) >= steps)
-                {
-                    throw new InputException(string.Create(CultureInfo.InvariantCulture,
-                        $"input events of run {trace.Run}, neuron {trace.Neuron}: an event at {found.TimesMs[^1]} ms; expected times within the trace ({steps} steps of {model.TimeStepMs} ms in {inputPath})"));
-                }
-                return found;
-            }
             AtomicFile.Write(outputPath, stream =>
             {
                 NewColumn[] added = [new NewColumn(PredictedVoltage, NewColumnKind.Number, Nullable: true), new NewColumn(PredictedSpike, NewColumnKind.Flag, Nullable: true)];
@@ -89,7 +73,7 @@ public static class TraceFilePredictor
                     double[]? probability = synaptic is null ? null : new double[predictions.Length];
                     var diverged = synaptic is null
                         ? model.Predict(mode, columns, predictions, batch.Count)
-                        : synaptic.PredictEvents(batch.Select(t => EventsOf(t, steps)).ToArray(), steps, predictions, probability!);
+                        : synaptic.PredictEvents(batch.Select(t => events!.For(t.Run, t.Neuron, steps, model.TimeStepMs)).ToArray(), steps, predictions, probability!);
                     var flags = new sbyte[predictions.Length];
                     var spikeCounts = new int[batch.Count];
                     Parallel.For(0, batch.Count, b => spikeCounts[b] = SpikeFlags(predictions.AsSpan(b * steps, steps), flags.AsSpan(b * steps, steps), model.TimeStepMs));
@@ -114,11 +98,7 @@ public static class TraceFilePredictor
                     traces += batch.Count;
                     progress?.Invoke(rows, reader.FractionRead);
                 }
-                if (events is not null && used.Count < events.Count)
-                {
-                    var (run, neuron) = events.Keys.First(key => !used.Contains(key));
-                    throw new InputException($"input events of run {run}, neuron {neuron}: {inputPath} has no such trace (expected events only for the traces of the input file)");
-                }
+                events?.CheckAllUsed(inputPath);
                 writer.Complete();
             });
             return new PredictionSummary(rows, traces, spikes, divergences, envelope?.Warnings ?? []);

@@ -93,6 +93,23 @@ public sealed class SynapticInputTest
     }
 
     [TestMethod]
+    public void SynapticInputTest_TheLookupHandsOutEachTracesEventsUpToItsLastStep()
+    {
+        // simulate --events and predict --events share this lookup: one boundary for both.
+        var lookup = new TraceEventsLookup("events.csv", [new TraceEvents(0, 0, [1, 2], [0, 9.95]), new TraceEvents(1, 0, [3], [10])]);
+        Assert.AreEqual(2, lookup.For(0, 0, 100, 0.1).Count, "an event inside the last 0.1 ms step belongs to the trace");
+        Assert.AreEqual(0, lookup.For(0, 1, 100, 0.1).Count, "a trace the events file lacks gets none");
+        var late = Assert.ThrowsExactly<InputException>(() => lookup.For(1, 0, 100, 0.1));
+        StringAssert.Contains(late.Message, "events.csv");
+        StringAssert.Contains(late.Message, "time_ms");
+        StringAssert.Contains(late.Message, "events within their trace: run 1, neuron 0 has 100 steps of 0.1 ms");
+        var stray = Assert.ThrowsExactly<InputException>(() => new TraceEventsLookup("events.csv", [new TraceEvents(7, 2, [0], [1])]).CheckAllUsed("grid.csv"));
+        StringAssert.Contains(stray.Message, "grid.csv: it has no trace run 7, neuron 2");
+        lookup.For(1, 0, 101, 0.1);
+        lookup.CheckAllUsed("grid.csv");
+    }
+
+    [TestMethod]
     public void SynapticInputTest_EventFilesRoundTripInCsvAndParquet()
     {
         using var folder = new TempFolder();

@@ -379,7 +379,7 @@ public sealed class SynapticSurrogateTest
         EventFile.Write(events, [new TraceEvents(test.Runs[0], test.Neurons[0], [1], [800 * test.TimeStepMs])]);
         var late = CliRunner.Run("predict", "-m", folder.File("syn.onnx"), "-i", truth, "-o", folder.File("f.csv"), "--events", events);
         Assert.AreEqual(2, late.ExitCode, late.Error);
-        StringAssert.Contains(late.Error, "expected times within the trace");
+        StringAssert.Contains(late.Error, "events within their trace");
         EventFile.Write(events, [new TraceEvents(test.Runs[0], test.Neurons[0], [1], [1]), new TraceEvents(99, 0, [1], [1])]);
         var stray = CliRunner.Run("predict", "-m", folder.File("syn.onnx"), "-i", truth, "-o", folder.File("g.csv"), "--events", events);
         Assert.AreEqual(2, stray.ExitCode, stray.Error);

@@ -29,8 +29,7 @@ public static class TraceFileSimulator
     public static TraceFileSummary Run(string inputPath, string outputPath, INeuronModel model, bool includeRecovery = false, string? eventsPath = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var events = eventsPath is null ? null : ReadEvents(eventsPath, model).ToDictionary(e => (e.Run, e.Neuron));
-        var used = new HashSet<(long, long)>();
+        var events = eventsPath is null ? null : new TraceEventsLookup(eventsPath, ReadEvents(eventsPath, model));
         if (includeRecovery && !model.RecordsRecovery)
         {
             throw new ArgumentException($"--recovery: the {model.Name} model has no recovery variable (only izhikevich does)");
@@ -51,7 +50,7 @@ public static class TraceFileSimulator
                 var batch = new TraceBatch(0, pending.Count, 1, pending[0].Count, TimeStepOf(pending[0]), includeRecovery, inputs, model.Spikes);
                 if (events is not null)
                 {
-                    batch.Events = [.. pending.Select(t => EventsOf(eventsPath!, events, used, t.Run, t.Neuron, t.Count * TimeStepOf(t)))];
+                    batch.Events = [.. pending.Select(t => events.For(t.Run, t.Neuron, t.Count, TimeStepOf(t)))];
                 }
                 for (int b = 0; b < pending.Count; b++)
                 {
@@ -84,11 +83,7 @@ public static class TraceFileSimulator
                 rows += (long)pending.Count * pending[0].Count;
                 traces += pending.Count;
             }
-            if (events?.Keys.Where(k => !used.Contains(k)).Take(1).ToArray() is [var (run, neuron)])
-            {
-                throw InputException.About(eventsPath, string.Create(CultureInfo.InvariantCulture,
-                    $"events only for traces of {AtomicFile.DisplayName(inputPath)}: it has no trace run {run}, neuron {neuron}"));
-            }
+            events?.CheckAllUsed(inputPath);
             writer.Complete();
         });
         return new TraceFileSummary(rows, traces, spikes);
@@ -114,7 +109,7 @@ public static class TraceFileSimulator
         var batch = new TraceBatch([.. events.Select(e => e.Run)], [.. events.Select(e => e.Neuron)], steps, timeStepMs, false, null, model.Spikes);
         foreach (var trace in events)
         {
-            CheckWithin(eventsPath, trace, steps * timeStepMs);
+            TraceEventsLookup.CheckWithin(eventsPath, trace, steps, timeStepMs);
         }
         batch.Events = events;
         var divergences = model.Simulate(batch);
@@ -136,27 +131,6 @@ public static class TraceFileSimulator
             throw new ArgumentException($"--events: the {model.Name} model has no synapses (a NEURON cell file with 'synapses' has, e.g. models/cells/pyramid_synaptic.py)");
         }
         return EventFile.Read(eventsPath, model.Synapses.Count);
-    }
-
-    /// <summary>A trace's events (none when the file has no row for it), checked to fall within the trace.</summary>
-    private static TraceEvents EventsOf(string eventsPath, Dictionary<(long, long), TraceEvents> events, HashSet<(long, long)> used, long run, long neuron, double durationMs)
-    {
-        if (!events.TryGetValue((run, neuron), out var trace))
-        {
-            return TraceEvents.None(run, neuron);
-        }
-        used.Add((run, neuron));
-        CheckWithin(eventsPath, trace, durationMs);
-        return trace;
-    }
-
-    private static void CheckWithin(string eventsPath, TraceEvents trace, double durationMs)
-    {
-        if (trace.Count > 0 && trace.TimesMs[^1] > durationMs + 1e-9)
-        {
-            throw new InputException(eventsPath, null, null, EventColumns.TimeMs, trace.TimesMs[^1].ToString("R", CultureInfo.InvariantCulture),
-                string.Create(CultureInfo.InvariantCulture, $"events within their trace: run {trace.Run}, neuron {trace.Neuron} lasts {durationMs:R} ms"));
-        }
     }
 
     private static void CheckTimeStep(TraceReader reader, BufferedTrace trace, INeuronModel model)
