@@ -45,6 +45,10 @@ internal sealed class SynapticJob(TrainOptions options, Action<string> log)
         {
             return clock.Time("TCN comparison", () => RunTcn(ml, train, validation, test, synapses));
         }
+        if (options.Linear)
+        {
+            return clock.Time("linear baseline", () => RunLinear(ml, train, validation, test, synapses));
+        }
         var fitted = LatentStage.FitSpec(ml, train, "none", options.Latent);
         var spec = (fitted with
         {
@@ -169,6 +173,51 @@ internal sealed class SynapticJob(TrainOptions options, Action<string> log)
             Directory.CreateDirectory(options.ResultsFolder);
             TrainFiles.WriteText(Path.Combine(options.ResultsFolder, "tcn.md"), text.ToString());
         }
+        return 0;
+    }
+
+    /// <summary>
+    /// The comparison's linear baseline (<see cref="SynapticLinear"/>): fitted on the same split, scored on the test runs and
+    /// the held-out sets with the same metric code, and each set's clipped voltage split by the time since the last spike
+    /// (<see cref="SpikeBands"/>); written to linear.md in the results folder.
+    /// </summary>
+    private int RunLinear(MLContext ml, TraceSet train, TraceSet validation, TraceSet test, int synapses)
+    {
+        var (model, seconds, path) = SynapticLinear.Fit(train, validation, SynapticLinear.DefaultTausMs);
+        var sets = new List<(string Name, TraceSet Traces)> { ("test", test) };
+        sets.AddRange(options.HeldOut.Select(p => (Path.GetFileNameWithoutExtension(p), LoadWithEvents(ml, p, synapses))));
+        var text = new StringBuilder();
+        text.AppendLine("# A linear baseline on the same synaptic data (comparison)");
+        text.AppendLine();
+        text.AppendLine(Invariant($"Command: `{options.Command}`"));
+        text.AppendLine();
+        text.AppendLine(Invariant($"Training traces: {train.TraceCount} of {train.Steps * train.TimeStepMs / 1000:G3} s; validation {validation.TraceCount}."));
+        text.AppendLine();
+        text.AppendLine(Invariant($"The voltage clipped at −55 mV at the end of each 1 ms bin, linear in every synapse's events per bin filtered by exp(−t/τ) for τ = {string.Join(", ", model.TausMs)} ms, and an intercept: {model.Parameters} weights, fitted by ridge regression on every training bin in {seconds:F0} s. The penalty (relative to the mean diagonal of XᵀX) chosen on the validation bins: {string.Join("; ", path.Select(x => Invariant($"{x.Penalty:G1}: {x.ValidationRmseMv:F3} mV")))}; kept {model.Penalty:G1}. Its spike score is its predicted voltage."));
+        text.AppendLine();
+        text.AppendLine("| set | traces | spike AUC (1 ms) | TPR @ 0.25 % FPR | TPR @ 1 % FPR | RMSE clipped −55 mV | VE clipped |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+        var bands = new StringBuilder();
+        bands.AppendLine("Where the clipped voltage varies, against the time since the truth's last spike: each band's share of the samples, its share of the squared deviation about the set's clipped mean (what clipped RMSE and VE are measured against), and the linear baseline's RMSE in it.");
+        bands.AppendLine();
+        bands.AppendLine("| set | since the last spike | share of time | share of clipped variance | linear RMSE |");
+        bands.AppendLine("|---|---|---:|---:|---:|");
+        foreach (var (name, traces) in sets)
+        {
+            var (m, voltage) = model.Score(traces);
+            log(Invariant($"linear baseline on {name}: spike AUC {m.SpikeAuc:F4}, TPR {m.SpikeTprAtFpr025:F3} / {m.SpikeTprAtFpr1:F3}, clipped RMSE {m.RmseClippedMv:F2} mV, VE {m.VarianceExplainedClipped:F3}"));
+            text.AppendLine(Invariant($"| {name} | {traces.TraceCount} | {m.SpikeAuc:F4} | {m.SpikeTprAtFpr025:F3} | {m.SpikeTprAtFpr1:F3} | {m.RmseClippedMv:F2} mV | {m.VarianceExplainedClipped:F3} |"));
+            var split = new SpikeBands();
+            split.Add(traces, voltage);
+            foreach (var row in split.Rows())
+            {
+                bands.AppendLine(Invariant($"| {name} | {row.Band} | {100 * row.TimeShare:F1} % | {100 * row.VarianceShare:F1} % | {row.RmseMv:F2} mV |"));
+            }
+        }
+        text.AppendLine();
+        text.Append(bands);
+        Directory.CreateDirectory(options.ResultsFolder);
+        TrainFiles.WriteText(Path.Combine(options.ResultsFolder, "linear.md"), text.ToString());
         return 0;
     }
 

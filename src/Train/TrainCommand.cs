@@ -29,6 +29,7 @@ internal sealed class TrainCommand
     private readonly Option<string> _stimulus = new("--stimulus") { Description = "With --neuron: mixed (the generator's mixed stimuli, 100 ms traces, currents ≥ 0) library (the stimulus library: 1 s traces, hyperpolarizing to depolarizing, amplitudes from the neuron's measured landmarks; data/KEY_library.csv) or combined (both datasets: training windows from both, checkpoints chosen on both validation parts, both test parts scored).", DefaultValueFactory = _ => "mixed" };
     private readonly Option<bool> _synaptic = new("--synaptic") { Description = "With --data: the traces were driven by synaptic input events, which lie beside them (TRACES with .events before the extension, the synapse table beside that; generate --inputs synaptic writes both): train a synaptic latent surrogate (k = 10 by default)." };
     private readonly Option<bool> _tcn = new("--tcn") { Description = "With --synaptic: train the comparison instead, a temporal convolutional network in the style of Beniaguev et al. (results/NAME/tcn.md)." };
+    private readonly Option<bool> _linear = new("--linear") { Description = "With --synaptic: fit the comparison's linear baseline instead, ridge regression of the clipped voltage on every synapse's events filtered by exponential kernels of 3, 20 and 80 ms, and report where the clipped voltage varies against the time since the last spike (results/NAME/linear.md)." };
     private readonly Option<int> _channels = new("--input-channels") { Description = "With --synaptic: channels of the learned projection of the synapses' event counts.", DefaultValueFactory = _ => 8 };
     private readonly Option<double[]> _taus = new("--input-taus") { Description = "With --synaptic: the fixed time constants (ms) of each channel's leaky input traces.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [2, 5, 15, 40, 100] };
     private readonly Option<string[]> _moreTraining = new("--more-training") { Description = "With --synaptic: further traces files (events beside each) whose traces join the training runs; validation and test runs stay those of --data.", AllowMultipleArgumentsPerToken = true };
@@ -48,7 +49,7 @@ internal sealed class TrainCommand
         _mask.AcceptOnlyFromAmong("auto", "first-spike", "matched-spikes", "none");
         Root = new RootCommand("The main job: split the dataset by run, train the models and baselines, export them, and score everything closed-loop on held-out runs. With --neuron or --data: train a latent surrogate instead.")
         {
-            _plots, _regime, _experiments, _dataset, _seed, _voltageLags, _currentLags, _stride, _epochs, _hidden, _results, _models, _neuron, _data, _name, _iterations, _seeds, _stepFactor, _unit, _variants, _stimulus, _synaptic, _tcn, _channels, _taus, _moreTraining, _heldOut, _mask, _spikeWeight, _maxWindow, _maxTau, _batch,
+            _plots, _regime, _experiments, _dataset, _seed, _voltageLags, _currentLags, _stride, _epochs, _hidden, _results, _models, _neuron, _data, _name, _iterations, _seeds, _stepFactor, _unit, _variants, _stimulus, _synaptic, _tcn, _linear, _channels, _taus, _moreTraining, _heldOut, _mask, _spikeWeight, _maxWindow, _maxTau, _batch,
         };
     }
 
@@ -108,6 +109,14 @@ internal sealed class TrainCommand
         if (synaptic && (builtIn is not null || options.Experiments))
         {
             throw new ArgumentException("--synaptic goes with --data (traces whose input events lie beside them), without --experiments");
+        }
+        if ((result.GetValue(_tcn) || result.GetValue(_linear)) && !synaptic)
+        {
+            throw new ArgumentException("--tcn and --linear go with --synaptic (they are the synaptic comparison's models)");
+        }
+        if (result.GetValue(_tcn) && result.GetValue(_linear))
+        {
+            throw new ArgumentException("--tcn and --linear: expected one of them (each is its own comparison run)");
         }
         var latent = synaptic
             ? new Torch.LatentSettings
@@ -172,6 +181,7 @@ internal sealed class TrainCommand
             Seeds = seeds,
             Synaptic = synaptic,
             Tcn = synaptic && result.GetValue(_tcn),
+            Linear = synaptic && result.GetValue(_linear),
             InputChannels = result.GetValue(_channels),
             InputTimeConstantsMs = result.GetValue(_taus)!,
             HeldOut = result.GetValue(_heldOut) ?? [],

@@ -1,0 +1,127 @@
+using NeuronSurrogate.Data;
+using NeuronSurrogate.Metrics;
+using NeuronSurrogate.Stimuli;
+using NeuronSurrogate.Train;
+
+namespace NeuronSurrogate.Tests;
+
+/// <summary>
+/// The synaptic comparison's linear baseline (<see cref="SynapticLinear"/>) and the split of the clipped voltage by the
+/// time since the last spike (<see cref="SpikeBands"/>).
+/// </summary>
+[TestClass]
+public sealed class SynapticLinearTest
+{
+    private const int Synapses = 4;
+    private const double StepMs = 0.1;
+
+    /// <summary>
+    /// Traces whose voltage at the end of each 1 ms bin is exactly −70 mV plus each synapse's events filtered by
+    /// exp(−t / 20 ms) times its weight (one of the baseline's own kernels), held over the bin's steps.
+    /// </summary>
+    private static TraceSet LinearTraces(int traces, long seed, int steps = 3000)
+    {
+        double[] weights = [0.4, 0.25, -0.3, -0.5];
+        int bins = steps / 10;
+        var voltages = new double[traces * steps];
+        var events = new TraceEvents[traces];
+        double decay = Math.Exp(-1.0 / 20);
+        for (int trace = 0; trace < traces; trace++)
+        {
+            var random = new TraceRandom(seed, trace, 0, 2);
+            var ids = new List<int>();
+            var times = new List<double>();
+            var filtered = new double[Synapses];
+            var perBin = new double[bins];
+            for (int b = 0; b < bins; b++)
+            {
+                var counts = new double[Synapses];
+                for (int t = b * 10; t < b * 10 + 10; t++)
+                {
+                    for (int s = 0; s < Synapses; s++)
+                    {
+                        if (random.NextDouble() < 0.004)
+                        {
+                            ids.Add(s);
+                            times.Add(Math.Round(t * StepMs, 6));
+                            counts[s]++;
+                        }
+                    }
+                }
+                perBin[b] = -70;
+                for (int s = 0; s < Synapses; s++)
+                {
+                    filtered[s] = filtered[s] * decay + counts[s];
+                    perBin[b] += weights[s] * filtered[s];
+                }
+            }
+            for (int t = 0; t < steps; t++)
+            {
+                // The voltage at the end of bin b (step 10b + 10) stands for steps 10b + 1 … 10b + 10.
+                voltages[trace * steps + t] = t == 0 ? -70 : perBin[Math.Min(bins - 1, (t - 1) / 10)];
+            }
+            events[trace] = new TraceEvents(trace + 100 * seed, 0, [.. ids], [.. times]);
+        }
+        var set = new TraceSet(Enumerable.Range(0, traces).Select(i => (long)i + 100 * seed).ToArray(), new long[traces], steps, StepMs,
+            new double[traces * steps], voltages);
+        return set.WithEvents(events, Synapses);
+    }
+
+    [TestMethod]
+    public void SynapticLinearTest_RecoversAVoltageThatIsLinearInItsFilteredEvents()
+    {
+        var (model, _, path) = SynapticLinear.Fit(LinearTraces(6, seed: 1), LinearTraces(2, seed: 2), SynapticLinear.DefaultTausMs);
+        Assert.AreEqual(Synapses * 3 + 1, model.Parameters);
+        Assert.HasCount(SynapticLinear.Penalties.Count, path);
+        Assert.AreEqual(path.Min(p => p.ValidationRmseMv), path.Single(p => p.Penalty == model.Penalty).ValidationRmseMv, "the penalty kept is the best on validation");
+        var test = LinearTraces(3, seed: 3);
+        var (summary, voltage) = model.Score(test);
+        Assert.IsLessThan(0.02, summary.RmseClippedMv!.Value, "the truth is in the model's span");
+        Assert.IsGreaterThan(0.99, summary.VarianceExplainedClipped!.Value);
+        Assert.HasCount(test.VoltagesMv.Length, voltage);
+        // Causal: dropping the events from 150 ms on changes nothing before the first one dropped, and changes its bin.
+        var events = test.Events![0];
+        int half = events.TimesMs.Count(t => t < 150);
+        int firstDropped = (int)Math.Floor(events.TimesMs[half]);
+        var cut = new TraceEvents(events.Run, events.Neuron, events.Synapses[..half], events.TimesMs[..half]);
+        var truncated = test.WithEvents([cut, test.Events[1], test.Events[2]], Synapses);
+        var before = model.PredictBins(test, 0);
+        var after = model.PredictBins(truncated, 0);
+        for (int b = 0; b < firstDropped; b++)
+        {
+            Assert.AreEqual(before[b], after[b], $"bin {b}");
+        }
+        Assert.AreNotEqual(before[firstDropped], after[firstDropped]);
+    }
+
+    [TestMethod]
+    public void SynapticLinearTest_SpikeBandsSplitTheClippedVarianceByTheTimeSinceTheLastSpike()
+    {
+        // One trace of 100 ms at dt 0.1: −70 mV with a spike at 30 ms (one step at +30 mV), then −60 mV for 10 ms.
+        const int steps = 1000;
+        var v = Enumerable.Repeat(-70.0, steps).ToArray();
+        v[300] = 30;
+        for (int t = 301; t < 401; t++)
+        {
+            v[t] = -60;
+        }
+        var set = new TraceSet([0], [0], steps, StepMs, new double[steps], v);
+        Assert.HasCount(1, SpikeDetector.Detect(v, StepMs));
+        var bands = new SpikeBands();
+        bands.Add(set, Enumerable.Repeat(-70.0, steps).ToArray());
+        var rows = bands.Rows();
+        Assert.HasCount(SpikeBands.EdgesMs.Count + 1, rows);
+        Assert.AreEqual(1, rows.Sum(r => r.TimeShare), 1e-12);
+        Assert.AreEqual(1, rows.Sum(r => r.VarianceShare), 1e-12);
+        // The spike crosses 0 mV just before step 300: steps 300–349 are in the first band, 350–499 in the second, 500–799 in
+        // the third, the trace's last 200 in the fourth, and the 300 before the spike in the last.
+        double[] shares = [0.05, 0.15, 0.3, 0.2, 0.3];
+        for (int band = 0; band < shares.Length; band++)
+        {
+            Assert.AreEqual(shares[band], rows[band].TimeShare, 1e-12, $"band {band}");
+        }
+        // The prediction misses the spike step (clipped to −55: 15 mV) and the −60 mV plateau (10 mV): its RMSE is the truth's in each band.
+        Assert.AreEqual(0, rows[3].RmseMv, 1e-12);
+        Assert.IsGreaterThan(9.9, rows[0].RmseMv);
+    }
+}
