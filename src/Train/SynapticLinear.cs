@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Numerics;
 using NeuronSurrogate.Data;
 using NeuronSurrogate.Metrics;
-using NeuronSurrogate.Rollout;
 using NeuronSurrogate.Torch;
 
 namespace NeuronSurrogate.Train;
@@ -166,16 +165,7 @@ internal sealed class SynapticLinear
     /// <summary>One column per synapse and kernel (synapse-major), each the events per bin filtered by exp(−t/τ), then a column of ones.</summary>
     internal static float[][] Features(TraceEvents events, double timeStepMs, int synapses, int bins, IReadOnlyList<double> tausMs)
     {
-        var counts = new float[synapses * bins];
-        var (steps, ids) = EventSteps.Of(events, timeStepMs, synapses);
-        for (int i = 0; i < steps.Length; i++)
-        {
-            int bin = steps[i] / BinSteps;
-            if (bin < bins)
-            {
-                counts[ids[i] * bins + bin] += 1;
-            }
-        }
+        var counts = SynapticTcn.Bin(events, timeStepMs, synapses, bins);
         var columns = new float[synapses * tausMs.Count + 1][];
         for (int s = 0; s < synapses; s++)
         {
