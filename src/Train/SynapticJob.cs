@@ -162,12 +162,16 @@ internal sealed class SynapticJob(TrainOptions options, Action<string> log)
             text.AppendLine();
             text.AppendLine("| set | traces | spike AUC (1 ms) | TPR @ 0.25 % FPR | TPR @ 1 % FPR | RMSE clipped −55 mV | VE clipped |");
             text.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+            var bands = BandsTable("the TCN");
             foreach (var (name, traces) in sets)
             {
-                var (m, _, _) = model.Score(traces);
+                var (m, voltage, _) = model.Score(traces);
                 log(Invariant($"TCN on {name}: spike AUC {m.SpikeAuc:F4}, TPR {m.SpikeTprAtFpr025:F3} / {m.SpikeTprAtFpr1:F3}, clipped RMSE {m.RmseClippedMv:F2} mV, VE {m.VarianceExplainedClipped:F3}"));
                 text.AppendLine(Invariant($"| {name} | {traces.TraceCount} | {m.SpikeAuc:F4} | {m.SpikeTprAtFpr025:F3} | {m.SpikeTprAtFpr1:F3} | {m.RmseClippedMv:F2} mV | {m.VarianceExplainedClipped:F3} |"));
+                AddBands(bands, name, traces, voltage);
             }
+            text.AppendLine();
+            text.Append(bands);
             text.AppendLine();
             text.AppendLine("Validation during training: " + string.Join("; ", history.Select(h => Invariant($"iteration {h.Iteration}: AUC {h.Auc:F4}, RMSE {h.RmseClipped:F2} mV"))) + ".");
             Directory.CreateDirectory(options.ResultsFolder);
@@ -197,28 +201,41 @@ internal sealed class SynapticJob(TrainOptions options, Action<string> log)
         text.AppendLine();
         text.AppendLine("| set | traces | spike AUC (1 ms) | TPR @ 0.25 % FPR | TPR @ 1 % FPR | RMSE clipped −55 mV | VE clipped |");
         text.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
-        var bands = new StringBuilder();
-        bands.AppendLine("Where the clipped voltage varies, against the time since the truth's last spike: each band's share of the samples, its share of the squared deviation about the set's clipped mean (what clipped RMSE and VE are measured against), and the linear baseline's RMSE in it.");
-        bands.AppendLine();
-        bands.AppendLine("| set | since the last spike | share of time | share of clipped variance | linear RMSE |");
-        bands.AppendLine("|---|---|---:|---:|---:|");
+        var bands = BandsTable("the linear baseline");
         foreach (var (name, traces) in sets)
         {
             var (m, voltage) = model.Score(traces);
             log(Invariant($"linear baseline on {name}: spike AUC {m.SpikeAuc:F4}, TPR {m.SpikeTprAtFpr025:F3} / {m.SpikeTprAtFpr1:F3}, clipped RMSE {m.RmseClippedMv:F2} mV, VE {m.VarianceExplainedClipped:F3}"));
             text.AppendLine(Invariant($"| {name} | {traces.TraceCount} | {m.SpikeAuc:F4} | {m.SpikeTprAtFpr025:F3} | {m.SpikeTprAtFpr1:F3} | {m.RmseClippedMv:F2} mV | {m.VarianceExplainedClipped:F3} |"));
-            var split = new SpikeBands();
-            split.Add(traces, voltage);
-            foreach (var row in split.Rows())
-            {
-                bands.AppendLine(Invariant($"| {name} | {row.Band} | {100 * row.TimeShare:F1} % | {100 * row.VarianceShare:F1} % | {row.RmseMv:F2} mV |"));
-            }
+            AddBands(bands, name, traces, voltage);
         }
         text.AppendLine();
         text.Append(bands);
         Directory.CreateDirectory(options.ResultsFolder);
         TrainFiles.WriteText(Path.Combine(options.ResultsFolder, "linear.md"), text.ToString());
         return 0;
+    }
+
+    /// <summary>The head of the table of <see cref="SpikeBands"/>: where the clipped voltage varies, and a model's error there.</summary>
+    private static StringBuilder BandsTable(string model)
+    {
+        var bands = new StringBuilder();
+        bands.AppendLine(Invariant($"Where the clipped voltage varies, against the time since the truth's last spike: each band's share of the samples, its share of the squared deviation about the set's clipped mean (what clipped RMSE and VE are measured against), and {model}'s RMSE in it."));
+        bands.AppendLine();
+        bands.AppendLine("| set | since the last spike | share of time | share of clipped variance | RMSE clipped |");
+        bands.AppendLine("|---|---|---:|---:|---:|");
+        return bands;
+    }
+
+    /// <summary>One set's rows of the <see cref="BandsTable"/>.</summary>
+    private static void AddBands(StringBuilder bands, string name, TraceSet traces, double[] predictedMv)
+    {
+        var split = new SpikeBands();
+        split.Add(traces, predictedMv);
+        foreach (var row in split.Rows())
+        {
+            bands.AppendLine(Invariant($"| {name} | {row.Band} | {100 * row.TimeShare:F1} % | {100 * row.VarianceShare:F1} % | {row.RmseMv:F2} mV |"));
+        }
     }
 
     /// <summary>The split's three sides with their events.</summary>
@@ -388,6 +405,13 @@ internal sealed class SynapticJob(TrainOptions options, Action<string> log)
             var m = s.Summary;
             text.AppendLine(Invariant($"| {s.Name} | {m.Traces} | {m.Gamma:F3} | {m.SpikeF1:F3} | {m.RateError:F3} | {m.SpikeAuc:F4} | {m.SpikeTprAtFpr025:F3} | {m.SpikeTprAtFpr1:F3} | {m.RmseClippedMv:F2} mV | {m.VarianceExplainedClipped:F3} | {m.TrueSpikes} | {m.ModelSpikes} |"));
         }
+        text.AppendLine();
+        var bands = BandsTable("the surrogate (closed loop)");
+        foreach (var s in scores)
+        {
+            AddBands(bands, s.Name, s.Traces, s.Predictions);
+        }
+        text.Append(bands);
         text.AppendLine();
         text.AppendLine(Invariant($"Checks: the trained module against the exported graph, closed loop over the first 50 ms of 4 test traces: largest difference {scores[0].Parity:E1} mV; the rollout graph and the one-step loop give the same spike times on {scores[0].RolloutSame} test traces."));
         text.AppendLine();
