@@ -72,6 +72,9 @@ public sealed class SynapticTcn : nn.Module
         return counts;
     }
 
+    /// <summary>The bin whose predicted end-of-bin voltage stands for a data step: bin b's for steps 10b + 1 … 10b + 10.</summary>
+    public static int VoltageBinOf(int step, int bins) => Math.Clamp((step - 1) / BinSteps, 0, bins - 1);
+
     /// <summary>The clipped voltage at the end of each bin, and whether the truth spikes in it (<see cref="FieldMetrics"/>'s bins).</summary>
     public static (float[] Voltage, float[] Spike) Targets(TraceSet traces, int trace, int bins)
     {
@@ -204,8 +207,8 @@ public sealed class SynapticTcn : nn.Module
                 var p = output[0, 1, ..].sigmoid().data<float>().ToArray();
                 for (int t = 0; t < traces.Steps; t++)
                 {
-                    // The voltage predicted for the end of bin b stands for steps 10b + 1 … 10b + 10; the bin's probability for its own steps.
-                    int vb = Math.Clamp((t - 1) / BinSteps, 0, bins - 1), pb = Math.Min(t / BinSteps, bins - 1);
+                    // The bin's probability stands for its own steps.
+                    int vb = VoltageBinOf(t, bins), pb = Math.Min(t / BinSteps, bins - 1);
                     voltage[trace * traces.Steps + t] = v[vb] * _voltageScale + _voltageMean;
                     probability[trace * traces.Steps + t] = p[pb];
                 }

@@ -149,8 +149,7 @@ internal sealed class SynapticJob(TrainOptions options, Action<string> log)
         using (model)
         {
             int parameters = (int)model.parameters().Sum(p => p.numel());
-            var sets = new List<(string Name, TraceSet Traces)> { ("test", test) };
-            sets.AddRange(options.HeldOut.Select(path => (Path.GetFileNameWithoutExtension(path), LoadWithEvents(ml, path, synapses))));
+            var sets = ComparisonSets(ml, test, synapses);
             var text = new StringBuilder();
             text.AppendLine("# A temporal convolutional network on the same synaptic data (comparison)");
             text.AppendLine();
@@ -160,14 +159,12 @@ internal sealed class SynapticJob(TrainOptions options, Action<string> log)
             text.AppendLine();
             text.AppendLine(Invariant($"1×1 projection {synapses} → {channels} channels, {layers} causal dilated convolutions (kernel 3, dilations 1…{1 << (layers - 1)}, residual, SiLU; {model.ReceptiveBins} ms of input history), two 1×1 heads (voltage clipped at −55 mV, spike logit) per 1 ms bin; {parameters} parameters, {model.FlopPerBin()} FLOP per ms per trace. {options.Latent.Iterations} iterations × {batch} windows of {window} ms, Adam, cosine schedule; the weights with the best validation spike AUC kept. Training {seconds:F0} s on one thread."));
             text.AppendLine();
-            text.AppendLine("| set | traces | spike AUC (1 ms) | TPR @ 0.25 % FPR | TPR @ 1 % FPR | RMSE clipped −55 mV | VE clipped |");
-            text.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+            text.Append(ComparisonHeader);
             var bands = BandsTable("the TCN");
             foreach (var (name, traces) in sets)
             {
                 var (m, voltage, _) = model.Score(traces);
-                log(Invariant($"TCN on {name}: spike AUC {m.SpikeAuc:F4}, TPR {m.SpikeTprAtFpr025:F3} / {m.SpikeTprAtFpr1:F3}, clipped RMSE {m.RmseClippedMv:F2} mV, VE {m.VarianceExplainedClipped:F3}"));
-                text.AppendLine(Invariant($"| {name} | {traces.TraceCount} | {m.SpikeAuc:F4} | {m.SpikeTprAtFpr025:F3} | {m.SpikeTprAtFpr1:F3} | {m.RmseClippedMv:F2} mV | {m.VarianceExplainedClipped:F3} |"));
+                AddComparisonRow(text, "TCN", name, traces, m);
                 AddBands(bands, name, traces, voltage);
             }
             text.AppendLine();
@@ -188,8 +185,7 @@ internal sealed class SynapticJob(TrainOptions options, Action<string> log)
     private int RunLinear(MLContext ml, TraceSet train, TraceSet validation, TraceSet test, int synapses)
     {
         var (model, seconds, path) = SynapticLinear.Fit(train, validation, SynapticLinear.DefaultTausMs);
-        var sets = new List<(string Name, TraceSet Traces)> { ("test", test) };
-        sets.AddRange(options.HeldOut.Select(p => (Path.GetFileNameWithoutExtension(p), LoadWithEvents(ml, p, synapses))));
+        var sets = ComparisonSets(ml, test, synapses);
         var text = new StringBuilder();
         text.AppendLine("# A linear baseline on the same synaptic data (comparison)");
         text.AppendLine();
@@ -199,14 +195,12 @@ internal sealed class SynapticJob(TrainOptions options, Action<string> log)
         text.AppendLine();
         text.AppendLine(Invariant($"The voltage clipped at −55 mV at the end of each 1 ms bin, linear in every synapse's events per bin filtered by exp(−t/τ) for τ = {string.Join(", ", model.TausMs)} ms, and an intercept: {model.Parameters} weights, fitted by ridge regression on every training bin in {seconds:F0} s. The penalty (relative to the mean diagonal of XᵀX) chosen on the validation bins: {string.Join("; ", path.Select(x => Invariant($"{x.Penalty:G1}: {x.ValidationRmseMv:F3} mV")))}; kept {model.Penalty:G1}. Its spike score is its predicted voltage."));
         text.AppendLine();
-        text.AppendLine("| set | traces | spike AUC (1 ms) | TPR @ 0.25 % FPR | TPR @ 1 % FPR | RMSE clipped −55 mV | VE clipped |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+        text.Append(ComparisonHeader);
         var bands = BandsTable("the linear baseline");
         foreach (var (name, traces) in sets)
         {
             var (m, voltage) = model.Score(traces);
-            log(Invariant($"linear baseline on {name}: spike AUC {m.SpikeAuc:F4}, TPR {m.SpikeTprAtFpr025:F3} / {m.SpikeTprAtFpr1:F3}, clipped RMSE {m.RmseClippedMv:F2} mV, VE {m.VarianceExplainedClipped:F3}"));
-            text.AppendLine(Invariant($"| {name} | {traces.TraceCount} | {m.SpikeAuc:F4} | {m.SpikeTprAtFpr025:F3} | {m.SpikeTprAtFpr1:F3} | {m.RmseClippedMv:F2} mV | {m.VarianceExplainedClipped:F3} |"));
+            AddComparisonRow(text, "linear baseline", name, traces, m);
             AddBands(bands, name, traces, voltage);
         }
         text.AppendLine();
@@ -214,6 +208,24 @@ internal sealed class SynapticJob(TrainOptions options, Action<string> log)
         Directory.CreateDirectory(options.ResultsFolder);
         TrainFiles.WriteText(Path.Combine(options.ResultsFolder, "linear.md"), text.ToString());
         return 0;
+    }
+
+    /// <summary>The head of a comparison model's table: the field's metrics per set.</summary>
+    private const string ComparisonHeader = """
+        | set | traces | spike AUC (1 ms) | TPR @ 0.25 % FPR | TPR @ 1 % FPR | RMSE clipped −55 mV | VE clipped |
+        |---|---:|---:|---:|---:|---:|---:|
+
+        """;
+
+    /// <summary>The test runs and every held-out set (events beside each), as a comparison model is scored on them.</summary>
+    private List<(string Name, TraceSet Traces)> ComparisonSets(MLContext ml, TraceSet test, int synapses) =>
+        [("test", test), .. options.HeldOut.Select(path => (Path.GetFileNameWithoutExtension(path), LoadWithEvents(ml, path, synapses)))];
+
+    /// <summary>One set's row of a comparison model's table, logged as well.</summary>
+    private void AddComparisonRow(StringBuilder text, string model, string name, TraceSet traces, MetricSummary m)
+    {
+        log(Invariant($"{model} on {name}: spike AUC {m.SpikeAuc:F4}, TPR {m.SpikeTprAtFpr025:F3} / {m.SpikeTprAtFpr1:F3}, clipped RMSE {m.RmseClippedMv:F2} mV, VE {m.VarianceExplainedClipped:F3}"));
+        text.AppendLine(Invariant($"| {name} | {traces.TraceCount} | {m.SpikeAuc:F4} | {m.SpikeTprAtFpr025:F3} | {m.SpikeTprAtFpr1:F3} | {m.RmseClippedMv:F2} mV | {m.VarianceExplainedClipped:F3} |"));
     }
 
     /// <summary>The head of the table of <see cref="SpikeBands"/>: where the clipped voltage varies, and a model's error there.</summary>

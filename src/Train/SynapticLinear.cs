@@ -92,33 +92,29 @@ internal sealed class SynapticLinear
             }
         }
         double diagonal = Enumerable.Range(0, p).Average(i => gram[i * p + i]);
-        var path = new List<(double, double)>();
-        SynapticLinear? best = null;
-        double bestRmse = double.PositiveInfinity;
-        foreach (double penalty in Penalties)
+        var models = Penalties.Select(penalty => new SynapticLinear(synapses, tausMs, Solve(gram, moment, p, penalty * diagonal), mean, penalty)).ToArray();
+        // One pass over the validation traces scores every penalty: each trace's features are built once.
+        var squared = new double[models.Length];
+        long validationBins = 0;
+        for (int trace = 0; trace < validation.TraceCount; trace++)
         {
-            var model = new SynapticLinear(synapses, tausMs, Solve(gram, moment, p, penalty * diagonal), mean, penalty);
-            double squared = 0;
-            long bins = 0;
-            for (int trace = 0; trace < validation.TraceCount; trace++)
+            int bins = validation.Steps / BinSteps;
+            var columns = Features(validation.Events![trace], validation.TimeStepMs, synapses, bins, tausMs);
+            var truth = SynapticTcn.Targets(validation, trace, bins).Voltage;
+            for (int m = 0; m < models.Length; m++)
             {
-                var predicted = model.PredictBins(validation, trace);
-                var truth = SynapticTcn.Targets(validation, trace, predicted.Length).Voltage;
-                for (int b = 0; b < predicted.Length; b++)
+                var predicted = models[m].Predict(columns, bins);
+                for (int b = 0; b < bins; b++)
                 {
                     double d = Math.Min(FieldMetrics.ClipMv, predicted[b]) - truth[b];
-                    squared += d * d;
+                    squared[m] += d * d;
                 }
-                bins += predicted.Length;
             }
-            double rmse = Math.Sqrt(squared / Math.Max(1, bins));
-            path.Add((penalty, rmse));
-            if (rmse < bestRmse)
-            {
-                (best, bestRmse) = (model, rmse);
-            }
+            validationBins += bins;
         }
-        return (best!, clock.Elapsed.TotalSeconds, path);
+        var path = models.Select((model, m) => (model.Penalty, ValidationRmseMv: Math.Sqrt(squared[m] / Math.Max(1, validationBins)))).ToArray();
+        var best = models[Enumerable.Range(0, models.Length).MinBy(m => path[m].ValidationRmseMv)];
+        return (best, clock.Elapsed.TotalSeconds, path);
     }
 
     /// <summary>The predicted voltage (mV) at the end of each 1 ms bin of one trace.</summary>
@@ -126,7 +122,12 @@ internal sealed class SynapticLinear
     {
         ArgumentNullException.ThrowIfNull(traces);
         int bins = traces.Steps / BinSteps;
-        var columns = Features(traces.Events![trace], traces.TimeStepMs, Synapses, bins, TausMs);
+        return Predict(Features(traces.Events![trace], traces.TimeStepMs, Synapses, bins, TausMs), bins);
+    }
+
+    /// <summary>The predicted voltage (mV) at the end of each bin from a trace's <see cref="Features"/>.</summary>
+    private double[] Predict(float[][] columns, int bins)
+    {
         var predicted = new double[bins];
         Array.Fill(predicted, _mean);
         for (int i = 0; i < columns.Length; i++)
@@ -155,7 +156,7 @@ internal sealed class SynapticLinear
             var bins = PredictBins(traces, trace);
             for (int t = 0; t < traces.Steps; t++)
             {
-                voltage[trace * traces.Steps + t] = bins[Math.Clamp((t - 1) / BinSteps, 0, bins.Length - 1)];
+                voltage[trace * traces.Steps + t] = bins[SynapticTcn.VoltageBinOf(t, bins.Length)];
             }
             field.Add(traces.Trace(traces.VoltagesMv, trace), voltage.AsSpan(trace * traces.Steps, traces.Steps), traces.TimeStepMs);
         }
