@@ -15,22 +15,38 @@ namespace NeuronSurrogate.Torch;
 /// each 1 ms bin. Feed-forward: it never reads a voltage, its own or the simulator's. A 1×1 projection of the synapses'
 /// binned counts to C channels, then causal dilated convolutions (kernel 3, dilations 1, 2, 4, …) with residual
 /// connections and SiLU, then two 1×1 heads. Trained by Adam on windows of whole bins; an experiment, not a shipped kind.
+/// With a dendritic input stage (<c>dendrites</c> &gt; 0), every synapse's counts are first filtered by exp(−t/τ) for each
+/// of <see cref="DendriteTausMs"/>, and those traces pass through a 1×1 layer of that many units with SiLU before the
+/// projection: a nonlinearity on the synapses' recent history, where NMDA's voltage-dependent block acts, which the
+/// linear projection of the counts cannot express.
 /// </summary>
 public sealed class SynapticTcn : nn.Module
 {
     /// <summary>Data steps per bin: 1 ms at 0.1 ms.</summary>
     public const int BinSteps = 10;
 
+    /// <summary>The time constants (ms, bins of 1 ms) of the dendritic input stage's per-synapse traces.</summary>
+    public static readonly IReadOnlyList<double> DendriteTausMs = [3, 20, 80];
+
+    /// <summary>Bins of history each dendritic trace is built over before its window: five of the longest time constant.</summary>
+    private const int TraceHistoryBins = 400;
+
+    private readonly Conv1d? _dendrites;
     private readonly Conv1d _projection;
     private readonly ModuleList<Conv1d> _layers;
     private readonly Conv1d _head;
     private readonly long[] _dilations;
     private readonly double _voltageMean, _voltageScale;
 
-    public SynapticTcn(int synapses, int channels, int layers, double voltageMean, double voltageScale) : base(nameof(SynapticTcn))
+    public SynapticTcn(int synapses, int channels, int layers, int dendrites, double voltageMean, double voltageScale) : base(nameof(SynapticTcn))
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(dendrites);
         Synapses = synapses;
-        _projection = nn.Conv1d(synapses, channels, 1, bias: false);
+        if (dendrites > 0)
+        {
+            _dendrites = nn.Conv1d(synapses * DendriteTausMs.Count, dendrites, 1);
+        }
+        _projection = nn.Conv1d(dendrites > 0 ? dendrites : synapses, channels, 1, bias: false);
         _dilations = Enumerable.Range(0, layers).Select(i => 1L << i).ToArray();
         _layers = new ModuleList<Conv1d>(_dilations.Select(d => nn.Conv1d(channels, channels, 3, dilation: d)).ToArray());
         _head = nn.Conv1d(channels, 2, 1);
@@ -41,13 +57,16 @@ public sealed class SynapticTcn : nn.Module
 
     public int Synapses { get; }
 
+    /// <summary>Input rows per bin: the synapses' counts, or with a dendritic stage their traces (τ-major).</summary>
+    public int InputRows => _dendrites is null ? Synapses : Synapses * DendriteTausMs.Count;
+
     /// <summary>Bins of input history each output sees.</summary>
     public long ReceptiveBins => 1 + 2 * _dilations.Sum();
 
-    /// <summary>Counts <c>[B, S, T]</c> (T bins) → standardized clipped voltage and spike logit, <c>[B, 2, T]</c>, causal.</summary>
-    public Tensor Forward(Tensor counts)
+    /// <summary>Inputs <c>[B, InputRows, T]</c> (T bins, <see cref="Inputs"/>) → standardized clipped voltage and spike logit, <c>[B, 2, T]</c>, causal.</summary>
+    public Tensor Forward(Tensor inputs)
     {
-        var x = _projection.forward(counts);
+        var x = _projection.forward(_dendrites is null ? inputs : nn.functional.silu(_dendrites.forward(inputs)));
         for (int i = 0; i < _dilations.Length; i++)
         {
             var padded = nn.functional.pad(x, [2 * _dilations[i], 0]);
@@ -59,17 +78,55 @@ public sealed class SynapticTcn : nn.Module
     /// <summary>A trace's events as counts per bin <c>[S, bins]</c>, flat.</summary>
     public static float[] Bin(TraceEvents events, double timeStepMs, int synapses, int bins)
     {
-        var counts = new float[synapses * bins];
         var (steps, ids) = EventSteps.Of(events, timeStepMs, synapses);
-        for (int i = 0; i < steps.Length; i++)
+        return Counts(steps, ids, synapses, 0, bins);
+    }
+
+    /// <summary>Events (data step, synapse), sorted by step, as counts in bins <paramref name="first"/> … <paramref name="first"/> + <paramref name="bins"/> − 1, flat <c>[S, bins]</c>.</summary>
+    private static float[] Counts(int[] steps, int[] ids, int synapses, int first, int bins)
+    {
+        var counts = new float[synapses * bins];
+        for (int i = EventSteps.FirstAtOrAfter(steps, first * BinSteps); i < steps.Length && steps[i] / BinSteps < first + bins; i++)
         {
-            int bin = steps[i] / BinSteps;
-            if (bin < bins)
-            {
-                counts[ids[i] * bins + bin] += 1;
-            }
+            counts[ids[i] * bins + steps[i] / BinSteps - first] += 1;
         }
         return counts;
+    }
+
+    /// <summary>
+    /// The model's inputs for bins <paramref name="from"/> … <paramref name="from"/> + <paramref name="bins"/> − 1 of a trace
+    /// whose events are (data step, synapse) sorted by step, flat <c>[InputRows, bins]</c>: the counts, or their traces
+    /// (each bin's counts added after the decay, so a bin's own events count fully), built from up to
+    /// <see cref="TraceHistoryBins"/> bins before the window.
+    /// </summary>
+    public float[] Inputs(int[] steps, int[] ids, int from, int bins)
+    {
+        int history = _dendrites is null ? 0 : Math.Min(from, TraceHistoryBins), span = history + bins, first = from - history;
+        var counts = Counts(steps, ids, Synapses, first, span);
+        if (_dendrites is null)
+        {
+            return counts;
+        }
+        var traces = new float[InputRows * bins];
+        for (int j = 0; j < DendriteTausMs.Count; j++)
+        {
+            float decay = (float)Math.Exp(-1 / DendriteTausMs[j]);
+            for (int synapse = 0; synapse < Synapses; synapse++)
+            {
+                float trace = 0;
+                var row = counts.AsSpan(synapse * span, span);
+                var into = traces.AsSpan((j * Synapses + synapse) * bins, bins);
+                for (int b = 0; b < span; b++)
+                {
+                    trace = trace * decay + row[b];
+                    if (b >= history)
+                    {
+                        into[b - history] = trace;
+                    }
+                }
+            }
+        }
+        return traces;
     }
 
     /// <summary>The bin whose predicted end-of-bin voltage stands for a data step: bin b's for steps 10b + 1 … 10b + 10.</summary>
@@ -102,7 +159,7 @@ public sealed class SynapticTcn : nn.Module
     /// with the best spike AUC on the validation traces. Deterministic for a seed with one thread.
     /// </summary>
     public static (SynapticTcn Model, double Seconds, IReadOnlyList<(int Iteration, double Auc, double RmseClipped)> History) Train(
-        TraceSet train, TraceSet validation, int channels, int layers, int iterations, int batch, int windowBins, int seed, Action<string>? log = null)
+        TraceSet train, TraceSet validation, int channels, int layers, int dendrites, int iterations, int batch, int windowBins, int seed, Action<string>? log = null)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(validation);
@@ -110,7 +167,7 @@ public sealed class SynapticTcn : nn.Module
         random.manual_seed(seed);
         var clipped = train.VoltagesMv.Select(v => Math.Min(FieldMetrics.ClipMv, v)).ToArray();
         double mean = clipped.Average(), scale = Math.Sqrt(clipped.Average(v => (v - mean) * (v - mean)));
-        var model = new SynapticTcn(train.SynapseCount, channels, layers, mean, scale);
+        var model = new SynapticTcn(train.SynapseCount, channels, layers, dendrites, mean, scale);
         int bins = train.Steps / BinSteps, warm = (int)Math.Min(model.ReceptiveBins, windowBins / 2);
         // Each trace's events as (data step, synapse), binned into a window only when it is drawn: dense counts of every
         // trace ([S, bins] floats) took 3.9 GB for 1211 traces × 2 s and ran a 24 GB machine out of memory.
@@ -122,30 +179,27 @@ public sealed class SynapticTcn : nn.Module
         Tensor[]? best = null;
         double bestAuc = double.NegativeInfinity;
         using var optimizer = new AdamOptimizer(model.parameters(), 2e-3);
-        int s = train.SynapseCount;
+        int rows = model.InputRows;
         for (int iteration = 1; iteration <= iterations; iteration++)
         {
             optimizer.LearningRate = 2e-3 * (0.05 + 0.95 * 0.5 * (1 + Math.Cos(Math.PI * (iteration - 1) / iterations)));
             using (var scope = NewDisposeScope())
             {
-                var x = new float[batch * s * windowBins];
+                var x = new float[batch * rows * windowBins];
                 var v = new float[batch * windowBins];
                 var p = new float[batch * windowBins];
                 for (int b = 0; b < batch; b++)
                 {
                     int trace = draws.NextInt(train.TraceCount), start = draws.NextInt(bins - windowBins + 1);
                     var (steps, ids) = inputs[trace];
-                    for (int i = EventSteps.FirstAtOrAfter(steps, start * BinSteps); i < steps.Length && steps[i] / BinSteps < start + windowBins; i++)
-                    {
-                        x[(b * s + ids[i]) * windowBins + steps[i] / BinSteps - start] += 1;
-                    }
+                    model.Inputs(steps, ids, start, windowBins).CopyTo(x, b * rows * windowBins);
                     for (int t = 0; t < windowBins; t++)
                     {
                         v[b * windowBins + t] = (float)((targets[trace].Voltage[start + t] - mean) / scale);
                         p[b * windowBins + t] = targets[trace].Spike[start + t];
                     }
                 }
-                var output = model.Forward(tensor(x, [batch, s, windowBins]))[.., .., warm..];
+                var output = model.Forward(tensor(x, [batch, rows, windowBins]))[.., .., warm..];
                 var voltageLoss = nn.functional.mse_loss(output[.., 0, ..], tensor(v, [batch, windowBins])[.., warm..]);
                 var spikeLoss = nn.functional.binary_cross_entropy_with_logits(output[.., 1, ..], tensor(p, [batch, windowBins])[.., warm..]);
                 var loss = voltageLoss.add(spikeLoss, TorchScalars.One);
@@ -201,7 +255,8 @@ public sealed class SynapticTcn : nn.Module
         {
             for (int trace = 0; trace < traces.TraceCount; trace++)
             {
-                var x = tensor(Bin(traces.Events![trace], traces.TimeStepMs, Synapses, bins), [1, Synapses, bins]);
+                var (steps, ids) = EventSteps.Of(traces.Events![trace], traces.TimeStepMs, Synapses);
+                var x = tensor(Inputs(steps, ids, 0, bins), [1, InputRows, bins]);
                 var output = Forward(x);
                 var v = output[0, 0, ..].data<float>().ToArray();
                 var p = output[0, 1, ..].sigmoid().data<float>().ToArray();
@@ -219,10 +274,11 @@ public sealed class SynapticTcn : nn.Module
         return (field.AddTo(new MetricSummary { Traces = traces.TraceCount }), voltage, probability);
     }
 
-    /// <summary>Floating-point operations per 1 ms bin per trace (multiply and add one each): the convolutions, dense over all synapses.</summary>
+    /// <summary>Floating-point operations per 1 ms bin per trace (multiply and add one each): the convolutions, dense over all synapses (and the traces' decay).</summary>
     public long FlopPerBin()
     {
-        long channels = _projection.weight!.shape[0];
-        return 2 * Synapses * channels + _dilations.Length * (2 * 3 * channels * channels + 5 * channels) + 2 * 2 * channels;
+        long channels = _projection.weight!.shape[0], inputs = _projection.weight!.shape[1];
+        long dendrites = _dendrites is null ? 0 : 2 * InputRows * inputs + 5 * inputs + 2 * InputRows;
+        return dendrites + 2 * inputs * channels + _dilations.Length * (2 * 3 * channels * channels + 5 * channels) + 2 * 2 * channels;
     }
 }

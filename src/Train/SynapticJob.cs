@@ -145,7 +145,7 @@ internal sealed class SynapticJob(TrainOptions options, Action<string> log)
     private int RunTcn(MLContext ml, TraceSet train, TraceSet validation, TraceSet test, int synapses)
     {
         const int channels = 32, layers = 7, batch = 16, window = 640;
-        var (model, seconds, history) = SynapticTcn.Train(train, validation, channels, layers, options.Latent.Iterations, batch, window, options.Seed, log);
+        var (model, seconds, history) = SynapticTcn.Train(train, validation, channels, layers, options.TcnDendrites, options.Latent.Iterations, batch, window, options.Seed, log);
         using (model)
         {
             int parameters = (int)model.parameters().Sum(p => p.numel());
@@ -157,15 +157,18 @@ internal sealed class SynapticJob(TrainOptions options, Action<string> log)
             text.AppendLine();
             text.AppendLine(Invariant($"Training traces: {train.TraceCount} of {train.Steps * train.TimeStepMs / 1000:G3} s."));
             text.AppendLine();
-            text.AppendLine(Invariant($"1×1 projection {synapses} → {channels} channels, {layers} causal dilated convolutions (kernel 3, dilations 1…{1 << (layers - 1)}, residual, SiLU; {model.ReceptiveBins} ms of input history), two 1×1 heads (voltage clipped at −55 mV, spike logit) per 1 ms bin; {parameters} parameters, {model.FlopPerBin()} FLOP per ms per trace. {options.Latent.Iterations} iterations × {batch} windows of {window} ms, Adam, cosine schedule; the weights with the best validation spike AUC kept. Training {seconds:F0} s on one thread."));
+            string input = options.TcnDendrites > 0
+                ? Invariant($"every synapse's events filtered by exp(−t/τ) for τ {string.Join(", ", SynapticTcn.DendriteTausMs)} ms, a dendritic 1×1 layer {synapses * SynapticTcn.DendriteTausMs.Count} → {options.TcnDendrites} with SiLU, a 1×1 projection to")
+                : Invariant($"1×1 projection {synapses} →");
+            text.AppendLine(Invariant($"{input} {channels} channels, {layers} causal dilated convolutions (kernel 3, dilations 1…{1 << (layers - 1)}, residual, SiLU; {model.ReceptiveBins} ms of input history), two 1×1 heads (voltage clipped at −55 mV, spike logit) per 1 ms bin; {parameters} parameters, {model.FlopPerBin()} FLOP per ms per trace. {options.Latent.Iterations} iterations × {batch} windows of {window} ms, Adam, cosine schedule; the weights with the best validation spike AUC kept. Training {seconds:F0} s on one thread."));
             text.AppendLine();
             text.Append(ComparisonHeader);
             var bands = BandsTable("the TCN");
             foreach (var (name, traces) in sets)
             {
-                var (m, voltage, _) = model.Score(traces);
+                var (m, _, _) = model.Score(traces);
                 AddComparisonRow(text, "TCN", name, traces, m);
-                AddBands(bands, name, traces, voltage);
+                AddBands(bands, name, m);
             }
             text.AppendLine();
             text.Append(bands);
@@ -199,9 +202,9 @@ internal sealed class SynapticJob(TrainOptions options, Action<string> log)
         var bands = BandsTable("the linear baseline");
         foreach (var (name, traces) in sets)
         {
-            var (m, voltage) = model.Score(traces);
+            var (m, _) = model.Score(traces);
             AddComparisonRow(text, "linear baseline", name, traces, m);
-            AddBands(bands, name, traces, voltage);
+            AddBands(bands, name, m);
         }
         text.AppendLine();
         text.Append(bands);
@@ -240,13 +243,11 @@ internal sealed class SynapticJob(TrainOptions options, Action<string> log)
     }
 
     /// <summary>One set's rows of the <see cref="BandsTable"/>.</summary>
-    private static void AddBands(StringBuilder bands, string name, TraceSet traces, double[] predictedMv)
+    private static void AddBands(StringBuilder bands, string name, MetricSummary m)
     {
-        var split = new SpikeBands();
-        split.Add(traces, predictedMv);
-        foreach (var row in split.Rows())
+        foreach (var row in m.ClippedBySinceSpike ?? [])
         {
-            bands.AppendLine(Invariant($"| {name} | {row.Band} | {100 * row.TimeShare:F1} % | {100 * row.VarianceShare:F1} % | {row.RmseMv:F2} mV |"));
+            bands.AppendLine(Invariant($"| {name} | {row.Label} | {100 * row.TimeShare:F1} % | {100 * row.VarianceShare:F1} % | {row.RmseClippedMv:F2} mV |"));
         }
     }
 
@@ -421,7 +422,7 @@ internal sealed class SynapticJob(TrainOptions options, Action<string> log)
         var bands = BandsTable("the surrogate (closed loop)");
         foreach (var s in scores)
         {
-            AddBands(bands, s.Name, s.Traces, s.Predictions);
+            AddBands(bands, s.Name, s.Summary);
         }
         text.Append(bands);
         text.AppendLine();

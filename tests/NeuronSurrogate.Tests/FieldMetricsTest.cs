@@ -1,3 +1,5 @@
+using System.Text.Json;
+using NeuronSurrogate.Cards;
 using NeuronSurrogate.Metrics;
 using NeuronSurrogate.Stimuli;
 
@@ -94,5 +96,48 @@ public sealed class FieldMetricsTest
         var perfect = new FieldMetrics();
         perfect.Add(truth, truth, 0.1);
         Assert.AreEqual(1.0, perfect.AddTo(new MetricSummary()).VarianceExplainedClipped!.Value, 1e-12);
+    }
+
+    [TestMethod]
+    public void FieldMetricsTest_TheClippedVarianceSplitsByTheTimeSinceTheLastSpike()
+    {
+        // One trace of 100 ms at dt 0.1: −70 mV with a spike at 30 ms (one step at +30 mV), then −60 mV for 10 ms.
+        const int steps = 1000;
+        var v = Enumerable.Repeat(-70.0, steps).ToArray();
+        v[300] = 30;
+        for (int t = 301; t < 401; t++)
+        {
+            v[t] = -60;
+        }
+        Assert.HasCount(1, SpikeDetector.Detect(v, 0.1));
+        var field = new FieldMetrics();
+        field.Add(v, Enumerable.Repeat(-70.0, steps).ToArray(), 0.1);
+        var summary = field.AddTo(new MetricSummary { Traces = 1 });
+        var rows = summary.ClippedBySinceSpike!;
+        Assert.HasCount(SpikeBands.EdgesMs.Count + 1, rows);
+        Assert.AreEqual(1, rows.Sum(r => r.TimeShare), 1e-12);
+        Assert.AreEqual(1, rows.Sum(r => r.VarianceShare), 1e-12);
+        // The spike crosses 0 mV just before step 300: steps 300–349 are in the first band, 350–499 in the second, 500–799 in
+        // the third, the trace's last 200 in the fourth, and the 300 before the spike in the last.
+        double[] shares = [0.05, 0.15, 0.3, 0.2, 0.3];
+        for (int band = 0; band < shares.Length; band++)
+        {
+            Assert.AreEqual(shares[band], rows[band].TimeShare, 1e-12, $"band {band}");
+        }
+        // The prediction misses the spike step (clipped to −55: 15 mV) and the −60 mV plateau (10 mV): its RMSE is the truth's
+        // in each band, and the bands' squared errors add up to the pooled clipped RMSE's.
+        Assert.AreEqual(0, rows[3].RmseClippedMv, 1e-12);
+        Assert.AreEqual(Math.Sqrt((15.0 * 15 + 49 * 10 * 10) / 50), rows[0].RmseClippedMv, 1e-9);
+        Assert.AreEqual(summary.RmseClippedMv!.Value, Math.Sqrt(rows.Sum(r => r.TimeShare * r.RmseClippedMv * r.RmseClippedMv)), 1e-12);
+        Assert.AreEqual("< 5 ms", rows[0].Label);
+        Assert.AreEqual("≥ 100 ms (or no spike yet)", rows[^1].Label);
+
+        // In metrics.json and evaluate --json: the edges, with no upper edge on the last band.
+        using var json = JsonDocument.Parse(JsonSerializer.Serialize(summary, CardJsonContext.Default.MetricSummary));
+        var bands = json.RootElement.GetProperty("clipped_by_time_since_last_spike");
+        Assert.AreEqual(5, bands.GetArrayLength());
+        Assert.AreEqual(5.0, bands[1].GetProperty("from_ms").GetDouble());
+        Assert.AreEqual(JsonValueKind.Null, bands[4].GetProperty("to_ms").ValueKind);
+        Assert.AreEqual(rows[0].RmseClippedMv, bands[0].GetProperty("rmse_clipped_mv").GetDouble(), 1e-12);
     }
 }

@@ -6,8 +6,7 @@ using NeuronSurrogate.Train;
 namespace NeuronSurrogate.Tests;
 
 /// <summary>
-/// The synaptic comparison's linear baseline (<see cref="SynapticLinear"/>) and the split of the clipped voltage by the
-/// time since the last spike (<see cref="SpikeBands"/>).
+/// The synaptic comparison's linear baseline (<see cref="SynapticLinear"/>).
 /// </summary>
 [TestClass]
 public sealed class SynapticLinearTest
@@ -92,36 +91,5 @@ public sealed class SynapticLinearTest
             Assert.AreEqual(before[b], after[b], $"bin {b}");
         }
         Assert.AreNotEqual(before[firstDropped], after[firstDropped]);
-    }
-
-    [TestMethod]
-    public void SynapticLinearTest_SpikeBandsSplitTheClippedVarianceByTheTimeSinceTheLastSpike()
-    {
-        // One trace of 100 ms at dt 0.1: −70 mV with a spike at 30 ms (one step at +30 mV), then −60 mV for 10 ms.
-        const int steps = 1000;
-        var v = Enumerable.Repeat(-70.0, steps).ToArray();
-        v[300] = 30;
-        for (int t = 301; t < 401; t++)
-        {
-            v[t] = -60;
-        }
-        var set = new TraceSet([0], [0], steps, StepMs, new double[steps], v);
-        Assert.HasCount(1, SpikeDetector.Detect(v, StepMs));
-        var bands = new SpikeBands();
-        bands.Add(set, Enumerable.Repeat(-70.0, steps).ToArray());
-        var rows = bands.Rows();
-        Assert.HasCount(SpikeBands.EdgesMs.Count + 1, rows);
-        Assert.AreEqual(1, rows.Sum(r => r.TimeShare), 1e-12);
-        Assert.AreEqual(1, rows.Sum(r => r.VarianceShare), 1e-12);
-        // The spike crosses 0 mV just before step 300: steps 300–349 are in the first band, 350–499 in the second, 500–799 in
-        // the third, the trace's last 200 in the fourth, and the 300 before the spike in the last.
-        double[] shares = [0.05, 0.15, 0.3, 0.2, 0.3];
-        for (int band = 0; band < shares.Length; band++)
-        {
-            Assert.AreEqual(shares[band], rows[band].TimeShare, 1e-12, $"band {band}");
-        }
-        // The prediction misses the spike step (clipped to −55: 15 mV) and the −60 mV plateau (10 mV): its RMSE is the truth's in each band.
-        Assert.AreEqual(0, rows[3].RmseMv, 1e-12);
-        Assert.IsGreaterThan(9.9, rows[0].RmseMv);
     }
 }

@@ -403,7 +403,7 @@ public sealed class SynapticSurrogateTest
     [TestMethod]
     public void SynapticSurrogateTest_TheTcnOfTheComparisonIsCausalAndScoredByTheSameMetrics()
     {
-        var (model, _, history) = SynapticTcn.Train(Traces(4), Traces(2, seed: 9), channels: 4, layers: 3, iterations: 4, batch: 2, windowBins: 60, seed: 1);
+        var (model, _, history) = SynapticTcn.Train(Traces(4), Traces(2, seed: 9), channels: 4, layers: 3, dendrites: 0, iterations: 4, batch: 2, windowBins: 60, seed: 1);
         using (model)
         {
             Assert.AreEqual(15, model.ReceptiveBins);
@@ -432,6 +432,61 @@ public sealed class SynapticSurrogateTest
             var (summary, voltage, probability) = model.Score(Traces(2, seed: 11));
             Assert.IsTrue(summary.SpikeAuc is >= 0 and <= 1);
             Assert.IsTrue(voltage.All(double.IsFinite) && probability.All(p => p is >= 0 and <= 1));
+        }
+    }
+
+    [TestMethod]
+    public void SynapticSurrogateTest_TheTcnsDendriticStageFiltersEachSynapseCausally()
+    {
+        var (model, _, history) = SynapticTcn.Train(Traces(4), Traces(2, seed: 9), channels: 4, layers: 2, dendrites: 5, iterations: 2, batch: 2, windowBins: 60, seed: 1);
+        using (model)
+        {
+            Assert.HasCount(2, history);
+            Assert.AreEqual(Synapses * SynapticTcn.DendriteTausMs.Count, model.InputRows);
+            // One event on synapse 2 at data step 1234 (bin 123): each trace is exactly the kernel exp(−t/τ) from that bin on,
+            // and nothing before it.
+            var inputs = model.Inputs([1234], [2], 0, 200);
+            for (int j = 0; j < SynapticTcn.DendriteTausMs.Count; j++)
+            {
+                for (int synapse = 0; synapse < Synapses; synapse++)
+                {
+                    for (int b = 0; b < 200; b++)
+                    {
+                        double expected = synapse == 2 && b >= 123 ? Math.Exp(-(b - 123) / SynapticTcn.DendriteTausMs[j]) : 0;
+                        Assert.AreEqual(expected, inputs[(j * Synapses + synapse) * 200 + b], 1e-5, $"τ {SynapticTcn.DendriteTausMs[j]}, synapse {synapse}, bin {b}");
+                    }
+                }
+            }
+            // A window late in a trace is built from the history before it: as the whole trace's traces at those bins,
+            // within the 400-bin history's truncation (exp(−400 / 80) of the longest τ).
+            var longTrace = Traces(1, steps: 8000, seed: 5);
+            var (steps, ids) = EventSteps.Of(longTrace.Events![0], longTrace.TimeStepMs, Synapses);
+            int bins = longTrace.Steps / SynapticTcn.BinSteps, from = bins - 60;
+            var whole = model.Inputs(steps, ids, 0, bins);
+            var window = model.Inputs(steps, ids, from, 60);
+            for (int row = 0; row < model.InputRows; row++)
+            {
+                for (int b = 0; b < 60; b++)
+                {
+                    Assert.AreEqual(whole[row * bins + from + b], window[row * 60 + b], 0.01 * Math.Max(1, whole[row * bins + from + b]), $"row {row}, bin {b}");
+                }
+            }
+            // Causal end to end: events from bin 30 on change nothing before bin 30.
+            var early = model.Inputs([55, 120, 400], [0, 3, 5], 0, 50);
+            var later = model.Inputs([55, 120, 300, 400, 450], [0, 3, 1, 5, 4], 0, 50);
+            using var a = model.Forward(TorchSharp.torch.tensor(early, [1, model.InputRows, 50]));
+            using var b2 = model.Forward(TorchSharp.torch.tensor(later, [1, model.InputRows, 50]));
+            var (x, y) = (a.data<float>().ToArray(), b2.data<float>().ToArray());
+            for (int head = 0; head < 2; head++)
+            {
+                for (int t = 0; t < 50; t++)
+                {
+                    Assert.AreEqual(t < 30, x[head * 50 + t] == y[head * 50 + t], $"head {head}, bin {t}");
+                }
+            }
+            var (summary, voltage, _) = model.Score(Traces(2, seed: 11));
+            Assert.IsTrue(summary.SpikeAuc is >= 0 and <= 1);
+            Assert.IsTrue(voltage.All(double.IsFinite));
         }
     }
 

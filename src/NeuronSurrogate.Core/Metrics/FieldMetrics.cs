@@ -3,7 +3,8 @@ namespace NeuronSurrogate.Metrics;
 /// <summary>
 /// The metrics the synaptic-input literature reports (Beniaguev, Segev and London 2021; Spieler et al. 2024), pooled
 /// over every trace added: the spike prediction's ROC AUC in 1 ms bins, its true-positive rate at 0.25 % and 1 % false
-/// positives, and the soma's RMSE and variance explained with both voltages clipped at −55 mV (spikes cut off).
+/// positives, and the soma's RMSE and variance explained with both voltages clipped at −55 mV (spikes cut off), also
+/// split by the time since the truth's last spike (<see cref="SpikeBands"/>).
 /// </summary>
 /// <remarks>
 /// A bin is positive where the truth crosses 0 mV upward inside it (<see cref="SpikeDetector"/>). Its score is the
@@ -19,6 +20,7 @@ public sealed class FieldMetrics
     public const double ClipMv = -55.0;
 
     private readonly List<(double Score, bool Spike)> _bins = [];
+    private readonly SpikeBands _bands = new();
     private double _squaredError, _sum, _sumOfSquares;
     private long _samples;
     private bool _probabilities, _voltages;
@@ -39,7 +41,9 @@ public sealed class FieldMetrics
         _voltages |= spikeProbability.IsEmpty;
         int bins = (int)Math.Floor(truthMv.Length * timeStepMs / BinMs + 1e-9);
         var spikes = new bool[bins];
-        foreach (double t in SpikeDetector.Detect(truthMv, timeStepMs))
+        var spikeTimes = SpikeDetector.Detect(truthMv, timeStepMs);
+        _bands.Add(truthMv, predictedMv, timeStepMs, spikeTimes);
+        foreach (double t in spikeTimes)
         {
             int b = (int)Math.Floor(t / BinMs);
             if (b < bins)
@@ -86,6 +90,7 @@ public sealed class FieldMetrics
             SpikeScore = _probabilities && _voltages ? "mixed" : _probabilities ? "probability" : "voltage",
             RmseClippedMv = Math.Sqrt(mse),
             VarianceExplainedClipped = variance > 0 ? 1 - mse / variance : double.NaN,
+            ClippedBySinceSpike = _samples > 0 ? _bands.Rows() : null,
         };
     }
 

@@ -49,6 +49,12 @@ public sealed record MetricSummary
     /// <summary>Variance of the clipped true voltage explained by the clipped prediction, pooled over samples.</summary>
     [JsonPropertyName("variance_explained_clipped"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? VarianceExplainedClipped { get; init; }
 
+    /// <summary>
+    /// The clipped voltage split by the time since the truth's last spike (<see cref="SpikeBands"/>): each band's share of
+    /// the samples and of the clipped variance, and the prediction's clipped RMSE in it; pooled over samples.
+    /// </summary>
+    [JsonPropertyName("clipped_by_time_since_last_spike"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<SpikeBand>? ClippedBySinceSpike { get; init; }
+
     /// <summary>Aggregates per-trace metrics.</summary>
     public static MetricSummary From(IReadOnlyCollection<TraceMetrics> traces)
     {
