@@ -139,6 +139,7 @@ internal static class EvaluateCommand
         output.WriteLine(Invariant($"rate_error (pooled)      {m.RateError,8:F4}"));
         output.WriteLine(Invariant($"over the {m.FiringTraces} traces where the truth fires: gamma {m.GammaFiringTraces:F4}, spike_f1 {m.SpikeF1FiringTraces:F4}"));
         output.WriteLine(Invariant($"as the synaptic-input literature reports (pooled, 1 ms bins scored by the model's {m.SpikeScore}): spike AUC {m.SpikeAuc:F4}, TPR at 0.25 % / 1 % FPR {m.SpikeTprAtFpr025:F4} / {m.SpikeTprAtFpr1:F4}, RMSE clipped at -55 mV {m.RmseClippedMv:F4} mV, variance explained {m.VarianceExplainedClipped:F4}"));
+        output.WriteLine(Invariant($"the same at whole milliseconds only, as 1 ms recordings are scored: RMSE clipped {m.RmseClipped1MsMv:F4} mV, variance explained {m.VarianceExplainedClipped1Ms:F4}"));
         if (m.ClippedBySinceSpike is { Count: > 0 } bands)
         {
             // Most of the clipped variance of a firing cell lies just after its spikes: where the clipped error comes from.

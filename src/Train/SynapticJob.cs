@@ -173,6 +173,8 @@ internal sealed class SynapticJob(TrainOptions options, Action<string> log)
             text.AppendLine();
             text.Append(bands);
             text.AppendLine();
+            text.Append(BinFloor(sets));
+            text.AppendLine();
             text.AppendLine("Validation during training: " + string.Join("; ", history.Select(h => Invariant($"iteration {h.Iteration}: AUC {h.Auc:F4}, RMSE {h.RmseClipped:F2} mV"))) + ".");
             Directory.CreateDirectory(options.ResultsFolder);
             TrainFiles.WriteText(Path.Combine(options.ResultsFolder, "tcn.md"), text.ToString());
@@ -208,6 +210,8 @@ internal sealed class SynapticJob(TrainOptions options, Action<string> log)
         }
         text.AppendLine();
         text.Append(bands);
+        text.AppendLine();
+        text.Append(BinFloor(sets));
         Directory.CreateDirectory(options.ResultsFolder);
         TrainFiles.WriteText(Path.Combine(options.ResultsFolder, "linear.md"), text.ToString());
         return 0;
@@ -215,8 +219,8 @@ internal sealed class SynapticJob(TrainOptions options, Action<string> log)
 
     /// <summary>The head of a comparison model's table: the field's metrics per set.</summary>
     private const string ComparisonHeader = """
-        | set | traces | spike AUC (1 ms) | TPR @ 0.25 % FPR | TPR @ 1 % FPR | RMSE clipped −55 mV | VE clipped |
-        |---|---:|---:|---:|---:|---:|---:|
+        | set | traces | spike AUC (1 ms) | TPR @ 0.25 % FPR | TPR @ 1 % FPR | RMSE clipped −55 mV | VE clipped | RMSE / VE clipped at whole ms |
+        |---|---:|---:|---:|---:|---:|---:|---:|
 
         """;
 
@@ -228,7 +232,37 @@ internal sealed class SynapticJob(TrainOptions options, Action<string> log)
     private void AddComparisonRow(StringBuilder text, string model, string name, TraceSet traces, MetricSummary m)
     {
         log(Invariant($"{model} on {name}: spike AUC {m.SpikeAuc:F4}, TPR {m.SpikeTprAtFpr025:F3} / {m.SpikeTprAtFpr1:F3}, clipped RMSE {m.RmseClippedMv:F2} mV, VE {m.VarianceExplainedClipped:F3}"));
-        text.AppendLine(Invariant($"| {name} | {traces.TraceCount} | {m.SpikeAuc:F4} | {m.SpikeTprAtFpr025:F3} | {m.SpikeTprAtFpr1:F3} | {m.RmseClippedMv:F2} mV | {m.VarianceExplainedClipped:F3} |"));
+        text.AppendLine(Invariant($"| {name} | {traces.TraceCount} | {m.SpikeAuc:F4} | {m.SpikeTprAtFpr025:F3} | {m.SpikeTprAtFpr1:F3} | {m.RmseClippedMv:F2} mV | {m.VarianceExplainedClipped:F3} | {m.RmseClipped1MsMv:F2} mV / {m.VarianceExplainedClipped1Ms:F3} |"));
+    }
+
+    /// <summary>
+    /// What one value per 1 ms bin can reach when scored at every data step: the truth's own end-of-bin voltage held over
+    /// the bin's steps (as the comparison models' predictions are), scored as a prediction; 0 at whole milliseconds.
+    /// </summary>
+    private static string BinFloor(IReadOnlyList<(string Name, TraceSet Traces)> sets)
+    {
+        var text = new StringBuilder("The floor of one value per 1 ms bin scored at every 0.1 ms step: the truth's own voltage at the end of each bin, held over the bin's steps, errs by ");
+        text.AppendJoin("; ", sets.Select(set =>
+        {
+            var (name, traces) = set;
+            int bins = traces.Steps / SynapticTcn.BinSteps;
+            var field = new FieldMetrics();
+            var held = new double[traces.Steps];
+            for (int trace = 0; trace < traces.TraceCount; trace++)
+            {
+                var truth = traces.Trace(traces.VoltagesMv, trace);
+                for (int t = 0; t < held.Length; t++)
+                {
+                    held[t] = truth[Math.Min(truth.Length - 1, (SynapticTcn.VoltageBinOf(t, bins) + 1) * SynapticTcn.BinSteps)];
+                }
+                field.Add(truth, held, traces.TimeStepMs);
+            }
+            var m = field.AddTo(new MetricSummary { Traces = traces.TraceCount });
+            var first = m.ClippedBySinceSpike![0];
+            return Invariant($"{m.RmseClippedMv:F2} mV clipped on {name} ({first.RmseClippedMv:F2} mV in the {first.Label} band)");
+        }));
+        text.AppendLine(". The clipped RMSE at whole milliseconds has no such floor.");
+        return text.ToString();
     }
 
     /// <summary>The head of the table of <see cref="SpikeBands"/>: where the clipped voltage varies, and a model's error there.</summary>
@@ -411,12 +445,12 @@ internal sealed class SynapticJob(TrainOptions options, Action<string> log)
         text.AppendLine();
         text.AppendLine("Closed loop through the exported graph (ONNX Runtime), every trace of each set:");
         text.AppendLine();
-        text.AppendLine("| set | traces | Γ | F1 | rate error | spike AUC (1 ms) | TPR @ 0.25 % FPR | TPR @ 1 % FPR | RMSE clipped −55 mV | VE clipped | true spikes | model spikes |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| set | traces | Γ | F1 | rate error | spike AUC (1 ms) | TPR @ 0.25 % FPR | TPR @ 1 % FPR | RMSE clipped −55 mV | VE clipped | RMSE / VE clipped at whole ms | true spikes | model spikes |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var s in scores)
         {
             var m = s.Summary;
-            text.AppendLine(Invariant($"| {s.Name} | {m.Traces} | {m.Gamma:F3} | {m.SpikeF1:F3} | {m.RateError:F3} | {m.SpikeAuc:F4} | {m.SpikeTprAtFpr025:F3} | {m.SpikeTprAtFpr1:F3} | {m.RmseClippedMv:F2} mV | {m.VarianceExplainedClipped:F3} | {m.TrueSpikes} | {m.ModelSpikes} |"));
+            text.AppendLine(Invariant($"| {s.Name} | {m.Traces} | {m.Gamma:F3} | {m.SpikeF1:F3} | {m.RateError:F3} | {m.SpikeAuc:F4} | {m.SpikeTprAtFpr025:F3} | {m.SpikeTprAtFpr1:F3} | {m.RmseClippedMv:F2} mV | {m.VarianceExplainedClipped:F3} | {m.RmseClipped1MsMv:F2} mV / {m.VarianceExplainedClipped1Ms:F3} | {m.TrueSpikes} | {m.ModelSpikes} |"));
         }
         text.AppendLine();
         var bands = BandsTable("the surrogate (closed loop)");

@@ -140,4 +140,28 @@ public sealed class FieldMetricsTest
         Assert.AreEqual(JsonValueKind.Null, bands[4].GetProperty("to_ms").ValueKind);
         Assert.AreEqual(rows[0].RmseClippedMv, bands[0].GetProperty("rmse_clipped_mv").GetDouble(), 1e-12);
     }
+
+    [TestMethod]
+    public void FieldMetricsTest_TheClippedRmseAtWholeMillisecondsScoresOnlyThoseSamples()
+    {
+        // 50 ms at dt 0.1 ms: the prediction is the truth at 0, 1, 2 … ms and 4 mV off everywhere between.
+        var truth = Truth(500, 120, 321);
+        var predicted = truth.Select((v, k) => k % 10 == 0 ? v : v - 4).ToArray();
+        var field = new FieldMetrics();
+        field.Add(truth, predicted, 0.1);
+        var m = field.AddTo(new MetricSummary { Traces = 1 });
+        Assert.AreEqual(0, m.RmseClipped1MsMv!.Value, 1e-12);
+        // Over every sample: 4 mV at the 450 steps between whole milliseconds, less the spike step among them (both sides clipped).
+        Assert.AreEqual(Math.Sqrt((450 - 1) * 16.0 / 500), m.RmseClippedMv!.Value, 1e-9);
+        Assert.AreEqual(1, m.VarianceExplainedClipped1Ms!.Value, 1e-12);
+
+        // At dt 0.25 ms the whole milliseconds are every fourth step; off by 2 mV there alone.
+        var coarse = new FieldMetrics();
+        var truth4 = Truth(400, 77);
+        coarse.Add(truth4, truth4.Select((v, k) => k % 4 == 0 ? v + 2 : v).ToArray(), 0.25);
+        var c = coarse.AddTo(new MetricSummary { Traces = 1 });
+        Assert.AreEqual(2, c.RmseClipped1MsMv!.Value, 1e-12);
+        Assert.AreEqual(1.0, c.RmseClippedMv!.Value, 1e-12);
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => coarse.Add(truth4, truth4, 0));
+    }
 }

@@ -50,6 +50,15 @@ public sealed record MetricSummary
     [JsonPropertyName("variance_explained_clipped"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? VarianceExplainedClipped { get; init; }
 
     /// <summary>
+    /// <see cref="RmseClippedMv"/> over the samples at whole milliseconds only, as the literature's 1 ms recordings are
+    /// scored (Beniaguev et al. 2021, Spieler et al. 2024): the figure their clipped RMSE compares with.
+    /// </summary>
+    [JsonPropertyName("rmse_clipped_1ms_mv"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? RmseClipped1MsMv { get; init; }
+
+    /// <summary><see cref="VarianceExplainedClipped"/> over the samples at whole milliseconds only.</summary>
+    [JsonPropertyName("variance_explained_clipped_1ms"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? VarianceExplainedClipped1Ms { get; init; }
+
+    /// <summary>
     /// The clipped voltage split by the time since the truth's last spike (<see cref="SpikeBands"/>): each band's share of
     /// the samples and of the clipped variance, and the prediction's clipped RMSE in it; pooled over samples.
     /// </summary>

@@ -23,7 +23,7 @@ public sealed class SpikeBands
     /// <param name="truthMv">The true voltage.</param>
     /// <param name="predictedMv">The predicted voltage.</param>
     /// <param name="timeStepMs">The step between samples.</param>
-    /// <param name="spikeTimesMs">The truth's spike times (<see cref="SpikeDetector.Detect"/>), ascending.</param>
+    /// <param name="spikeTimesMs">The truth's spike times (<see cref="SpikeDetector.Detect(ReadOnlySpan{double}, double)"/>), ascending.</param>
     public void Add(ReadOnlySpan<double> truthMv, ReadOnlySpan<double> predictedMv, double timeStepMs, IReadOnlyList<double> spikeTimesMs)
     {
         ArgumentNullException.ThrowIfNull(spikeTimesMs);
