@@ -144,7 +144,8 @@ internal sealed class SynapticJob(TrainOptions options, Action<string> log)
     /// </summary>
     private int RunTcn(MLContext ml, TraceSet train, TraceSet validation, TraceSet test, int synapses)
     {
-        const int channels = 32, layers = 7, batch = 16, window = 640;
+        const int layers = 7, batch = 16, window = 640;
+        int channels = options.TcnChannels;
         var (model, seconds, history) = SynapticTcn.Train(train, validation, channels, layers, options.TcnDendrites, options.Latent.Iterations, batch, window, options.Seed, log);
         using (model)
         {

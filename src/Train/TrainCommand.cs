@@ -30,6 +30,7 @@ internal sealed class TrainCommand
     private readonly Option<string> _stimulus = new("--stimulus") { Description = "With --neuron: mixed (the generator's mixed stimuli, 100 ms traces, currents ≥ 0) library (the stimulus library: 1 s traces, hyperpolarizing to depolarizing, amplitudes from the neuron's measured landmarks; data/KEY_library.csv) or combined (both datasets: training windows from both, checkpoints chosen on both validation parts, both test parts scored).", DefaultValueFactory = _ => "mixed" };
     private readonly Option<bool> _synaptic = new("--synaptic") { Description = "With --data: the traces were driven by synaptic input events, which lie beside them (TRACES with .events before the extension, the synapse table beside that; generate --inputs synaptic writes both): train a synaptic latent surrogate (k = 10 by default)." };
     private readonly Option<bool> _tcn = new("--tcn") { Description = "With --synaptic: train the comparison instead, a temporal convolutional network in the style of Beniaguev et al. (results/NAME/tcn.md)." };
+    private readonly Option<int> _tcnChannels = new("--tcn-channels") { Description = "With --tcn: the network's channels (the projection's and every convolution's).", DefaultValueFactory = _ => 32 };
     private readonly Option<int> _tcnDendrites = new("--tcn-dendrites") { Description = "With --tcn: a dendritic input stage of this many units: every synapse's events filtered by exp(-t/τ) for τ 3, 20 and 80 ms, a 1×1 layer with SiLU, then the projection (0: the counts projected linearly).", DefaultValueFactory = _ => 0 };
     private readonly Option<bool> _linear = new("--linear") { Description = "With --synaptic: fit the comparison's linear baseline instead, ridge regression of the clipped voltage on every synapse's events filtered by exponential kernels of 3, 20 and 80 ms, and report where the clipped voltage varies against the time since the last spike (results/NAME/linear.md)." };
     private readonly Option<int> _channels = new("--input-channels") { Description = "With --synaptic: channels of the learned projection of the synapses' event counts.", DefaultValueFactory = _ => 8 };
@@ -51,7 +52,7 @@ internal sealed class TrainCommand
         _mask.AcceptOnlyFromAmong("auto", "first-spike", "matched-spikes", "none");
         Root = new RootCommand("The main job: split the dataset by run, train the models and baselines, export them, and score everything closed-loop on held-out runs. With --neuron or --data: train a latent surrogate instead.")
         {
-            _plots, _regime, _experiments, _dataset, _seed, _voltageLags, _currentLags, _stride, _epochs, _hidden, _results, _models, _neuron, _data, _name, _iterations, _seeds, _stepFactor, _unit, _variants, _stimulus, _synaptic, _tcn, _tcnDendrites, _linear, _channels, _taus, _moreTraining, _heldOut, _mask, _spikeWeight, _maxWindow, _maxTau, _batch,
+            _plots, _regime, _experiments, _dataset, _seed, _voltageLags, _currentLags, _stride, _epochs, _hidden, _results, _models, _neuron, _data, _name, _iterations, _seeds, _stepFactor, _unit, _variants, _stimulus, _synaptic, _tcn, _tcnChannels, _tcnDendrites, _linear, _channels, _taus, _moreTraining, _heldOut, _mask, _spikeWeight, _maxWindow, _maxTau, _batch,
         };
     }
 
@@ -119,6 +120,10 @@ internal sealed class TrainCommand
         if (result.GetValue(_tcn) && result.GetValue(_linear))
         {
             throw new ArgumentException("--tcn and --linear: expected one of them (each is its own comparison run)");
+        }
+        if (result.GetValue(_tcnChannels) is int channels and not 32 && (channels < 1 || !result.GetValue(_tcn)))
+        {
+            throw new ArgumentException(Invariant($"--tcn-channels {channels}: expected a count of channels ≥ 1, with --tcn"));
         }
         if (result.GetValue(_tcnDendrites) is int units and not 0 && (units < 0 || !result.GetValue(_tcn)))
         {
@@ -188,6 +193,7 @@ internal sealed class TrainCommand
             Synaptic = synaptic,
             Tcn = synaptic && result.GetValue(_tcn),
             Linear = synaptic && result.GetValue(_linear),
+            TcnChannels = result.GetValue(_tcnChannels),
             TcnDendrites = result.GetValue(_tcnDendrites),
             InputChannels = result.GetValue(_channels),
             InputTimeConstantsMs = result.GetValue(_taus)!,

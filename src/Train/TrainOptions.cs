@@ -126,6 +126,9 @@ internal sealed record TrainOptions
     /// <summary>With <see cref="Synaptic"/>: train the temporal convolutional network of the comparison instead (tcn.md).</summary>
     public bool Tcn { get; init; }
 
+    /// <summary>With <see cref="Tcn"/>: the TCN's channels.</summary>
+    public int TcnChannels { get; init; } = 32;
+
     /// <summary>With <see cref="Tcn"/>: units of the TCN's dendritic input stage (0: none, the counts projected linearly).</summary>
     public int TcnDendrites { get; init; }
 
