@@ -32,6 +32,20 @@ public sealed class EvaluateCommandTest
         // The true voltage as the score: every spike bin beats nearly every other bin (a bin just after a spike can stay above 0 mV).
         Assert.IsTrue(doc.RootElement.GetProperty("spike_auc_1ms").GetDouble() > 0.99);
         StringAssert.Contains(output, "spike AUC");
+        // The same at whole milliseconds, and by the time since the last spike: every band exact, their shares adding to 1.
+        Assert.AreEqual(0.0, doc.RootElement.GetProperty("rmse_clipped_1ms_mv").GetDouble(), 1e-12);
+        var bands = doc.RootElement.GetProperty("clipped_by_time_since_last_spike").EnumerateArray().ToArray();
+        Assert.HasCount(5, bands);
+        Assert.AreEqual(1.0, bands.Sum(b => b.GetProperty("time_share").GetDouble()), 1e-9);
+        // A band without samples (these traces are 50 ms long) has no RMSE: NaN, as the metrics write it.
+        foreach (var band in bands)
+        {
+            var rmse = band.GetProperty("rmse_clipped_mv");
+            Assert.IsTrue(band.GetProperty("time_share").GetDouble() > 0 ? rmse.GetDouble() == 0 : rmse.GetString() == "NaN", band.ToString());
+        }
+        Assert.IsTrue(bands.Any(b => b.GetProperty("time_share").GetDouble() > 0 && b.GetProperty("to_ms").ValueKind == JsonValueKind.Number));
+        StringAssert.Contains(output, "by the time since the truth's last spike");
+        StringAssert.Contains(output, "≥ 100 ms (or no spike yet)");
     }
 
     [TestMethod]
