@@ -190,7 +190,7 @@ internal sealed class SynapticJob(TrainOptions options, Action<string> log)
     /// </summary>
     private int RunLinear(MLContext ml, TraceSet train, TraceSet validation, TraceSet test, int synapses)
     {
-        var (model, seconds, path) = SynapticLinear.Fit(train, validation, SynapticLinear.DefaultTausMs);
+        var (model, seconds, path) = SynapticLinear.Fit(train, validation, options.LinearTausMs ?? SynapticLinear.DefaultTausMs);
         var sets = ComparisonSets(ml, test, synapses);
         var text = new StringBuilder();
         text.AppendLine("# A linear baseline on the same synaptic data (comparison)");

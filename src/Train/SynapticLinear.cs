@@ -54,6 +54,11 @@ internal sealed class SynapticLinear
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(validation);
+        ArgumentNullException.ThrowIfNull(tausMs);
+        if (tausMs.Count == 0 || tausMs.Any(tau => !(tau > 0) || double.IsInfinity(tau)))
+        {
+            throw new ArgumentException($"kernel time constants {string.Join(", ", tausMs)} ms: expected one or more, each finite and > 0");
+        }
         int synapses = train.SynapseCount, p = synapses * tausMs.Count + 1;
         var clock = Stopwatch.StartNew();
         double mean = 0;

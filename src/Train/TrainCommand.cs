@@ -34,7 +34,7 @@ internal sealed class TrainCommand
     private readonly Option<int> _tcnDendrites = new("--tcn-dendrites") { Description = "With --tcn: a dendritic input stage of this many units: every synapse's events filtered by exp(-t/τ) for τ 3, 20 and 80 ms, a 1×1 layer with SiLU, then the projection (0: the counts projected linearly).", DefaultValueFactory = _ => 0 };
     private readonly Option<bool> _linear = new("--linear") { Description = "With --synaptic: fit the comparison's linear baseline instead, ridge regression of the clipped voltage on every synapse's events filtered by exponential kernels of 3, 20 and 80 ms, and report where the clipped voltage varies against the time since the last spike (results/NAME/linear.md)." };
     private readonly Option<int> _channels = new("--input-channels") { Description = "With --synaptic: channels of the learned projection of the synapses' event counts.", DefaultValueFactory = _ => 8 };
-    private readonly Option<double[]> _taus = new("--input-taus") { Description = "With --synaptic: the fixed time constants (ms) of each channel's leaky input traces.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [2, 5, 15, 40, 100] };
+    private readonly Option<double[]> _taus = new("--input-taus") { Description = "With --synaptic: the fixed time constants (ms) of each channel's leaky input traces (with --linear, given explicitly: the baseline's kernels instead of 3, 20 and 80 ms).", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [2, 5, 15, 40, 100] };
     private readonly Option<string[]> _moreTraining = new("--more-training") { Description = "With --synaptic: further traces files (events beside each) whose traces join the training runs; validation and test runs stay those of --data.", AllowMultipleArgumentsPerToken = true };
     private readonly Option<string[]> _heldOut = new("--held-out") { Description = "With --synaptic: further traces files (events beside each) of other input statistics, scored closed loop beside the test runs.", AllowMultipleArgumentsPerToken = true };
     private readonly Option<string?> _mask = new("--mask") { Description = "Latent training: which errors of a free-running window count: auto (matched-spikes without a structural rule, else first-spike), first-spike, matched-spikes or none (every step)." };
@@ -193,6 +193,7 @@ internal sealed class TrainCommand
             Synaptic = synaptic,
             Tcn = synaptic && result.GetValue(_tcn),
             Linear = synaptic && result.GetValue(_linear),
+            LinearTausMs = result.GetValue(_linear) && result.GetResult(_taus) is { Implicit: false } ? result.GetValue(_taus) : null,
             TcnChannels = result.GetValue(_tcnChannels),
             TcnDendrites = result.GetValue(_tcnDendrites),
             InputChannels = result.GetValue(_channels),

@@ -126,6 +126,9 @@ internal sealed record TrainOptions
     /// <summary>With <see cref="Synaptic"/>: train the temporal convolutional network of the comparison instead (tcn.md).</summary>
     public bool Tcn { get; init; }
 
+    /// <summary>With <see cref="Linear"/>: the baseline's kernel time constants (ms); null for its own (3, 20, 80).</summary>
+    public IReadOnlyList<double>? LinearTausMs { get; init; }
+
     /// <summary>With <see cref="Tcn"/>: the TCN's channels.</summary>
     public int TcnChannels { get; init; } = 32;
 
