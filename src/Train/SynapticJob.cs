@@ -237,18 +237,20 @@ internal sealed class SynapticJob(TrainOptions options, Action<string> log)
     }
 
     /// <summary>
-    /// What one value per 1 ms bin can reach when scored at every data step: the truth's own end-of-bin voltage held over
-    /// the bin's steps (as the comparison models' predictions are), scored as a prediction; 0 at whole milliseconds.
+    /// What one value per 1 ms bin costs when scored at every data step: the truth's own end-of-bin voltage held over the
+    /// bin's steps (what the comparison models predict), and the best one value per bin can do, the bin's clipped mean;
+    /// both scored as predictions. Both are 0 at whole milliseconds.
     /// </summary>
     private static string BinFloor(IReadOnlyList<(string Name, TraceSet Traces)> sets)
     {
-        var text = new StringBuilder("The floor of one value per 1 ms bin scored at every 0.1 ms step: the truth's own voltage at the end of each bin, held over the bin's steps, errs by ");
-        text.AppendJoin("; ", sets.Select(set =>
+        var text = new StringBuilder("One value per 1 ms bin, scored at every 0.1 ms step: the truth's own voltage at the end of each bin, held over the bin's steps (what these models predict), errs by ");
+        var floors = sets.Select(set =>
         {
             var (name, traces) = set;
             int bins = traces.Steps / SynapticTcn.BinSteps;
-            var field = new FieldMetrics();
+            FieldMetrics end = new(), mean = new();
             var held = new double[traces.Steps];
+            var averaged = new double[traces.Steps];
             for (int trace = 0; trace < traces.TraceCount; trace++)
             {
                 var truth = traces.Trace(traces.VoltagesMv, trace);
@@ -256,13 +258,26 @@ internal sealed class SynapticJob(TrainOptions options, Action<string> log)
                 {
                     held[t] = truth[Math.Min(truth.Length - 1, (SynapticTcn.VoltageBinOf(t, bins) + 1) * SynapticTcn.BinSteps)];
                 }
-                field.Add(truth, held, traces.TimeStepMs);
+                for (int first = 0; first < averaged.Length; first += SynapticTcn.BinSteps)
+                {
+                    var bin = truth.Slice(first, Math.Min(SynapticTcn.BinSteps, truth.Length - first));
+                    double clipped = 0;
+                    foreach (double v in bin)
+                    {
+                        clipped += Math.Min(v, FieldMetrics.ClipMv);
+                    }
+                    averaged.AsSpan(first, bin.Length).Fill(clipped / bin.Length);
+                }
+                end.Add(truth, held, traces.TimeStepMs);
+                mean.Add(truth, averaged, traces.TimeStepMs);
             }
-            var m = field.AddTo(new MetricSummary { Traces = traces.TraceCount });
-            var first = m.ClippedBySinceSpike![0];
-            return Invariant($"{m.RmseClippedMv:F2} mV clipped on {name} ({first.RmseClippedMv:F2} mV in the {first.Label} band)");
-        }));
-        text.AppendLine(". The clipped RMSE at whole milliseconds has no such floor.");
+            var (e, m) = (end.AddTo(new MetricSummary { Traces = traces.TraceCount }), mean.AddTo(new MetricSummary { Traces = traces.TraceCount }));
+            return (Name: name, End: e, Mean: m);
+        }).ToArray();
+        text.AppendJoin("; ", floors.Select(f => Invariant($"{f.End.RmseClippedMv:F2} mV clipped on {f.Name} ({f.End.ClippedBySinceSpike![0].RmseClippedMv:F2} mV in the {f.End.ClippedBySinceSpike![0].Label} band)")));
+        text.Append(". The best one value per bin can do, the bin's clipped mean, errs by ");
+        text.AppendJoin("; ", floors.Select(f => Invariant($"{f.Mean.RmseClippedMv:F2} mV on {f.Name}")));
+        text.AppendLine(". The clipped RMSE at whole milliseconds has neither floor.");
         return text.ToString();
     }
 
