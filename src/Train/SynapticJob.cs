@@ -150,31 +150,13 @@ internal sealed class SynapticJob(TrainOptions options, Action<string> log)
         using (model)
         {
             int parameters = (int)model.parameters().Sum(p => p.numel());
-            var sets = ComparisonSets(ml, test, synapses);
-            var text = new StringBuilder();
-            text.AppendLine("# A temporal convolutional network on the same synaptic data (comparison)");
-            text.AppendLine();
-            text.AppendLine(Invariant($"Command: `{options.Command}`"));
-            text.AppendLine();
-            text.AppendLine(Invariant($"Training traces: {train.TraceCount} of {train.Steps * train.TimeStepMs / 1000:G3} s."));
-            text.AppendLine();
             string input = options.TcnDendrites > 0
                 ? Invariant($"every synapse's events filtered by exp(−t/τ) for τ {string.Join(", ", SynapticTcn.DendriteTausMs)} ms, a dendritic 1×1 layer {synapses * SynapticTcn.DendriteTausMs.Count} → {options.TcnDendrites} with SiLU, a 1×1 projection to")
                 : Invariant($"1×1 projection {synapses} →");
-            text.AppendLine(Invariant($"{input} {channels} channels, {layers} causal dilated convolutions (kernel 3, dilations 1…{1 << (layers - 1)}, residual, SiLU; {model.ReceptiveBins} ms of input history), two 1×1 heads (voltage clipped at −55 mV, spike logit) per 1 ms bin; {parameters} parameters, {model.FlopPerBin()} FLOP per ms per trace. {options.Latent.Iterations} iterations × {batch} windows of {window} ms, Adam, cosine schedule; the weights with the best validation spike AUC kept. Training {seconds:F0} s on one thread."));
-            text.AppendLine();
-            text.Append(ComparisonHeader);
-            var bands = BandsTable("the TCN");
-            foreach (var (name, traces) in sets)
-            {
-                var (m, _, _) = model.Score(traces);
-                AddComparisonRow(text, "TCN", name, traces, m);
-                AddBands(bands, name, m);
-            }
-            text.AppendLine();
-            text.Append(bands);
-            text.AppendLine();
-            text.Append(BinFloor(sets));
+            var text = ComparisonReport(ml, test, synapses, "A temporal convolutional network", "TCN",
+                Invariant($"Training traces: {train.TraceCount} of {train.Steps * train.TimeStepMs / 1000:G3} s."),
+                Invariant($"{input} {channels} channels, {layers} causal dilated convolutions (kernel 3, dilations 1…{1 << (layers - 1)}, residual, SiLU; {model.ReceptiveBins} ms of input history), two 1×1 heads (voltage clipped at −55 mV, spike logit) per 1 ms bin; {parameters} parameters, {model.FlopPerBin()} FLOP per ms per trace. {options.Latent.Iterations} iterations × {batch} windows of {window} ms, Adam, cosine schedule; the weights with the best validation spike AUC kept. Training {seconds:F0} s on one thread."),
+                traces => model.Score(traces).Summary);
             text.AppendLine();
             text.AppendLine("Validation during training: " + string.Join("; ", history.Select(h => Invariant($"iteration {h.Iteration}: AUC {h.Auc:F4}, RMSE {h.RmseClipped:F2} mV"))) + ".");
             Directory.CreateDirectory(options.ResultsFolder);
@@ -191,31 +173,45 @@ internal sealed class SynapticJob(TrainOptions options, Action<string> log)
     private int RunLinear(MLContext ml, TraceSet train, TraceSet validation, TraceSet test, int synapses)
     {
         var (model, seconds, path) = SynapticLinear.Fit(train, validation, options.LinearTausMs ?? SynapticLinear.DefaultTausMs);
+        var text = ComparisonReport(ml, test, synapses, "A linear baseline", "linear baseline",
+            Invariant($"Training traces: {train.TraceCount} of {train.Steps * train.TimeStepMs / 1000:G3} s; validation {validation.TraceCount}."),
+            Invariant($"The voltage clipped at −55 mV at the end of each 1 ms bin, linear in every synapse's events per bin filtered by exp(−t/τ) for τ = {string.Join(", ", model.TausMs)} ms, and an intercept: {model.Parameters} weights, fitted by ridge regression on every training bin in {seconds:F0} s. The penalty (relative to the mean diagonal of XᵀX) chosen on the validation bins: {string.Join("; ", path.Select(x => Invariant($"{x.Penalty:G1}: {x.ValidationRmseMv:F3} mV")))}; kept {model.Penalty:G1}. Its spike score is its predicted voltage."),
+            traces => model.Score(traces).Summary);
+        Directory.CreateDirectory(options.ResultsFolder);
+        TrainFiles.WriteText(Path.Combine(options.ResultsFolder, "linear.md"), text.ToString());
+        return 0;
+    }
+
+    /// <summary>
+    /// A comparison model's report: title, command, its training and model lines, then the field's metrics on the test runs
+    /// and every held-out set, the clipped error by the time since the last spike, and what one value per 1 ms bin costs.
+    /// </summary>
+    private StringBuilder ComparisonReport(MLContext ml, TraceSet test, int synapses, string title, string model, string training, string description,
+        Func<TraceSet, MetricSummary> score)
+    {
         var sets = ComparisonSets(ml, test, synapses);
         var text = new StringBuilder();
-        text.AppendLine("# A linear baseline on the same synaptic data (comparison)");
+        text.AppendLine(Invariant($"# {title} on the same synaptic data (comparison)"));
         text.AppendLine();
         text.AppendLine(Invariant($"Command: `{options.Command}`"));
         text.AppendLine();
-        text.AppendLine(Invariant($"Training traces: {train.TraceCount} of {train.Steps * train.TimeStepMs / 1000:G3} s; validation {validation.TraceCount}."));
+        text.AppendLine(training);
         text.AppendLine();
-        text.AppendLine(Invariant($"The voltage clipped at −55 mV at the end of each 1 ms bin, linear in every synapse's events per bin filtered by exp(−t/τ) for τ = {string.Join(", ", model.TausMs)} ms, and an intercept: {model.Parameters} weights, fitted by ridge regression on every training bin in {seconds:F0} s. The penalty (relative to the mean diagonal of XᵀX) chosen on the validation bins: {string.Join("; ", path.Select(x => Invariant($"{x.Penalty:G1}: {x.ValidationRmseMv:F3} mV")))}; kept {model.Penalty:G1}. Its spike score is its predicted voltage."));
+        text.AppendLine(description);
         text.AppendLine();
         text.Append(ComparisonHeader);
-        var bands = BandsTable("the linear baseline");
+        var bands = BandsTable($"the {model}");
         foreach (var (name, traces) in sets)
         {
-            var (m, _) = model.Score(traces);
-            AddComparisonRow(text, "linear baseline", name, traces, m);
+            var m = score(traces);
+            AddComparisonRow(text, model, name, traces, m);
             AddBands(bands, name, m);
         }
         text.AppendLine();
         text.Append(bands);
         text.AppendLine();
         text.Append(BinFloor(sets));
-        Directory.CreateDirectory(options.ResultsFolder);
-        TrainFiles.WriteText(Path.Combine(options.ResultsFolder, "linear.md"), text.ToString());
-        return 0;
+        return text;
     }
 
     /// <summary>The head of a comparison model's table: the field's metrics per set.</summary>
