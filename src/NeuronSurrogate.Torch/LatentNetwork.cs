@@ -84,6 +84,29 @@ public sealed class LatentNetwork : nn.Module
     /// <summary>A synaptic model's learned projection W <c>[R, S]</c> (null for a model of currents).</summary>
     public Tensor? InputProjection => _projection;
 
+    /// <summary>
+    /// Overwrites the first rows of a synaptic model's projection W (before training: the rows of a known filter, such as
+    /// a linear fit's); the other rows keep their values.
+    /// </summary>
+    /// <param name="rows">Row-major <c>[count, S]</c>.</param>
+    /// <param name="count">How many rows, at most R.</param>
+    public void SetInputProjectionRows(float[] rows, int count)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (_projection is null)
+        {
+            throw new InvalidOperationException("a model of currents has no input projection");
+        }
+        if (count < 0 || count > Spec.InputChannels || rows.Length != count * Spec.Synapses)
+        {
+            throw new ArgumentException($"{rows.Length} weights as {count} rows: expected at most {Spec.InputChannels} rows of {Spec.Synapses}");
+        }
+        using var noGrad = no_grad();
+        using var values = tensor(rows, [count, Spec.Synapses]);
+        using var target = _projection.narrow(0, 0, count);
+        target.copy_(values);
+    }
+
     /// <summary>A synaptic model's input traces at a window start from the per-synapse traces <c>[N, S, M]</c>: W applied synapse-wise, <c>[N, R × M]</c>.</summary>
     public Tensor ProjectInputTraces(Tensor perSynapse)
     {

@@ -58,6 +58,7 @@ internal sealed class SynapticJob(TrainOptions options, Action<string> log)
             InputTimeConstantsMs = options.InputTimeConstantsMs,
         }).Validate();
 
+        float[]? linearRows = options.ProjectionFromLinear ? clock.Time("linear fit for the projection", () => LinearProjection(train, validation, spec)) : null;
         var seeds = new List<(LatentSettings Settings, LatentNetwork Network, IReadOnlyList<LatentTrainingReport> History, double Seconds)>();
         try
         {
@@ -70,6 +71,10 @@ internal sealed class SynapticJob(TrainOptions options, Action<string> log)
                     var watch = Stopwatch.StartNew();
                     var network = LatentTrainer.Create(spec, settings);
                     seeds.Add((settings, network, [], 0));
+                    if (linearRows is not null)
+                    {
+                        network.SetInputProjectionRows(linearRows, spec.InputTimeConstantsMs.Count);
+                    }
                     var history = LatentTrainer.Fit(network, train, validation, r => log(Invariant(
                         $"{options.ModelName} seed {settings.Seed} iteration {r.Iteration}: loss {r.TrainLoss:E2}, windows ≤ {r.LongestWindowSteps} steps, validation Γ {r.ValidationGamma:F4}, F1 {r.ValidationF1:F4}, spike AUC {r.ValidationSpikeAuc:F4}, subthreshold RMSE {r.ValidationRmseSubthresholdMv:F2} mV, {r.Seconds:F0} s{(r.Best ? " (best)" : "")}")));
                     seeds[^1] = (settings, network, history, watch.Elapsed.TotalSeconds);
@@ -109,6 +114,7 @@ internal sealed class SynapticJob(TrainOptions options, Action<string> log)
                     ["parameters"] = parameters,
                     ["training_traces"] = train.TraceCount,
                     ["training_seconds_simulated"] = Math.Round(train.TraceCount * train.Steps * train.TimeStepMs / 1000, 1),
+                    ["input_projection_init"] = linearRows is null ? "random" : "linear fit on the input time constants",
                 },
             };
             TrainFiles.WriteText(export.CardPath, card.ToJson());
@@ -136,6 +142,17 @@ internal sealed class SynapticJob(TrainOptions options, Action<string> log)
                 s.Network.Dispose();
             }
         }
+    }
+
+    /// <summary>The first projection rows of the latent model: the linear baseline fitted on its own input time constants (<see cref="SynapticLinear.ProjectionRows"/>).</summary>
+    private float[] LinearProjection(TraceSet train, TraceSet validation, LatentSpec spec)
+    {
+        var (model, seconds, path) = SynapticLinear.Fit(train, validation, spec.InputTimeConstantsMs);
+        var rows = model.ProjectionRows(spec);
+        int kernels = spec.InputTimeConstantsMs.Count;
+        var best = path.First(p => p.Penalty == model.Penalty);
+        log(Invariant($"{options.ModelName}: projection rows 1–{kernels} from the linear fit on τ {string.Join("/", spec.InputTimeConstantsMs)} ms ({model.Parameters} weights, penalty {model.Penalty:G2}, validation clipped RMSE {best.ValidationRmseMv:F2} mV at 1 ms, {seconds:F0} s); largest |W| {rows.Max(Math.Abs):G3}"));
+        return rows;
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Numerics;
 using NeuronSurrogate.Data;
 using NeuronSurrogate.Metrics;
+using NeuronSurrogate.Rollout;
 using NeuronSurrogate.Torch;
 
 namespace NeuronSurrogate.Train;
@@ -41,6 +42,39 @@ internal sealed class SynapticLinear
 
     /// <summary>The chosen penalty, relative to the mean diagonal of XᵀX.</summary>
     public double Penalty { get; }
+
+    /// <summary>The weight of synapse <paramref name="synapse"/>'s events filtered by kernel <paramref name="kernel"/> (mV per filtered event).</summary>
+    public double Weight(int synapse, int kernel) => _weights[synapse * TausMs.Count + kernel];
+
+    /// <summary>The prediction when no synapse has had an event (mV).</summary>
+    public double OffsetMv => _mean + _weights[^1];
+
+    /// <summary>
+    /// The rows of a synaptic latent model's projection W that make its input traces hold this filter: with
+    /// W[m, s] = c[s, m] / ((1 − e_m) σ), channel m's trace of time constant m is Σ_s c[s, m] · (synapse s's events filtered
+    /// by that kernel) / σ, so the diagonal traces sum to (prediction − <see cref="OffsetMv"/>) / σ, in the model's voltage
+    /// scale σ. Row-major [M, S], one row per kernel.
+    /// </summary>
+    /// <exception cref="ArgumentException">The model's steps are not this fit's 1 ms bins, or its time constants are not these kernels.</exception>
+    public float[] ProjectionRows(LatentSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.StepFactor != BinSteps || spec.Synapses != Synapses || !spec.InputTimeConstantsMs.SequenceEqual(TausMs) || spec.InputChannels < TausMs.Count)
+        {
+            throw new ArgumentException(FormattableString.Invariant(
+                $"a latent model of k {spec.StepFactor}, {spec.Synapses} synapses, {spec.InputChannels} channels and τ {string.Join("/", spec.InputTimeConstantsMs)} ms: expected k {BinSteps}, {Synapses} synapses, τ {string.Join("/", TausMs)} ms and a channel per kernel"));
+        }
+        var decays = spec.InputDecays();
+        var rows = new float[TausMs.Count * Synapses];
+        for (int m = 0; m < TausMs.Count; m++)
+        {
+            for (int s = 0; s < Synapses; s++)
+            {
+                rows[m * Synapses + s] = (float)(Weight(s, m) / ((1 - decays[m]) * spec.VoltageScaleMv));
+            }
+        }
+        return rows;
+    }
 
     /// <summary>Weights: one per synapse and kernel, and the intercept.</summary>
     public int Parameters => _weights.Length;

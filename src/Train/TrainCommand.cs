@@ -41,6 +41,8 @@ internal sealed class TrainCommand
     private readonly Option<double?> _spikeWeight = new("--spike-loss-weight") { Description = "Latent training: the weight of the spike head's cross-entropy beside the voltage error (default 0.1)." };
     private readonly Option<int?> _maxWindow = new("--max-window-steps") { Description = "Latent training: the longest free-running window (data steps) the curriculum grows to (default 400; 2000 with --synaptic)." };
     private readonly Option<int?> _batch = new("--batch-size") { Description = "Latent training: windows per iteration (default 256; 128 with --synaptic)." };
+    private readonly Option<bool> _projectionFromLinear = new("--projection-from-linear") { Description = "With --synaptic (the latent model, k = 10): start the input projection from a ridge fit of the clipped voltage on the model's own input traces (the linear baseline on --input-taus): channel m carries the filter of the m-th time constant, so from the first iteration the traces hold the linear prediction; the other channels start random. Needs at least as many --input-channels as --input-taus. The fit's time is reported beside the training's." };
+    private readonly Option<int?> _threads = new("--threads") { Description = "Latent training: torch threads (default 1, which is deterministic for a seed)." };
     private readonly Option<double?> _maxTau = new("--max-time-constant-ms") { Description = "Latent training: the longest time constant (ms) of the leaky voltage and spike memories (default 200)." };
     private readonly Option<string> _unit = new("--current-unit") { Description = "The unit of the currents of a --data file, for the card.", DefaultValueFactory = _ => "as in the training data" };
 
@@ -52,7 +54,7 @@ internal sealed class TrainCommand
         _mask.AcceptOnlyFromAmong("auto", "first-spike", "matched-spikes", "none");
         Root = new RootCommand("The main job: split the dataset by run, train the models and baselines, export them, and score everything closed-loop on held-out runs. With --neuron or --data: train a latent surrogate instead.")
         {
-            _plots, _regime, _experiments, _dataset, _seed, _voltageLags, _currentLags, _stride, _epochs, _hidden, _results, _models, _neuron, _data, _name, _iterations, _seeds, _stepFactor, _unit, _variants, _stimulus, _synaptic, _tcn, _tcnChannels, _tcnDendrites, _linear, _channels, _taus, _moreTraining, _heldOut, _mask, _spikeWeight, _maxWindow, _maxTau, _batch,
+            _plots, _regime, _experiments, _dataset, _seed, _voltageLags, _currentLags, _stride, _epochs, _hidden, _results, _models, _neuron, _data, _name, _iterations, _seeds, _stepFactor, _unit, _variants, _stimulus, _synaptic, _tcn, _tcnChannels, _tcnDendrites, _linear, _channels, _taus, _moreTraining, _heldOut, _mask, _spikeWeight, _maxWindow, _maxTau, _batch, _projectionFromLinear, _threads,
         };
     }
 
@@ -173,6 +175,23 @@ internal sealed class TrainCommand
         {
             latent = latent with { MaxTimeConstantMs = tau };
         }
+        if (result.GetValue(_threads) is { } threads)
+        {
+            latent = latent with { Threads = threads };
+        }
+        bool fromLinear = result.GetValue(_projectionFromLinear);
+        if (fromLinear && (!synaptic || result.GetValue(_tcn) || result.GetValue(_linear)))
+        {
+            throw new ArgumentException("--projection-from-linear goes with --synaptic and the latent model (not --tcn or --linear)");
+        }
+        if (fromLinear && latent.StepFactor != Torch.SynapticTcn.BinSteps)
+        {
+            throw new ArgumentException(Invariant($"--projection-from-linear with --step-factor {latent.StepFactor}: expected k = {Torch.SynapticTcn.BinSteps} (the linear fit is on 1 ms bins)"));
+        }
+        if (fromLinear && result.GetValue(_channels) < result.GetValue(_taus)!.Length)
+        {
+            throw new ArgumentException(Invariant($"--projection-from-linear with --input-channels {result.GetValue(_channels)}: expected at least one channel per input time constant ({result.GetValue(_taus)!.Length})"));
+        }
         int seeds = result.GetValue(_seeds) ?? (builtIn is null ? 1 : 2);
         if (seeds is < 1 or > 16)
         {
@@ -197,6 +216,7 @@ internal sealed class TrainCommand
             TcnChannels = result.GetValue(_tcnChannels),
             TcnDendrites = result.GetValue(_tcnDendrites),
             InputChannels = result.GetValue(_channels),
+            ProjectionFromLinear = fromLinear,
             InputTimeConstantsMs = result.GetValue(_taus)!,
             HeldOut = result.GetValue(_heldOut) ?? [],
             MoreTraining = result.GetValue(_moreTraining) ?? [],

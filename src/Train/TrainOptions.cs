@@ -141,6 +141,13 @@ internal sealed record TrainOptions
     /// <summary>A synaptic model's projection channels R.</summary>
     public int InputChannels { get; init; } = 8;
 
+    /// <summary>
+    /// A synaptic latent model's projection starts from the linear baseline fitted on its own input time constants: row m
+    /// of W carries the ridge filter of the m-th time constant, scaled so that the m-th channel's m-th trace sums to the
+    /// linear prediction of the clipped voltage (in the model's voltage scale). The other rows start random.
+    /// </summary>
+    public bool ProjectionFromLinear { get; init; }
+
     /// <summary>A synaptic model's fixed input-trace time constants (ms).</summary>
     public IReadOnlyList<double> InputTimeConstantsMs { get; init; } = [2, 5, 15, 40, 100];
 

@@ -1,7 +1,12 @@
+using Microsoft.ML;
 using NeuronSurrogate.Data;
 using NeuronSurrogate.Metrics;
+using NeuronSurrogate.MLNet;
+using NeuronSurrogate.Rollout;
 using NeuronSurrogate.Stimuli;
+using NeuronSurrogate.Torch;
 using NeuronSurrogate.Train;
+using static TorchSharp.torch;
 
 namespace NeuronSurrogate.Tests;
 
@@ -91,5 +96,50 @@ public sealed class SynapticLinearTest
             Assert.AreEqual(before[b], after[b], $"bin {b}");
         }
         Assert.AreNotEqual(before[firstDropped], after[firstDropped]);
+    }
+
+    /// <summary>
+    /// <c>--projection-from-linear</c>: a latent model whose first projection rows come from the fit carries the fit's
+    /// prediction in its diagonal input traces, step by step, through its own recursion (the model reads only events).
+    /// </summary>
+    [TestMethod]
+    public void SynapticLinearTest_ProjectionRowsMakeTheLatentInputTracesHoldTheLinearPrediction()
+    {
+        double[] taus = [5, 20];
+        var (model, _, _) = SynapticLinear.Fit(LinearTraces(6, seed: 1), LinearTraces(2, seed: 2), taus);
+        var test = LinearTraces(1, seed: 3);
+        var settings = new LatentSettings { Hidden = [4], VoltageMemory = 1, SpikeMemory = 1, StepFactor = 10, MinWindowSteps = 10, MaxWindowSteps = 20, Seed = 1 };
+        var spec = (LatentNormalizer.Fit(new MLContext(1), test, "none", 10, 1, 1) with
+        {
+            Inputs = [],
+            Synapses = Synapses,
+            InputChannels = 3,
+            InputTimeConstantsMs = taus,
+        }).Validate();
+        Assert.ThrowsExactly<ArgumentException>(() => model.ProjectionRows(spec with { InputTimeConstantsMs = [5, 30] }));
+        Assert.ThrowsExactly<ArgumentException>(() => model.ProjectionRows(spec with { StepFactor = 5 }));
+        Assert.ThrowsExactly<ArgumentException>(() => model.ProjectionRows(spec with { InputChannels = 1 }));
+
+        using var network = LatentTrainer.Create(spec, settings);
+        var third = network.InputProjection!.data<float>().ToArray()[(2 * Synapses)..];
+        network.SetInputProjectionRows(model.ProjectionRows(spec), taus.Length);
+        CollectionAssert.AreEqual(third, network.InputProjection!.data<float>().ToArray()[(2 * Synapses)..], "the rows past the kernels keep their values");
+
+        int bins = test.Steps / 10;
+        var counts = SynapticTcn.Bin(test.Events![0], StepMs, Synapses, bins);
+        var expected = model.PredictBins(test, 0);
+        using var scope = NewDisposeScope();
+        var coefficients = network.Coefficients();
+        var state = network.Initial(1);
+        double largest = 0;
+        for (int b = 0; b < bins; b++)
+        {
+            var step = Enumerable.Range(0, Synapses).Select(s => counts[s * bins + b]).ToArray();
+            (state, _, _) = network.Step(state, tensor(step, [1, Synapses]), coefficients);
+            var traces = state.InputMemory!.data<float>().ToArray();
+            double diagonal = Enumerable.Range(0, taus.Length).Sum(m => (double)traces[m * taus.Length + m]);
+            largest = Math.Max(largest, Math.Abs(model.OffsetMv + diagonal * spec.VoltageScaleMv - expected[b]));
+        }
+        Assert.IsLessThan(1e-3, largest, "the diagonal traces are the linear prediction (mV)");
     }
 }

@@ -43,4 +43,28 @@ public sealed class TrainCommandTest
             StringAssert.Contains(e.Message, "--tcn");
         }
     }
+
+    [TestMethod]
+    public void TrainCommandTest_TheProjectionFromTheLinearFitGoesWithTheLatentModelAtOneMillisecond()
+    {
+        var options = Parse("--data", "t.parquet", "--synaptic", "--projection-from-linear", "--threads", "2");
+        Assert.IsTrue(options.ProjectionFromLinear);
+        Assert.AreEqual(2, options.Latent.Threads);
+        Assert.IsFalse(Parse("--data", "t.parquet", "--synaptic").ProjectionFromLinear);
+        Assert.AreEqual(1, Parse("--data", "t.parquet", "--synaptic").Latent.Threads, "one thread unless told: deterministic for a seed");
+
+        foreach (string[] wrong in new[]
+        {
+            new[] { "--data", "t.parquet", "--projection-from-linear" },
+            new[] { "--data", "t.parquet", "--synaptic", "--tcn", "--projection-from-linear" },
+            new[] { "--data", "t.parquet", "--synaptic", "--linear", "--projection-from-linear" },
+            new[] { "--data", "t.parquet", "--synaptic", "--step-factor", "5", "--projection-from-linear" },
+            new[] { "--data", "t.parquet", "--synaptic", "--input-channels", "4", "--projection-from-linear" },
+        })
+        {
+            var e = Assert.ThrowsExactly<ArgumentException>(() => Parse(wrong), string.Join(' ', wrong));
+            StringAssert.Contains(e.Message, "--projection-from-linear");
+        }
+        Assert.ThrowsExactly<ArgumentException>(() => Parse("--data", "t.parquet", "--synaptic", "--threads", "0"));
+    }
 }
