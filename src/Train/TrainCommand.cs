@@ -42,6 +42,7 @@ internal sealed class TrainCommand
     private readonly Option<int?> _maxWindow = new("--max-window-steps") { Description = "Latent training: the longest free-running window (data steps) the curriculum grows to (default 400; 2000 with --synaptic)." };
     private readonly Option<int?> _batch = new("--batch-size") { Description = "Latent training: windows per iteration (default 256; 128 with --synaptic)." };
     private readonly Option<bool> _projectionFromLinear = new("--projection-from-linear") { Description = "With --synaptic (the latent model, k = 10): start the input projection from a ridge fit of the clipped voltage on the model's own input traces (the linear baseline on --input-taus): channel m carries the filter of the m-th time constant, so from the first iteration the traces hold the linear prediction; the other channels start random. Needs at least as many --input-channels as --input-taus. The fit's time is reported beside the training's." };
+    private readonly Option<double?> _spikeMatch = new("--spike-match-ms") { Description = "Latent training with the matched-spikes mask: spikes of the model and the truth this close (ms) are matched and the error counts through them (default 0.5)." };
     private readonly Option<int?> _threads = new("--threads") { Description = "Latent training: torch threads (default 1, which is deterministic for a seed)." };
     private readonly Option<double?> _maxTau = new("--max-time-constant-ms") { Description = "Latent training: the longest time constant (ms) of the leaky voltage and spike memories (default 200)." };
     private readonly Option<string> _unit = new("--current-unit") { Description = "The unit of the currents of a --data file, for the card.", DefaultValueFactory = _ => "as in the training data" };
@@ -54,7 +55,7 @@ internal sealed class TrainCommand
         _mask.AcceptOnlyFromAmong("auto", "first-spike", "matched-spikes", "none");
         Root = new RootCommand("The main job: split the dataset by run, train the models and baselines, export them, and score everything closed-loop on held-out runs. With --neuron or --data: train a latent surrogate instead.")
         {
-            _plots, _regime, _experiments, _dataset, _seed, _voltageLags, _currentLags, _stride, _epochs, _hidden, _results, _models, _neuron, _data, _name, _iterations, _seeds, _stepFactor, _unit, _variants, _stimulus, _synaptic, _tcn, _tcnChannels, _tcnDendrites, _linear, _channels, _taus, _moreTraining, _heldOut, _mask, _spikeWeight, _maxWindow, _maxTau, _batch, _projectionFromLinear, _threads,
+            _plots, _regime, _experiments, _dataset, _seed, _voltageLags, _currentLags, _stride, _epochs, _hidden, _results, _models, _neuron, _data, _name, _iterations, _seeds, _stepFactor, _unit, _variants, _stimulus, _synaptic, _tcn, _tcnChannels, _tcnDendrites, _linear, _channels, _taus, _moreTraining, _heldOut, _mask, _spikeWeight, _maxWindow, _maxTau, _batch, _projectionFromLinear, _threads, _spikeMatch,
         };
     }
 
@@ -174,6 +175,10 @@ internal sealed class TrainCommand
         if (result.GetValue(_maxTau) is { } tau)
         {
             latent = latent with { MaxTimeConstantMs = tau };
+        }
+        if (result.GetValue(_spikeMatch) is { } match)
+        {
+            latent = latent with { SpikeMatchMs = match };
         }
         if (result.GetValue(_threads) is { } threads)
         {

@@ -50,6 +50,8 @@ public sealed class TrainCommandTest
         var options = Parse("--data", "t.parquet", "--synaptic", "--projection-from-linear", "--threads", "2");
         Assert.IsTrue(options.ProjectionFromLinear);
         Assert.AreEqual(2, options.Latent.Threads);
+        Assert.AreEqual(2.0, Parse("--data", "t.parquet", "--synaptic", "--spike-match-ms", "2").Latent.SpikeMatchMs);
+        Assert.ThrowsExactly<ArgumentException>(() => Parse("--data", "t.parquet", "--synaptic", "--spike-match-ms", "-1"));
         Assert.IsFalse(Parse("--data", "t.parquet", "--synaptic").ProjectionFromLinear);
         Assert.AreEqual(1, Parse("--data", "t.parquet", "--synaptic").Latent.Threads, "one thread unless told: deterministic for a seed");
 
